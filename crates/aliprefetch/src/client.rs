@@ -1,0 +1,561 @@
+//! The async client: signs, sends, retries and paces every call.
+
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use tracing::Instrument as _;
+
+use crate::credentials::{
+    Credentials, CredentialsCache, ProvideCredentials, ProviderChain, StaticProvider,
+};
+use crate::error::{Error, ErrorKind};
+use crate::ops::describe_live_stream_preload_tasks::{
+    DescribeLiveStreamPreloadTasksRequest, DescribeLiveStreamPreloadTasksResponse,
+};
+use crate::ops::hot_live_rtc_stream::{HotLiveRtcStreamRequest, HotLiveRtcStreamResponse};
+use crate::ops::refresh_media_play_urls::{
+    RefreshMediaPlayUrlsRequest, RefreshMediaPlayUrlsResponse,
+};
+use crate::ops::set_live_stream_preload_tasks::{
+    SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse,
+};
+use crate::ops::update_live_pull_to_push::{
+    UpdateLivePullToPushRequest, UpdateLivePullToPushResponse,
+};
+use crate::ops::Operation;
+use crate::rate_limit::{Limiters, RateLimits};
+use crate::retry::RetryConfig;
+use crate::sign;
+use crate::types::{Method, Service};
+
+/// Which signature the client puts on requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureVersion {
+    /// RPC V1, HMAC-SHA1 in a `Signature` parameter.
+    V1,
+    /// ACS3-HMAC-SHA256 in the `Authorization` header (the default, as in the current official SDKs).
+    #[default]
+    V3,
+}
+
+impl std::str::FromStr for SignatureVersion {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.to_ascii_lowercase().as_str() {
+            "v1" | "1" | "v2" | "hmac-sha1" => Ok(SignatureVersion::V1),
+            "v3" | "3" | "acs3-hmac-sha256" => Ok(SignatureVersion::V3),
+            _ => Err(Error::invalid_input(
+                "signature_version",
+                "enum",
+                format!("`{s}` is not one of v1, v3"),
+            )),
+        }
+    }
+}
+
+static CRYPTO: Once = Once::new();
+
+/// Installs rustls' ring provider as the process default, unless the application already installed one.
+pub(crate) fn install_crypto_provider() {
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// Where requests for one service go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// `host` or `host:port`, as sent in the `Host` header and signed.
+    pub authority: String,
+}
+
+impl Endpoint {
+    /// Parses `host`, `host:port` or a full `http(s)://host[:port][/]` URL. Without a scheme, a loopback
+    /// host gets `http` (the emulator) and any other host `https`. Plain `http` is refused for a host
+    /// that is not loopback unless `allow_insecure_http`: a signature on the open network can be replayed.
+    pub fn parse(s: &str, allow_insecure_http: bool) -> Result<Endpoint, Error> {
+        let s = s.trim();
+        let bad = |why: &str| Error::invalid_input("endpoint", "endpoint", format!("`{s}` {why}"));
+        let (scheme, rest) = match s.split_once("://") {
+            Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest),
+            None => (None, s),
+        };
+        let authority = rest.trim_end_matches('/');
+        if authority.is_empty() || authority.contains(['/', '?', '#', ' ', '@']) {
+            return Err(bad("is not a host, host:port or http(s)://host[:port] URL"));
+        }
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority.rsplit_once(':').map_or(authority, |(h, port)| {
+                if port.parse::<u16>().is_ok() {
+                    h
+                } else {
+                    authority
+                }
+            }),
+        };
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        let scheme = match scheme.as_deref() {
+            Some("https") => "https",
+            Some("http") if loopback || allow_insecure_http => "http",
+            Some("http") => return Err(bad("uses plain http for a host that is not loopback; use https (or allow insecure http)")),
+            Some(_) => return Err(bad("has a scheme other than http or https")),
+            None if loopback => "http",
+            None => "https",
+        };
+        Ok(Endpoint {
+            scheme: scheme.to_owned(),
+            authority: authority.to_owned(),
+        })
+    }
+
+    fn base_url(&self) -> String {
+        format!("{}://{}/", self.scheme, self.authority)
+    }
+}
+
+/// Builds a [`Client`]. Every default is stated next to its setter.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    region: String,
+    endpoint: Option<String>,
+    live_endpoint: Option<String>,
+    vod_endpoint: Option<String>,
+    allow_insecure_http: bool,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    signature: SignatureVersion,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    retry: RetryConfig,
+    rate_limits: RateLimits,
+    user_agent: Option<String>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            region: "cn-shanghai".to_owned(),
+            endpoint: None,
+            live_endpoint: None,
+            vod_endpoint: None,
+            allow_insecure_http: false,
+            credentials: None,
+            signature: SignatureVersion::V3,
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(10),
+            retry: RetryConfig::standard(),
+            rate_limits: RateLimits::documented(),
+            user_agent: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The region (default `cn-shanghai`). It picks the VOD endpoint; Live has one global endpoint.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+    /// One endpoint for both services (the emulator serves both): `host`, `host:port` or a URL.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+    /// The Live endpoint only (default `live.aliyuncs.com`).
+    pub fn live_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.live_endpoint = Some(endpoint.into());
+        self
+    }
+    /// The VOD endpoint only (default from the region, see api.md).
+    pub fn vod_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.vod_endpoint = Some(endpoint.into());
+        self
+    }
+    /// Allows plain http to a host that is not loopback (default: refused).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+    /// Fixed credentials (default: the default chain, see [`crate::credentials`]).
+    pub fn credentials(mut self, creds: Credentials) -> Self {
+        self.credentials = Some(Arc::new(StaticProvider::new(creds)));
+        self
+    }
+    /// A credentials provider (default: the default chain).
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+    /// V3 (default) or V1.
+    pub fn signature_version(mut self, v: SignatureVersion) -> Self {
+        self.signature = v;
+        self
+    }
+    /// Default 5 s.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+    /// The longest wait for response data (default 10 s).
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = d;
+        self
+    }
+    /// Default [`RetryConfig::standard`]: 3 attempts.
+    pub fn retry(mut self, r: RetryConfig) -> Self {
+        self.retry = r;
+        self
+    }
+    /// Default [`RateLimits::documented`].
+    pub fn rate_limits(mut self, r: RateLimits) -> Self {
+        self.rate_limits = r;
+        self
+    }
+    /// Default `aliprefetch/<version> (rust)`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// Builds the client. Fails on an endpoint that cannot be used; never silently.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.region.trim().is_empty() {
+            return Err(Error::invalid_input("region", "required", "is required"));
+        }
+        let pick = |specific: &Option<String>, service: Service| -> Result<Endpoint, Error> {
+            match specific.as_ref().or(self.endpoint.as_ref()) {
+                Some(e) => Endpoint::parse(e, self.allow_insecure_http),
+                None => Ok(Endpoint {
+                    scheme: "https".to_owned(),
+                    authority: service.endpoint_host(&self.region).to_owned(),
+                }),
+            }
+        };
+        let live = pick(&self.live_endpoint, Service::Live)?;
+        let vod = pick(&self.vod_endpoint, Service::Vod)?;
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.read_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Transport,
+                    format!("the HTTP client could not be built: {e}"),
+                )
+                .with_source(e)
+            })?;
+        let provider = self
+            .credentials
+            .unwrap_or_else(|| Arc::new(ProviderChain::default_chain()));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                region: self.region,
+                live,
+                vod,
+                credentials: CredentialsCache::new(provider),
+                signature: self.signature,
+                retry: self.retry,
+                limiters: Limiters::new(self.rate_limits),
+                user_agent: self
+                    .user_agent
+                    .unwrap_or_else(|| format!("aliprefetch/{} (rust)", env!("CARGO_PKG_VERSION"))),
+            }),
+        })
+    }
+}
+
+/// The client. Cheap to clone: clones share connections, credentials and rate limiters.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    region: String,
+    live: Endpoint,
+    vod: Endpoint,
+    credentials: CredentialsCache,
+    signature: SignatureVersion,
+    retry: RetryConfig,
+    limiters: Limiters,
+    user_agent: String,
+}
+
+/// A call as the send path sees it.
+struct Call<'a> {
+    service: Service,
+    action: &'a str,
+    method: Method,
+    params: Vec<(String, String)>,
+    converges: bool,
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint of a service.
+    pub fn endpoint(&self, service: Service) -> &Endpoint {
+        match service {
+            Service::Live => &self.inner.live,
+            Service::Vod => &self.inner.vod,
+        }
+    }
+
+    /// Validates, sends and decodes any of the five operations.
+    pub async fn execute<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
+        request.validate()?;
+        let call = Call {
+            service: O::SERVICE,
+            action: O::ACTION,
+            method: O::METHOD,
+            params: request.to_params(),
+            converges: O::CONVERGES,
+        };
+        let body = self.send(call).await?;
+        crate::ops::decode(O::ACTION, &body)
+    }
+
+    pub async fn set_live_stream_preload_tasks(
+        &self,
+        request: &SetLiveStreamPreloadTasksRequest,
+    ) -> Result<SetLiveStreamPreloadTasksResponse, Error> {
+        self.execute(request).await
+    }
+
+    pub async fn describe_live_stream_preload_tasks(
+        &self,
+        request: &DescribeLiveStreamPreloadTasksRequest,
+    ) -> Result<DescribeLiveStreamPreloadTasksResponse, Error> {
+        self.execute(request).await
+    }
+
+    pub async fn hot_live_rtc_stream(
+        &self,
+        request: &HotLiveRtcStreamRequest,
+    ) -> Result<HotLiveRtcStreamResponse, Error> {
+        self.execute(request).await
+    }
+
+    pub async fn update_live_pull_to_push(
+        &self,
+        request: &UpdateLivePullToPushRequest,
+    ) -> Result<UpdateLivePullToPushResponse, Error> {
+        self.execute(request).await
+    }
+
+    pub async fn refresh_media_play_urls(
+        &self,
+        request: &RefreshMediaPlayUrlsRequest,
+    ) -> Result<RefreshMediaPlayUrlsResponse, Error> {
+        self.execute(request).await
+    }
+
+    /// Any other RPC action of either service, signed and paced like the rest. Since nothing is known of
+    /// the action, only throttling and failures that never reached the service are retried.
+    pub async fn call(
+        &self,
+        service: Service,
+        action: &str,
+        method: Method,
+        params: Vec<(String, String)>,
+    ) -> Result<serde_json::Value, Error> {
+        crate::ops::require("Action", action)?;
+        let body = self
+            .send(Call {
+                service,
+                action,
+                method,
+                params,
+                converges: false,
+            })
+            .await?;
+        crate::ops::decode(action, &body)
+    }
+
+    async fn send(&self, call: Call<'_>) -> Result<bytes::Bytes, Error> {
+        let started = tokio::time::Instant::now();
+        let retry = &self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                "aliprefetch.call",
+                action = call.action,
+                attempt,
+                request_id = tracing::field::Empty,
+                status = tracing::field::Empty
+            );
+            let result = async {
+                self.inner.limiters.acquire(call.action).await;
+                let creds = self.inner.credentials.get().await?;
+                self.send_once(&call, &creds)
+                    .await
+                    .map_err(|e| e.redact(&creds.secrets()))
+            }
+            .instrument(span.clone())
+            .await;
+            let mut err = match result {
+                Ok(body) => return Ok(body),
+                Err(e) if e.kind() == ErrorKind::Credentials => return Err(e),
+                Err(e) => e,
+            };
+            err.set_attempts(attempt);
+            let delay = retry.delay(attempt, err.retry_after());
+            let may_retry = crate::retry::is_retryable(&err, call.converges)
+                && attempt < retry.max_attempts
+                && started.elapsed() + delay <= retry.max_elapsed;
+            span.in_scope(|| {
+                tracing::debug!(kind = %err.kind(), code = err.code(), will_retry = may_retry, delay_ms = delay.as_millis() as u64, "attempt failed")
+            });
+            if !may_retry {
+                return Err(err);
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn send_once(&self, call: &Call<'_>, creds: &Credentials) -> Result<bytes::Bytes, Error> {
+        let endpoint = self.endpoint(call.service);
+        let version = call.service.api_version();
+        let now = OffsetDateTime::now_utc();
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let method = match call.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut url = endpoint.base_url();
+        let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(8);
+        match self.inner.signature {
+            SignatureVersion::V1 => {
+                let signed = sign::v1::sign(
+                    &sign::v1::Request {
+                        method: call.method.as_str(),
+                        action: call.action,
+                        version,
+                        format: "JSON",
+                        params: &call.params,
+                    },
+                    creds,
+                    now,
+                    &nonce,
+                );
+                let all: Vec<(&str, &str)> = call
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .chain(signed.params.iter().map(|(k, v)| (*k, v.as_str())))
+                    .collect();
+                push_query(&mut url, &all);
+            }
+            SignatureVersion::V3 => {
+                let signed = sign::v3::sign(
+                    &sign::v3::Request {
+                        method: call.method.as_str(),
+                        path: "/",
+                        host: &endpoint.authority,
+                        action: call.action,
+                        version,
+                        query: &call.params,
+                        headers: &[],
+                        body: b"",
+                        signed_headers: sign::v3::SignedHeaders::Default,
+                    },
+                    creds,
+                    now,
+                    &nonce,
+                );
+                let q: Vec<(&str, &str)> = call
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                push_query(&mut url, &q);
+                headers = signed.headers;
+            }
+        }
+        let mut req = self
+            .inner
+            .http
+            .request(method, url)
+            .header("accept", "application/json")
+            .header("user-agent", &self.inner.user_agent);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        let resp = req.send().await.map_err(transport_error)?;
+        let status = resp.status().as_u16();
+        let header_request_id = resp
+            .headers()
+            .get("x-acs-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let retry_after = resp
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis);
+        let body = resp.bytes().await.map_err(transport_error)?;
+        if (200..300).contains(&status) {
+            tracing::Span::current().record("status", status);
+            return Ok(body);
+        }
+        let mut e = crate::error::from_response(status, retry_after, &body);
+        if e.request_id().is_none() {
+            e = e.with_request_id(header_request_id);
+        }
+        let span = tracing::Span::current();
+        span.record("status", status);
+        if let Some(id) = e.request_id() {
+            span.record("request_id", id);
+        }
+        Err(e)
+    }
+}
+
+fn push_query(url: &mut String, params: &[(&str, &str)]) {
+    for (i, (k, v)) in params.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&sign::percent_encode(k));
+        url.push('=');
+        url.push_str(&sign::percent_encode(v));
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    // The URL carries the V1 signature and STS token: never let it into a message or a source.
+    let e = e.without_url();
+    // Walk the chain for the underlying cause: reqwest's own message is only "error sending request".
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    if e.is_timeout() {
+        Error::new(ErrorKind::Timeout, format!("timed out: {detail}")).with_source(e)
+    } else if e.is_connect() {
+        Error::new(ErrorKind::Transport, format!("could not connect: {detail}"))
+            .with_source(e)
+            .not_sent()
+    } else {
+        Error::new(ErrorKind::Transport, detail).with_source(e)
+    }
+}

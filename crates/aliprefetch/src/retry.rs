@@ -1,0 +1,113 @@
+//! When and how long to wait before trying a call again.
+
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind};
+
+/// Retry settings. Default: [`RetryConfig::standard`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Attempts in all, the first included (1 turns retrying off).
+    pub max_attempts: u32,
+    /// The first backoff ceiling; it doubles per attempt.
+    pub base_delay: Duration,
+    /// The largest backoff ceiling.
+    pub max_delay: Duration,
+    /// No retry starts once this much time has passed since the first attempt.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryConfig {
+    /// 3 attempts, full-jitter exponential backoff from 200 ms up to 5 s, at most 30 s in all.
+    pub fn standard() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            max_elapsed: Duration::from_secs(30),
+        }
+    }
+    /// One attempt, no retry.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::standard()
+        }
+    }
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+    pub fn base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+    pub fn max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+    pub fn max_elapsed(mut self, d: Duration) -> Self {
+        self.max_elapsed = d;
+        self
+    }
+
+    /// Full jitter: a uniform wait in `[0, min(max_delay, base_delay · 2^(attempt-1))]`, but never
+    /// shorter than the wait the service asked for.
+    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
+            .min(self.max_delay);
+        let jitter = Duration::from_nanos(fastrand::u64(0..=ceiling.as_nanos() as u64));
+        retry_after.map_or(jitter, |ra| ra.max(jitter))
+    }
+}
+
+/// Whether a failed attempt may be repeated. Throttling, and failures known not to have reached the
+/// service, always; server errors, timeouts and broken connections only for calls that converge.
+pub fn is_retryable(e: &Error, converges: bool) -> bool {
+    match e.kind() {
+        ErrorKind::Throttled => true,
+        ErrorKind::Transport if e.was_not_sent() => true,
+        ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport => converges,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_stay_under_the_ceiling_and_honour_retry_after() {
+        let c = RetryConfig::standard();
+        for attempt in 1..10 {
+            for _ in 0..100 {
+                let d = c.delay(attempt, None);
+                let ceiling = (c.base_delay * 2u32.pow(attempt - 1)).min(c.max_delay);
+                assert!(d <= ceiling, "{d:?} > {ceiling:?}");
+            }
+        }
+        assert!(c.delay(1, Some(Duration::from_secs(2))) >= Duration::from_secs(2));
+    }
+
+    #[test]
+    fn which_failures_are_retried() {
+        let throttled = Error::new(ErrorKind::Throttled, "t");
+        let server = Error::new(ErrorKind::Server, "s");
+        let refused = Error::new(ErrorKind::Transport, "c").not_sent();
+        let reset = Error::new(ErrorKind::Transport, "r");
+        let api = Error::new(ErrorKind::Api, "a");
+        assert!(is_retryable(&throttled, false));
+        assert!(is_retryable(&refused, false));
+        assert!(!is_retryable(&server, false) && is_retryable(&server, true));
+        assert!(!is_retryable(&reset, false) && is_retryable(&reset, true));
+        assert!(!is_retryable(&api, true));
+    }
+}

@@ -1,0 +1,141 @@
+//! Waiting until prefetch tasks are `complete` or `failed`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+
+use crate::batch::{Progress, ProgressFn};
+use crate::client::Client;
+use crate::error::{Error, ErrorKind};
+use crate::ops::describe_live_stream_preload_tasks::{
+    DescribeLiveStreamPreloadTasksRequest, PreloadTask,
+};
+
+/// Up to this many pending tasks are polled one by one; more are found by listing the domain's tasks.
+const PER_TASK_POLL_LIMIT: usize = 10;
+
+/// Options of [`Client::wait_for_preload`].
+#[derive(Clone)]
+pub struct WaitOptions {
+    /// Give up after this long (default 10 minutes).
+    pub timeout: Duration,
+    /// Between polls (default 5 s).
+    pub poll_interval: Duration,
+    /// Called after each poll: `done` counts tasks in an end state.
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Duration::from_secs(600),
+            poll_interval: Duration::from_secs(5),
+            progress: None,
+        }
+    }
+}
+
+impl fmt::Debug for WaitOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitOptions")
+            .field("timeout", &self.timeout)
+            .field("poll_interval", &self.poll_interval)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+fn is_final(t: &PreloadTask) -> bool {
+    t.preload_status().is_some_and(|s| s.is_final())
+}
+
+impl Client {
+    /// Polls until every task is `complete` or `failed` and returns them in the order of `task_ids`.
+    /// Fails with kind `Timeout` (naming the tasks still open) when `timeout` passes first.
+    pub async fn wait_for_preload<S: AsRef<str>>(
+        &self,
+        domain: &str,
+        task_ids: &[S],
+        options: WaitOptions,
+    ) -> Result<Vec<PreloadTask>, Error> {
+        crate::ops::require("DomainName", domain)?;
+        if task_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let deadline = tokio::time::Instant::now() + options.timeout;
+        let mut latest: HashMap<String, PreloadTask> = HashMap::new();
+        loop {
+            let pending: Vec<&str> = task_ids
+                .iter()
+                .map(AsRef::as_ref)
+                .filter(|id| !latest.get(*id).is_some_and(is_final))
+                .collect();
+            if pending.len() <= PER_TASK_POLL_LIMIT {
+                for id in pending {
+                    let resp = self
+                        .describe_live_stream_preload_tasks(
+                            &DescribeLiveStreamPreloadTasksRequest::new(domain).task_id(id),
+                        )
+                        .await?;
+                    if let Some(t) = resp.preload_tasks.into_iter().find(|t| t.task_id == id) {
+                        latest.insert(t.task_id.clone(), t);
+                    }
+                }
+            } else {
+                let mut tasks =
+                    self.preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(domain));
+                while let Some(t) = tasks.next().await {
+                    let t = t?;
+                    latest.insert(t.task_id.clone(), t);
+                }
+            }
+            let done = task_ids
+                .iter()
+                .filter(|id| latest.get(id.as_ref()).is_some_and(is_final))
+                .count();
+            if let Some(p) = &options.progress {
+                let failed = task_ids
+                    .iter()
+                    .filter(|id| {
+                        latest.get(id.as_ref()).and_then(|t| t.preload_status())
+                            == Some(crate::types::PreloadStatus::Failed)
+                    })
+                    .count();
+                p(Progress {
+                    done,
+                    total: task_ids.len(),
+                    succeeded: done - failed,
+                    failed,
+                });
+            }
+            if done == task_ids.len() {
+                return Ok(task_ids
+                    .iter()
+                    .map(|id| latest[id.as_ref()].clone())
+                    .collect());
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                let open: Vec<&str> = task_ids
+                    .iter()
+                    .map(AsRef::as_ref)
+                    .filter(|id| !latest.get(*id).is_some_and(is_final))
+                    .take(10)
+                    .collect();
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "{} of {} tasks were not complete or failed after {:?} (first open: {})",
+                        task_ids.len() - done,
+                        task_ids.len(),
+                        options.timeout,
+                        open.join(", ")
+                    ),
+                ));
+            }
+            tokio::time::sleep(options.poll_interval.min(deadline - now)).await;
+        }
+    }
+}
