@@ -40,14 +40,7 @@ pub struct ItemFailure {
 
 impl ItemFailure {
     fn from_error(e: &Error) -> Self {
-        ItemFailure {
-            code: e
-                .code()
-                .or(e.rule())
-                .unwrap_or(e.kind().as_str())
-                .to_owned(),
-            message: e.to_string(),
-        }
+        ItemFailure { code: e.code().or(e.rule()).unwrap_or(e.kind().as_str()).to_owned(), message: e.to_string() }
     }
 }
 
@@ -218,12 +211,7 @@ impl Tally {
         let s = self.succeeded.fetch_add(ok, Ordering::SeqCst) + ok;
         let f = self.failed.fetch_add(failed, Ordering::SeqCst) + failed;
         if let Some(p) = &self.progress {
-            p(Progress {
-                done: s + f,
-                total: self.total,
-                succeeded: s,
-                failed: f,
-            });
+            p(Progress { done: s + f, total: self.total, succeeded: s, failed: f });
         }
     }
 }
@@ -231,25 +219,16 @@ impl Tally {
 /// Why an item cannot be sent at all, checked per item so one bad URL does not sink its batch.
 fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
     let failure = |code: &str, message: String| {
-        Some(ItemFailure {
-            code: code.to_owned(),
-            message: format!("{field}: {message}"),
-        })
+        Some(ItemFailure { code: code.to_owned(), message: format!("{field}: {message}") })
     };
     if item.trim().is_empty() {
         return failure("empty_item", "is empty".to_owned());
     }
     if item.contains(',') {
-        return failure(
-            "comma",
-            format!("contains a comma, which would split it on the wire: `{item}`"),
-        );
+        return failure("comma", format!("contains a comma, which would split it on the wire: `{item}`"));
     }
     if hls && is_hls_url(item) {
-        return failure(
-            "hls",
-            format!("HLS (.m3u8) URLs are not supported: `{item}`"),
-        );
+        return failure("hls", format!("HLS (.m3u8) URLs are not supported: `{item}`"));
     }
     None
 }
@@ -276,20 +255,13 @@ impl Client {
             preloaded_start_time: options.start,
             preloaded_end_time: options.end,
         };
-        SetLiveStreamPreloadTasksRequest {
-            play_urls: vec!["rtmp://probe/app/s".to_owned()],
-            ..template.clone()
-        }
-        .validate()?;
+        SetLiveStreamPreloadTasksRequest { play_urls: vec!["rtmp://probe/app/s".to_owned()], ..template.clone() }
+            .validate()?;
 
         let (urls, duplicates_removed) = dedupe(urls);
         let mut items: Vec<PreloadItem> = urls
             .iter()
-            .map(|u| PreloadItem {
-                url: u.clone(),
-                task_id: None,
-                failure: refuse_item("PlayUrl", u, true),
-            })
+            .map(|u| PreloadItem { url: u.clone(), task_id: None, failure: refuse_item("PlayUrl", u, true) })
             .collect();
         let tally = Tally {
             total: items.len(),
@@ -299,9 +271,7 @@ impl Client {
         };
         tally.add(0, items.iter().filter(|i| i.failure.is_some()).count());
 
-        let sendable: Vec<usize> = (0..items.len())
-            .filter(|i| items[*i].failure.is_none())
-            .collect();
+        let sendable: Vec<usize> = (0..items.len()).filter(|i| items[*i].failure.is_none()).collect();
         let chunks: Vec<Vec<usize>> = sendable.chunks(MAX_URLS).map(<[usize]>::to_vec).collect();
         let requests = chunks.len();
         let results: Vec<(Vec<usize>, Result<_, Error>)> = futures::stream::iter(chunks)
@@ -313,12 +283,9 @@ impl Client {
                 let tally = &tally;
                 async move {
                     let result = self.set_live_stream_preload_tasks(&req).await;
-                    let ok = result.as_ref().map_or(0, |r| {
-                        r.preload_tasks_messages
-                            .iter()
-                            .filter(|m| m.succeeded())
-                            .count()
-                    });
+                    let ok = result
+                        .as_ref()
+                        .map_or(0, |r| r.preload_tasks_messages.iter().filter(|m| m.succeeded()).count());
                     tally.add(ok.min(chunk.len()), chunk.len() - ok.min(chunk.len()));
                     (chunk, result)
                 }
@@ -330,10 +297,8 @@ impl Client {
         for (chunk, result) in results {
             match result {
                 Ok(resp) => {
-                    let mut by_url: HashMap<
-                        &str,
-                        &crate::ops::set_live_stream_preload_tasks::PreloadTasksMessage,
-                    > = HashMap::new();
+                    let mut by_url: HashMap<&str, &crate::ops::set_live_stream_preload_tasks::PreloadTasksMessage> =
+                        HashMap::new();
                     for m in &resp.preload_tasks_messages {
                         by_url.entry(m.play_url.as_str()).or_insert(m);
                     }
@@ -372,39 +337,25 @@ impl Client {
                 }
             }
         }
-        Ok(PreloadReport {
-            items,
-            duplicates_removed,
-            requests,
-        })
+        Ok(PreloadReport { items, duplicates_removed, requests })
     }
 
     /// Purges the play URLs of any number of media, in requests of up to 20.
-    pub async fn refresh_media<I, S>(
-        &self,
-        media_ids: I,
-        options: MediaOptions,
-    ) -> Result<MediaReport, Error>
+    pub async fn refresh_media<I, S>(&self, media_ids: I, options: MediaOptions) -> Result<MediaReport, Error>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.media_batch(TaskType::Refresh, media_ids, options)
-            .await
+        self.media_batch(TaskType::Refresh, media_ids, options).await
     }
 
     /// Prefetches the play URLs of any number of media, in requests of up to 20.
-    pub async fn preload_media<I, S>(
-        &self,
-        media_ids: I,
-        options: MediaOptions,
-    ) -> Result<MediaReport, Error>
+    pub async fn preload_media<I, S>(&self, media_ids: I, options: MediaOptions) -> Result<MediaReport, Error>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.media_batch(TaskType::Preload, media_ids, options)
-            .await
+        self.media_batch(TaskType::Preload, media_ids, options).await
     }
 
     async fn media_batch<I, S>(
@@ -428,11 +379,7 @@ impl Client {
             slice_count: options.slice_count,
             user_data: options.user_data.clone(),
         };
-        RefreshMediaPlayUrlsRequest {
-            media_ids: vec!["probe".to_owned()],
-            ..template.clone()
-        }
-        .validate()?;
+        RefreshMediaPlayUrlsRequest { media_ids: vec!["probe".to_owned()], ..template.clone() }.validate()?;
 
         let (ids, duplicates_removed) = dedupe(media_ids);
         let mut items: Vec<MediaItem> = ids
@@ -445,9 +392,8 @@ impl Client {
                 },
             })
             .collect();
-        let refused: HashSet<usize> = (0..items.len())
-            .filter(|i| matches!(items[*i].outcome, MediaOutcome::Failed(_)))
-            .collect();
+        let refused: HashSet<usize> =
+            (0..items.len()).filter(|i| matches!(items[*i].outcome, MediaOutcome::Failed(_))).collect();
         let tally = Tally {
             total: items.len(),
             succeeded: AtomicUsize::new(0),
@@ -457,10 +403,7 @@ impl Client {
         tally.add(0, refused.len());
 
         let sendable: Vec<usize> = (0..items.len()).filter(|i| !refused.contains(i)).collect();
-        let chunks: Vec<Vec<usize>> = sendable
-            .chunks(MAX_MEDIA_IDS)
-            .map(<[usize]>::to_vec)
-            .collect();
+        let chunks: Vec<Vec<usize>> = sendable.chunks(MAX_MEDIA_IDS).map(<[usize]>::to_vec).collect();
         let requests = chunks.len();
         let results: Vec<(Vec<usize>, Result<_, Error>)> = futures::stream::iter(chunks)
             .map(|chunk| {
@@ -472,8 +415,7 @@ impl Client {
                 async move {
                     let result = self.refresh_media_play_urls(&req).await;
                     let bad = result.as_ref().map_or(chunk.len(), |r| {
-                        (r.non_exist_media_ids().len() + r.forbidden_media_ids().len())
-                            .min(chunk.len())
+                        (r.non_exist_media_ids().len() + r.forbidden_media_ids().len()).min(chunk.len())
                     });
                     tally.add(chunk.len() - bad, bad);
                     (chunk, result)
@@ -488,8 +430,7 @@ impl Client {
             match result {
                 Ok(resp) => {
                     let missing: HashSet<String> = resp.non_exist_media_ids().into_iter().collect();
-                    let forbidden: HashSet<String> =
-                        resp.forbidden_media_ids().into_iter().collect();
+                    let forbidden: HashSet<String> = resp.forbidden_media_ids().into_iter().collect();
                     for i in chunk {
                         let id = &items[i].media_id;
                         items[i].outcome = if forbidden.contains(id) {
@@ -497,9 +438,7 @@ impl Client {
                         } else if missing.contains(id) {
                             MediaOutcome::NotFound
                         } else {
-                            MediaOutcome::Submitted {
-                                job_id: resp.media_refresh_job_id.clone(),
-                            }
+                            MediaOutcome::Submitted { job_id: resp.media_refresh_job_id.clone() }
                         };
                     }
                     job_ids.push(resp.media_refresh_job_id);
@@ -512,12 +451,7 @@ impl Client {
                 }
             }
         }
-        Ok(MediaReport {
-            items,
-            duplicates_removed,
-            requests,
-            job_ids,
-        })
+        Ok(MediaReport { items, duplicates_removed, requests, job_ids })
     }
 }
 
@@ -534,17 +468,9 @@ mod tests {
 
     #[test]
     fn items_refused_without_sending() {
-        assert_eq!(
-            refuse_item("PlayUrl", "rtmp://h/a/s.m3u8?x=1", true)
-                .unwrap()
-                .code,
-            "hls"
-        );
+        assert_eq!(refuse_item("PlayUrl", "rtmp://h/a/s.m3u8?x=1", true).unwrap().code, "hls");
         assert_eq!(refuse_item("PlayUrl", "a,b", true).unwrap().code, "comma");
-        assert_eq!(
-            refuse_item("PlayUrl", " ", true).unwrap().code,
-            "empty_item"
-        );
+        assert_eq!(refuse_item("PlayUrl", " ", true).unwrap().code, "empty_item");
         assert!(refuse_item("PlayUrl", "rtmp://h/a/s", true).is_none());
         assert!(refuse_item("MediaIds", "x.m3u8", false).is_none());
     }

@@ -8,9 +8,7 @@ use futures::StreamExt as _;
 
 use crate::batch::{MediaOptions, MediaReport, PreloadOptions, PreloadReport};
 use crate::error::{Error, ErrorKind};
-use crate::ops::describe_live_stream_preload_tasks::{
-    DescribeLiveStreamPreloadTasksRequest, PreloadTask,
-};
+use crate::ops::describe_live_stream_preload_tasks::{DescribeLiveStreamPreloadTasksRequest, PreloadTask};
 use crate::ops::Operation;
 use crate::types::{Method, Service};
 use crate::wait::WaitOptions;
@@ -31,17 +29,9 @@ impl Client {
             .thread_name("aliprefetch-blocking")
             .enable_all()
             .build()
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Transport,
-                    format!("could not start the runtime: {e}"),
-                )
-            })?;
+            .map_err(|e| Error::new(ErrorKind::Transport, format!("could not start the runtime: {e}")))?;
         let inner = runtime.block_on(async { builder.build() })?;
-        Ok(Client {
-            inner,
-            runtime: Arc::new(runtime),
-        })
+        Ok(Client { inner, runtime: Arc::new(runtime) })
     }
 
     /// The async client inside.
@@ -100,10 +90,7 @@ impl Client {
 
     /// An iterator over every task of a query, fetching pages as it goes.
     pub fn preload_tasks(&self, query: DescribeLiveStreamPreloadTasksRequest) -> PreloadTasks {
-        PreloadTasks {
-            stream: self.inner.preload_tasks(query),
-            runtime: self.runtime.clone(),
-        }
+        PreloadTasks { stream: self.inner.preload_tasks(query), runtime: self.runtime.clone() }
     }
 
     pub fn wait_for_preload<S: AsRef<str>>(

@@ -6,23 +6,15 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tracing::Instrument as _;
 
-use crate::credentials::{
-    Credentials, CredentialsCache, ProvideCredentials, ProviderChain, StaticProvider,
-};
+use crate::credentials::{Credentials, CredentialsCache, ProvideCredentials, ProviderChain, StaticProvider};
 use crate::error::{Error, ErrorKind};
 use crate::ops::describe_live_stream_preload_tasks::{
     DescribeLiveStreamPreloadTasksRequest, DescribeLiveStreamPreloadTasksResponse,
 };
 use crate::ops::hot_live_rtc_stream::{HotLiveRtcStreamRequest, HotLiveRtcStreamResponse};
-use crate::ops::refresh_media_play_urls::{
-    RefreshMediaPlayUrlsRequest, RefreshMediaPlayUrlsResponse,
-};
-use crate::ops::set_live_stream_preload_tasks::{
-    SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse,
-};
-use crate::ops::update_live_pull_to_push::{
-    UpdateLivePullToPushRequest, UpdateLivePullToPushResponse,
-};
+use crate::ops::refresh_media_play_urls::{RefreshMediaPlayUrlsRequest, RefreshMediaPlayUrlsResponse};
+use crate::ops::set_live_stream_preload_tasks::{SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse};
+use crate::ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
 use crate::ops::Operation;
 use crate::rate_limit::{Limiters, RateLimits};
 use crate::retry::RetryConfig;
@@ -45,11 +37,7 @@ impl std::str::FromStr for SignatureVersion {
         match s.to_ascii_lowercase().as_str() {
             "v1" | "1" | "v2" | "hmac-sha1" => Ok(SignatureVersion::V1),
             "v3" | "3" | "acs3-hmac-sha256" => Ok(SignatureVersion::V3),
-            _ => Err(Error::invalid_input(
-                "signature_version",
-                "enum",
-                format!("`{s}` is not one of v1, v3"),
-            )),
+            _ => Err(Error::invalid_input("signature_version", "enum", format!("`{s}` is not one of v1, v3"))),
         }
     }
 }
@@ -87,32 +75,29 @@ impl Endpoint {
         if authority.is_empty() || authority.contains(['/', '?', '#', ' ', '@']) {
             return Err(bad("is not a host, host:port or http(s)://host[:port] URL"));
         }
-        let host = match authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or(""),
-            None => authority.rsplit_once(':').map_or(authority, |(h, port)| {
-                if port.parse::<u16>().is_ok() {
-                    h
-                } else {
-                    authority
-                }
-            }),
-        };
-        let loopback = host == "localhost"
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
+        let host =
+            match authority.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or(""),
+                None => authority.rsplit_once(':').map_or(authority, |(h, port)| {
+                    if port.parse::<u16>().is_ok() {
+                        h
+                    } else {
+                        authority
+                    }
+                }),
+            };
+        let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
         let scheme = match scheme.as_deref() {
             Some("https") => "https",
             Some("http") if loopback || allow_insecure_http => "http",
-            Some("http") => return Err(bad("uses plain http for a host that is not loopback; use https (or allow insecure http)")),
+            Some("http") => {
+                return Err(bad("uses plain http for a host that is not loopback; use https (or allow insecure http)"))
+            }
             Some(_) => return Err(bad("has a scheme other than http or https")),
             None if loopback => "http",
             None => "https",
         };
-        Ok(Endpoint {
-            scheme: scheme.to_owned(),
-            authority: authority.to_owned(),
-        })
+        Ok(Endpoint { scheme: scheme.to_owned(), authority: authority.to_owned() })
     }
 
     fn base_url(&self) -> String {
@@ -246,15 +231,9 @@ impl ClientBuilder {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| {
-                Error::new(
-                    ErrorKind::Transport,
-                    format!("the HTTP client could not be built: {e}"),
-                )
-                .with_source(e)
+                Error::new(ErrorKind::Transport, format!("the HTTP client could not be built: {e}")).with_source(e)
             })?;
-        let provider = self
-            .credentials
-            .unwrap_or_else(|| Arc::new(ProviderChain::default_chain()));
+        let provider = self.credentials.unwrap_or_else(|| Arc::new(ProviderChain::default_chain()));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -377,15 +356,7 @@ impl Client {
         params: Vec<(String, String)>,
     ) -> Result<serde_json::Value, Error> {
         crate::ops::require("Action", action)?;
-        let body = self
-            .send(Call {
-                service,
-                action,
-                method,
-                params,
-                converges: false,
-            })
-            .await?;
+        let body = self.send(Call { service, action, method, params, converges: false }).await?;
         crate::ops::decode(action, &body)
     }
 
@@ -405,9 +376,7 @@ impl Client {
             let result = async {
                 self.inner.limiters.acquire(call.action).await;
                 let creds = self.inner.credentials.get().await?;
-                self.send_once(&call, &creds)
-                    .await
-                    .map_err(|e| e.redact(&creds.secrets()))
+                self.send_once(&call, &creds).await.map_err(|e| e.redact(&creds.secrets()))
             }
             .instrument(span.clone())
             .await;
@@ -481,11 +450,7 @@ impl Client {
                     now,
                     &nonce,
                 );
-                let q: Vec<(&str, &str)> = call
-                    .params
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
+                let q: Vec<(&str, &str)> = call.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 push_query(&mut url, &q);
                 headers = signed.headers;
             }
@@ -501,11 +466,7 @@ impl Client {
         }
         let resp = req.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
-        let header_request_id = resp
-            .headers()
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header_request_id = resp.headers().get("x-acs-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let retry_after = resp
             .headers()
             .get("x-acs-retry-after")
@@ -552,9 +513,7 @@ fn transport_error(e: reqwest::Error) -> Error {
     if e.is_timeout() {
         Error::new(ErrorKind::Timeout, format!("timed out: {detail}")).with_source(e)
     } else if e.is_connect() {
-        Error::new(ErrorKind::Transport, format!("could not connect: {detail}"))
-            .with_source(e)
-            .not_sent()
+        Error::new(ErrorKind::Transport, format!("could not connect: {detail}")).with_source(e).not_sent()
     } else {
         Error::new(ErrorKind::Transport, detail).with_source(e)
     }

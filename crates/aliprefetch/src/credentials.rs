@@ -75,10 +75,7 @@ impl Credentials {
 
     /// The secrets, for scrubbing from messages the service echoes.
     pub(crate) fn secrets(&self) -> [&str; 2] {
-        [
-            self.access_key_secret.as_str(),
-            self.security_token.as_deref().unwrap_or(""),
-        ]
+        [self.access_key_secret.as_str(), self.security_token.as_deref().unwrap_or("")]
     }
 
     fn expires_within(&self, now: OffsetDateTime, margin: Duration) -> bool {
@@ -91,10 +88,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &"<redacted>")
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
             .field("expiration", &self.expiration)
             .field("provider", &self.provider)
             .finish()
@@ -132,13 +126,7 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        Env {
-            vars: Some(Arc::new(
-                vars.into_iter()
-                    .map(|(k, v)| (k.into(), v.into()))
-                    .collect(),
-            )),
-        }
+        Env { vars: Some(Arc::new(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect())) }
     }
     /// A variable, `None` when unset or empty.
     pub fn get(&self, name: &str) -> Option<String> {
@@ -149,9 +137,7 @@ impl Env {
         v.filter(|s| !s.trim().is_empty())
     }
     fn home(&self) -> Option<PathBuf> {
-        self.get("HOME")
-            .or_else(|| self.get("USERPROFILE"))
-            .map(PathBuf::from)
+        self.get("HOME").or_else(|| self.get("USERPROFILE")).map(PathBuf::from)
     }
 }
 
@@ -195,15 +181,13 @@ impl EnvironmentProvider {
                 }
                 Ok(c.from_provider("environment"))
             }
-            (Some(_), None) => Err(missing(
-                "ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not",
-            )),
-            (None, Some(_)) => Err(missing(
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not",
-            )),
-            (None, None) => Err(missing(
-                "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set",
-            )),
+            (Some(_), None) => {
+                Err(missing("ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not"))
+            }
+            (None, Some(_)) => {
+                Err(missing("ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not"))
+            }
+            (None, None) => Err(missing("ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set")),
         }
     }
 }
@@ -253,12 +237,7 @@ struct CliProfile {
 impl CliProfileProvider {
     pub fn new(env: Env) -> Self {
         let ecs = EcsRamRoleProvider::new(env.clone());
-        CliProfileProvider {
-            env,
-            path: None,
-            profile: None,
-            ecs,
-        }
+        CliProfileProvider { env, path: None, profile: None, ecs }
     }
     /// Reads this file instead of `~/.aliyun/config.json`.
     pub fn path(mut self, path: impl Into<PathBuf>) -> Self {
@@ -280,35 +259,17 @@ impl CliProfileProvider {
         let path = match (&self.path, self.env.home()) {
             (Some(p), _) => p.clone(),
             (None, Some(home)) => home.join(".aliyun").join("config.json"),
-            (None, None) => {
-                return Err(missing(
-                    "no home directory to find ~/.aliyun/config.json in",
-                ))
-            }
+            (None, None) => return Err(missing("no home directory to find ~/.aliyun/config.json in")),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| missing(format!("{}: {e}", path.display())))?;
-        let config: CliConfig = serde_json::from_str(&text).map_err(|e| {
-            missing(format!(
-                "{} is not a valid aliyun CLI configuration: {e}",
-                path.display()
-            ))
-        })?;
-        let wanted = self
-            .profile
-            .clone()
-            .or_else(|| self.env.get("ALIBABA_CLOUD_PROFILE"))
-            .unwrap_or(config.current);
+        let text = std::fs::read_to_string(&path).map_err(|e| missing(format!("{}: {e}", path.display())))?;
+        let config: CliConfig = serde_json::from_str(&text)
+            .map_err(|e| missing(format!("{} is not a valid aliyun CLI configuration: {e}", path.display())))?;
+        let wanted = self.profile.clone().or_else(|| self.env.get("ALIBABA_CLOUD_PROFILE")).unwrap_or(config.current);
         let profile = config
             .profiles
             .into_iter()
             .find(|p| p.name == wanted)
-            .ok_or_else(|| {
-                missing(format!(
-                    "{} has no profile named `{wanted}`",
-                    path.display()
-                ))
-            })?;
+            .ok_or_else(|| missing(format!("{} has no profile named `{wanted}`", path.display())))?;
         let where_ = format!("profile `{}` of {}", profile.name, path.display());
         match profile.mode.as_str() {
             "AK" | "StsToken" => {
@@ -325,10 +286,15 @@ impl CliProfileProvider {
                 Ok(c.from_provider("cli_profile"))
             }
             "EcsRamRole" => {
-                let ecs = self.ecs.clone().role_name_opt((!profile.ram_role_name.is_empty()).then_some(profile.ram_role_name));
+                let ecs = self
+                    .ecs
+                    .clone()
+                    .role_name_opt((!profile.ram_role_name.is_empty()).then_some(profile.ram_role_name));
                 ecs.fetch(true).await.map(|c| c.from_provider("cli_profile"))
             }
-            other => Err(missing(format!("{where_} has mode `{other}`, which is not supported (AK, StsToken, EcsRamRole are)"))),
+            other => Err(missing(format!(
+                "{where_} has mode `{other}`, which is not supported (AK, StsToken, EcsRamRole are)"
+            ))),
         }
     }
 }
@@ -366,10 +332,8 @@ impl CredentialsFileProvider {
         if let Some(p) = self.env.get("ALIBABA_CLOUD_CREDENTIALS_FILE") {
             return Ok(PathBuf::from(p));
         }
-        let home = self
-            .env
-            .home()
-            .ok_or_else(|| missing("no home directory to find ~/.alibabacloud/credentials in"))?;
+        let home =
+            self.env.home().ok_or_else(|| missing("no home directory to find ~/.alibabacloud/credentials in"))?;
         let dir = home.join(".alibabacloud");
         let plain = dir.join("credentials");
         if plain.exists() {
@@ -379,21 +343,13 @@ impl CredentialsFileProvider {
         if ini.exists() {
             return Ok(ini);
         }
-        Err(missing(format!(
-            "neither {} nor {} exists",
-            plain.display(),
-            ini.display()
-        )))
+        Err(missing(format!("neither {} nor {} exists", plain.display(), ini.display())))
     }
 
     async fn read(&self) -> Result<Credentials, Error> {
         let path = self.path()?;
-        let ini = ini::Ini::load_from_file(&path)
-            .map_err(|e| missing(format!("{}: {e}", path.display())))?;
-        let name = self
-            .env
-            .get("ALIBABA_CLOUD_PROFILE")
-            .unwrap_or_else(|| "default".to_owned());
+        let ini = ini::Ini::load_from_file(&path).map_err(|e| missing(format!("{}: {e}", path.display())))?;
+        let name = self.env.get("ALIBABA_CLOUD_PROFILE").unwrap_or_else(|| "default".to_owned());
         let section = ini
             .section(Some(name.as_str()))
             .ok_or_else(|| missing(format!("{} has no section [{name}]", path.display())))?;
@@ -401,13 +357,7 @@ impl CredentialsFileProvider {
         if section.get("enable").is_some_and(|v| v.trim() == "false") {
             return Err(missing(format!("{where_} is disabled (enable = false)")));
         }
-        let get = |k: &str| {
-            section
-                .get(k)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let get = |k: &str| section.get(k).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         match get("type").as_deref() {
             Some("access_key") => match (get("access_key_id"), get("access_key_secret")) {
                 (Some(id), Some(secret)) => Ok(Credentials::new(id, secret).from_provider("credentials_file")),
@@ -417,7 +367,9 @@ impl CredentialsFileProvider {
                 let ecs = self.ecs.clone().role_name_opt(get("role_name"));
                 ecs.fetch(true).await.map(|c| c.from_provider("credentials_file"))
             }
-            Some(other) => Err(missing(format!("{where_} has type `{other}`, which is not supported (access_key, ecs_ram_role are)"))),
+            Some(other) => Err(missing(format!(
+                "{where_} has type `{other}`, which is not supported (access_key, ecs_ram_role are)"
+            ))),
             None => Err(missing(format!("{where_} has no type"))),
         }
     }
@@ -450,9 +402,7 @@ impl TemporaryCredentialsBody {
             return Err(missing(format!("{source} answered Code {code}")));
         }
         let (Some(id), Some(secret)) = (self.access_key_id, self.access_key_secret) else {
-            return Err(missing(format!(
-                "{source} answered without AccessKeyId/AccessKeySecret"
-            )));
+            return Err(missing(format!("{source} answered without AccessKeyId/AccessKeySecret")));
         };
         let mut c = Credentials::new(id, secret).from_provider(provider);
         if let Some(t) = self.security_token {
@@ -491,12 +441,7 @@ pub const ECS_METADATA_BASE_URL: &str = "http://100.100.100.200";
 
 impl EcsRamRoleProvider {
     pub fn new(env: Env) -> Self {
-        EcsRamRoleProvider {
-            env,
-            role_name: None,
-            base_url: ECS_METADATA_BASE_URL.to_owned(),
-            http: None,
-        }
+        EcsRamRoleProvider { env, role_name: None, base_url: ECS_METADATA_BASE_URL.to_owned(), http: None }
     }
     /// The role to use; otherwise `ALIBABA_CLOUD_ECS_METADATA` or discovery.
     pub fn role_name(self, name: impl Into<String>) -> Self {
@@ -515,9 +460,7 @@ impl EcsRamRoleProvider {
     }
 
     fn disabled(&self) -> bool {
-        self.env
-            .get("ALIBABA_CLOUD_ECS_METADATA_DISABLED")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.env.get("ALIBABA_CLOUD_ECS_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// `explicit` is true when a profile asked for this role, so disabling does not apply silently.
@@ -533,29 +476,16 @@ impl EcsRamRoleProvider {
                 req = req.header("X-aliyun-ecs-metadata-token", t);
             }
             async move {
-                let resp = req
-                    .send()
-                    .await
-                    .map_err(|e| missing(format!("metadata service {}: {e}", self.base_url)))?;
+                let resp = req.send().await.map_err(|e| missing(format!("metadata service {}: {e}", self.base_url)))?;
                 let status = resp.status();
-                let body = resp
-                    .text()
-                    .await
-                    .map_err(|e| missing(format!("metadata service: {e}")))?;
+                let body = resp.text().await.map_err(|e| missing(format!("metadata service: {e}")))?;
                 if !status.is_success() {
-                    return Err(missing(format!(
-                        "metadata service answered HTTP {} for {path}",
-                        status.as_u16()
-                    )));
+                    return Err(missing(format!("metadata service answered HTTP {} for {path}", status.as_u16())));
                 }
                 Ok(body)
             }
         };
-        let role = match self
-            .role_name
-            .clone()
-            .or_else(|| self.env.get("ALIBABA_CLOUD_ECS_METADATA"))
-        {
+        let role = match self.role_name.clone().or_else(|| self.env.get("ALIBABA_CLOUD_ECS_METADATA")) {
             Some(r) => r,
             None => {
                 let listed = get("/latest/meta-data/ram/security-credentials/".to_owned()).await?;
@@ -564,21 +494,13 @@ impl EcsRamRoleProvider {
                     .map(str::trim)
                     .find(|l| !l.is_empty())
                     .map(str::to_owned)
-                    .ok_or_else(|| {
-                        missing("the metadata service lists no RAM role for this instance")
-                    })?
+                    .ok_or_else(|| missing("the metadata service lists no RAM role for this instance"))?
             }
         };
         let body = get(format!("/latest/meta-data/ram/security-credentials/{role}")).await?;
-        let parsed: TemporaryCredentialsBody = serde_json::from_str(&body).map_err(|e| {
-            missing(format!(
-                "the metadata service's credentials for role {role} are not JSON: {e}"
-            ))
-        })?;
-        parsed.into_credentials(
-            &format!("the metadata service (role {role})"),
-            "ecs_ram_role",
-        )
+        let parsed: TemporaryCredentialsBody = serde_json::from_str(&body)
+            .map_err(|e| missing(format!("the metadata service's credentials for role {role} are not JSON: {e}")))?;
+        parsed.into_credentials(&format!("the metadata service (role {role})"), "ecs_ram_role")
     }
 
     /// IMDSv2: a session token, or `None` to fall back to v1.
@@ -592,11 +514,7 @@ impl EcsRamRoleProvider {
         if !resp.status().is_success() {
             return None;
         }
-        resp.text()
-            .await
-            .ok()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| t.trim().to_owned())
+        resp.text().await.ok().filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned())
     }
 }
 
@@ -631,21 +549,14 @@ impl CredentialsUriProvider {
             .clone()
             .or_else(|| self.env.get("ALIBABA_CLOUD_CREDENTIALS_URI"))
             .ok_or_else(|| missing("ALIBABA_CLOUD_CREDENTIALS_URI is not set"))?;
-        let resp = small_http_client()
-            .get(&uri)
-            .send()
-            .await
-            .map_err(|e| missing(format!("{uri}: {e}")))?;
+        let resp = small_http_client().get(&uri).send().await.map_err(|e| missing(format!("{uri}: {e}")))?;
         let status = resp.status();
-        let body = resp
-            .text()
-            .await
-            .map_err(|e| missing(format!("{uri}: {e}")))?;
+        let body = resp.text().await.map_err(|e| missing(format!("{uri}: {e}")))?;
         if !status.is_success() {
             return Err(missing(format!("{uri} answered HTTP {}", status.as_u16())));
         }
-        let parsed: TemporaryCredentialsBody = serde_json::from_str(&body)
-            .map_err(|e| missing(format!("{uri} did not answer credentials JSON: {e}")))?;
+        let parsed: TemporaryCredentialsBody =
+            serde_json::from_str(&body).map_err(|e| missing(format!("{uri} did not answer credentials JSON: {e}")))?;
         parsed.into_credentials(&uri, "credentials_uri")
     }
 }
@@ -668,10 +579,7 @@ pub struct ProviderChain {
 
 impl ProviderChain {
     pub fn new(providers: Vec<Arc<dyn ProvideCredentials>>) -> Self {
-        ProviderChain {
-            providers,
-            chosen: std::sync::Mutex::new(None),
-        }
+        ProviderChain { providers, chosen: std::sync::Mutex::new(None) }
     }
 
     /// The default chain reading the process environment and home directory.
@@ -706,10 +614,7 @@ impl ProviderChain {
                 Err(e) => tried.push(format!("{}: {}", p.name(), e.message())),
             }
         }
-        Err(missing(format!(
-            "no credentials found; tried {}",
-            tried.join("; ")
-        )))
+        Err(missing(format!("no credentials found; tried {}", tried.join("; "))))
     }
 }
 
@@ -733,11 +638,7 @@ pub struct CredentialsCache {
 
 impl CredentialsCache {
     pub fn new(provider: Arc<dyn ProvideCredentials>) -> Self {
-        CredentialsCache {
-            provider,
-            current: tokio::sync::Mutex::new(None),
-            refresh_ahead: Duration::from_secs(180),
-        }
+        CredentialsCache { provider, current: tokio::sync::Mutex::new(None), refresh_ahead: Duration::from_secs(180) }
     }
     pub fn refresh_ahead(mut self, d: Duration) -> Self {
         self.refresh_ahead = d;

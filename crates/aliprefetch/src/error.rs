@@ -60,10 +60,7 @@ impl ErrorKind {
 
     /// Whether a failure of this kind may pass if tried again.
     pub fn is_transient(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Transport | ErrorKind::Timeout
-        )
+        matches!(self, ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Transport | ErrorKind::Timeout)
     }
 }
 
@@ -124,11 +121,7 @@ impl Error {
 
     /// A parameter broke a rule. `field` is the API's parameter name (`PlayUrl`), `rule` a stable short
     /// name (`count`, `required`, `hls`, …), `message` the sentence a person reads.
-    pub fn invalid_input(
-        field: impl Into<String>,
-        rule: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn invalid_input(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
         let message = format!("{field}: {}", message.into());
         let mut e = Error::new(ErrorKind::InvalidInput, message);
@@ -282,18 +275,13 @@ impl fmt::Debug for Error {
         if let Some(v) = &i.request_id {
             d.field("request_id", v);
         }
-        d.field("retryable", &i.retryable)
-            .field("attempts", &i.attempts)
-            .finish_non_exhaustive()
+        d.field("retryable", &i.retryable).field("attempts", &i.attempts).finish_non_exhaustive()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner
-            .source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        self.inner.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -302,16 +290,10 @@ pub(crate) fn from_response(status: u16, retry_after: Option<Duration>, body: &[
     let parsed = ErrorBody::parse(body);
     let code = parsed.code.clone();
     let kind = classify(status, code.as_deref(), retry_after.is_some());
-    let message = parsed
-        .message
-        .clone()
-        .unwrap_or_else(|| match code.as_deref() {
-            Some(c) => format!("the service answered {c} with HTTP {status}"),
-            None => format!(
-                "HTTP {status} with a body that names no error: {}",
-                snippet(body)
-            ),
-        });
+    let message = parsed.message.clone().unwrap_or_else(|| match code.as_deref() {
+        Some(c) => format!("the service answered {c} with HTTP {status}"),
+        None => format!("HTTP {status} with a body that names no error: {}", snippet(body)),
+    });
     let mut e = Error::new(kind, message)
         .with_status(status)
         .with_request_id(parsed.request_id)
@@ -376,9 +358,7 @@ impl ErrorBody {
     fn parse(body: &[u8]) -> Self {
         let trimmed = body.trim_ascii_start();
         if trimmed.starts_with(b"{") {
-            if let Ok(serde_json::Value::Object(map)) =
-                serde_json::from_slice::<serde_json::Value>(trimmed)
-            {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(trimmed) {
                 let get = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_owned);
                 return ErrorBody {
                     code: get("Code"),
@@ -404,9 +384,7 @@ impl ErrorBody {
         let mut buf = Vec::new();
         loop {
             match reader.read_event_into(&mut buf) {
-                Ok(Event::Start(e)) => {
-                    current = Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned())
-                }
+                Ok(Event::Start(e)) => current = Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned()),
                 Ok(Event::Text(t)) => {
                     let text = t.decode().map(|c| c.trim().to_owned()).unwrap_or_default();
                     if text.is_empty() {
@@ -418,9 +396,7 @@ impl ErrorBody {
                         Some("RequestId") => out.request_id = Some(text),
                         Some("HostId") => out.host_id = Some(text),
                         Some("Recommend") => out.recommend = Some(text),
-                        Some("title") | Some("TITLE") if out.message.is_none() => {
-                            out.message = Some(text)
-                        }
+                        Some("title") | Some("TITLE") if out.message.is_none() => out.message = Some(text),
                         _ => {}
                     }
                 }
@@ -454,19 +430,11 @@ mod tests {
         let e = from_response(503, None, b"<?xml version='1.0'?><Error><RequestId>R2</RequestId><HostId>h</HostId><Code>ServiceUnavailable</Code><Message>busy</Message></Error>");
         assert_eq!(
             (e.kind(), e.code(), e.request_id(), e.message()),
-            (
-                ErrorKind::Server,
-                Some("ServiceUnavailable"),
-                Some("R2"),
-                "busy"
-            )
+            (ErrorKind::Server, Some("ServiceUnavailable"), Some("R2"), "busy")
         );
 
-        let e = from_response(
-            502,
-            None,
-            b"<html><head><title>502 Bad Gateway</title></head><body><hr>nginx</body></html>",
-        );
+        let e =
+            from_response(502, None, b"<html><head><title>502 Bad Gateway</title></head><body><hr>nginx</body></html>");
         assert_eq!(
             (e.kind(), e.code(), e.http_status(), e.message()),
             (ErrorKind::Server, None, Some(502), "502 Bad Gateway")
@@ -479,24 +447,18 @@ mod tests {
 
     #[test]
     fn throttling_and_auth_codes_are_classified() {
-        let e = from_response(400, None, br#"{"Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#);
+        let e = from_response(
+            400,
+            None,
+            br#"{"Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#,
+        );
         assert_eq!(e.kind(), ErrorKind::Throttled);
         assert!(e.is_retryable());
-        let e = from_response(
-            503,
-            Some(Duration::from_millis(300)),
-            br#"{"Code":"ServiceUnavailable"}"#,
-        );
-        assert_eq!(
-            (e.kind(), e.retry_after()),
-            (ErrorKind::Throttled, Some(Duration::from_millis(300)))
-        );
-        for code in [
-            "SignatureDoesNotMatch",
-            "InvalidAccessKeyId.NotFound",
-            "InvalidTimeStamp.Expired",
-            "SignatureNonceUsed",
-        ] {
+        let e = from_response(503, Some(Duration::from_millis(300)), br#"{"Code":"ServiceUnavailable"}"#);
+        assert_eq!((e.kind(), e.retry_after()), (ErrorKind::Throttled, Some(Duration::from_millis(300))));
+        for code in
+            ["SignatureDoesNotMatch", "InvalidAccessKeyId.NotFound", "InvalidTimeStamp.Expired", "SignatureNonceUsed"]
+        {
             let e = from_response(400, None, format!(r#"{{"Code":"{code}"}}"#).as_bytes());
             assert_eq!(e.kind(), ErrorKind::Auth, "{code}");
             assert!(!e.is_retryable());
@@ -508,24 +470,16 @@ mod tests {
     #[test]
     fn invalid_input_names_field_and_rule() {
         let e = Error::invalid_input("PlayUrl", "count", "at most 100 URLs per request, got 101");
-        assert_eq!(
-            (e.kind(), e.field(), e.rule()),
-            (ErrorKind::InvalidInput, Some("PlayUrl"), Some("count"))
-        );
-        assert_eq!(
-            e.to_string(),
-            "InvalidInput: PlayUrl: at most 100 URLs per request, got 101"
-        );
+        assert_eq!((e.kind(), e.field(), e.rule()), (ErrorKind::InvalidInput, Some("PlayUrl"), Some("count")));
+        assert_eq!(e.to_string(), "InvalidInput: PlayUrl: at most 100 URLs per request, got 101");
         assert!(!e.is_retryable());
     }
 
     #[test]
     fn redact_removes_plain_and_encoded_secrets() {
-        let e = Error::new(
-            ErrorKind::Auth,
-            "is:POST&%2F&SecurityToken%3DSTS.token%252F%252B%253D%26x and STS.token/+=",
-        )
-        .redact(&["STS.token/+="]);
+        let e =
+            Error::new(ErrorKind::Auth, "is:POST&%2F&SecurityToken%3DSTS.token%252F%252B%253D%26x and STS.token/+=")
+                .redact(&["STS.token/+="]);
         assert!(!e.message().contains("STS.token"), "{}", e.message());
     }
 }

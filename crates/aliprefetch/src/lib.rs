@@ -36,8 +36,7 @@ pub mod wait;
 pub mod wire;
 
 pub use batch::{
-    MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions, PreloadReport,
-    Progress,
+    MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions, PreloadReport, Progress,
 };
 pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion};
 pub use credentials::Credentials;
@@ -50,14 +49,12 @@ pub use ops::refresh_media_play_urls::{RefreshMediaPlayUrlsRequest, RefreshMedia
 pub use ops::set_live_stream_preload_tasks::{
     PreloadTasksMessage, SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse,
 };
-pub use ops::update_live_pull_to_push::{
-    UpdateLivePullToPushRequest, UpdateLivePullToPushResponse,
-};
+pub use ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
 pub use ops::Operation;
 pub use rate_limit::RateLimits;
 pub use retry::RetryConfig;
 pub use types::{
-    Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType,
-    Service, StreamType, TaskType,
+    Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType, Service,
+    StreamType, TaskType,
 };
 pub use wait::WaitOptions;

@@ -5,8 +5,7 @@ use futures::stream::{self, BoxStream, StreamExt as _, TryStreamExt as _};
 use crate::client::Client;
 use crate::error::Error;
 use crate::ops::describe_live_stream_preload_tasks::{
-    DescribeLiveStreamPreloadTasksRequest, DescribeLiveStreamPreloadTasksResponse, PreloadTask,
-    MAX_PAGE_SIZE,
+    DescribeLiveStreamPreloadTasksRequest, DescribeLiveStreamPreloadTasksResponse, PreloadTask, MAX_PAGE_SIZE,
 };
 
 impl Client {

@@ -37,21 +37,14 @@ impl RateLimits {
     /// The documented quotas (50, 10, 10, 10, 50 per second), 50 ms of slack per window.
     pub fn documented() -> Self {
         RateLimits {
-            per_second: DOCUMENTED_QUOTAS
-                .iter()
-                .map(|(a, n)| ((*a).to_owned(), *n))
-                .collect(),
+            per_second: DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect(),
             slack: Duration::from_millis(50),
             enabled: true,
         }
     }
     /// No pacing at all.
     pub fn disabled() -> Self {
-        RateLimits {
-            per_second: HashMap::new(),
-            slack: Duration::ZERO,
-            enabled: false,
-        }
+        RateLimits { per_second: HashMap::new(), slack: Duration::ZERO, enabled: false }
     }
     /// Sets the limit of one action (also for actions sent with the generic `call`).
     pub fn set(mut self, action: impl Into<String>, per_second: u32) -> Self {
@@ -64,9 +57,7 @@ impl RateLimits {
         self
     }
     pub fn limit(&self, action: &str) -> Option<u32> {
-        self.enabled
-            .then(|| self.per_second.get(action).copied())
-            .flatten()
+        self.enabled.then(|| self.per_second.get(action).copied()).flatten()
     }
 }
 
@@ -80,11 +71,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(max: u32, window: Duration) -> Self {
-        RateLimiter {
-            max: max.max(1) as usize,
-            window,
-            starts: Mutex::new(VecDeque::with_capacity(max as usize)),
-        }
+        RateLimiter { max: max.max(1) as usize, window, starts: Mutex::new(VecDeque::with_capacity(max as usize)) }
     }
 
     /// Waits until a call may start, and records the start.
@@ -93,10 +80,7 @@ impl RateLimiter {
             let wait = {
                 let mut starts = self.starts.lock().expect("limiter lock");
                 let now = Instant::now();
-                while starts
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= self.window)
-                {
+                while starts.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
                     starts.pop_front();
                 }
                 if starts.len() < self.max {
@@ -119,10 +103,7 @@ pub(crate) struct Limiters {
 
 impl Limiters {
     pub(crate) fn new(config: RateLimits) -> Self {
-        Limiters {
-            config,
-            by_action: Mutex::new(HashMap::new()),
-        }
+        Limiters { config, by_action: Mutex::new(HashMap::new()) }
     }
 
     pub(crate) async fn acquire(&self, action: &str) {
@@ -134,12 +115,7 @@ impl Limiters {
             .lock()
             .expect("limiters lock")
             .entry(action.to_owned())
-            .or_insert_with(|| {
-                Arc::new(RateLimiter::new(
-                    n,
-                    Duration::from_secs(1) + self.config.slack,
-                ))
-            })
+            .or_insert_with(|| Arc::new(RateLimiter::new(n, Duration::from_secs(1) + self.config.slack)))
             .clone();
         limiter.acquire().await;
     }
@@ -159,14 +135,8 @@ mod tests {
             starts.push(Instant::now().duration_since(t0));
         }
         for (i, s) in starts.iter().enumerate() {
-            let in_window = starts[i..]
-                .iter()
-                .filter(|t| **t - *s < Duration::from_millis(1050))
-                .count();
-            assert!(
-                in_window <= 10,
-                "{in_window} starts within a window from {s:?}"
-            );
+            let in_window = starts[i..].iter().filter(|t| **t - *s < Duration::from_millis(1050)).count();
+            assert!(in_window <= 10, "{in_window} starts within a window from {s:?}");
         }
         // The first ten go at once; 35 calls need three more windows.
         assert_eq!(starts[9], Duration::ZERO);
@@ -180,9 +150,6 @@ mod tests {
         assert_eq!(l.limit("DescribeLiveStreamPreloadTasks"), Some(10));
         assert_eq!(l.limit("Other"), None);
         assert_eq!(l.clone().set("Other", 3).limit("Other"), Some(3));
-        assert_eq!(
-            RateLimits::disabled().limit("SetLiveStreamPreloadTasks"),
-            None
-        );
+        assert_eq!(RateLimits::disabled().limit("SetLiveStreamPreloadTasks"), None);
     }
 }

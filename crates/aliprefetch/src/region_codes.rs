@@ -214,9 +214,5 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 
 /// The name of a region code, if it is in either table. Codes are matched exactly (upper case).
 pub fn region_name(code: &str) -> Option<&'static str> {
-    CHINA_PROVINCES
-        .iter()
-        .chain(COUNTRIES)
-        .find(|(c, _)| *c == code)
-        .map(|(_, n)| *n)
+    CHINA_PROVINCES.iter().chain(COUNTRIES).find(|(c, _)| *c == code).map(|(_, n)| *n)
 }

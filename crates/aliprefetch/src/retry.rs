@@ -35,10 +35,7 @@ impl RetryConfig {
     }
     /// One attempt, no retry.
     pub fn disabled() -> Self {
-        RetryConfig {
-            max_attempts: 1,
-            ..Self::standard()
-        }
+        RetryConfig { max_attempts: 1, ..Self::standard() }
     }
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.max(1);
@@ -60,10 +57,7 @@ impl RetryConfig {
     /// Full jitter: a uniform wait in `[0, min(max_delay, base_delay · 2^(attempt-1))]`, but never
     /// shorter than the wait the service asked for.
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
-            .min(self.max_delay);
+        let ceiling = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(20)).min(self.max_delay);
         let jitter = Duration::from_nanos(fastrand::u64(0..=ceiling.as_nanos() as u64));
         retry_after.map_or(jitter, |ra| ra.max(jitter))
     }

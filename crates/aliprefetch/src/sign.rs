@@ -14,11 +14,7 @@ use crate::credentials::Credentials;
 use crate::wire;
 
 /// RFC 3986: everything but `A-Z a-z 0-9 - _ . ~` is percent-encoded (space is `%20`, `*` is `%2A`).
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Percent-encodes `s` as both signature versions require (RFC 3986, UTF-8).
 pub fn percent_encode(s: &str) -> String {
@@ -37,13 +33,9 @@ fn push_percent_encoded(out: &mut String, s: &str) {
 /// joins them as `name=value` with `&`, both sides RFC 3986 encoded. This is the canonical query of both
 /// signature versions.
 pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
-    let mut sorted: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .collect();
+    let mut sorted: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
     sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut out =
-        String::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
+    let mut out = String::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -92,22 +84,14 @@ pub mod v1 {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             // The signature is a credential for 15 minutes; the token rides in the params.
             f.debug_struct("Signed")
-                .field(
-                    "params",
-                    &self.params.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-                )
+                .field("params", &self.params.iter().map(|(k, _)| *k).collect::<Vec<_>>())
                 .field("signature", &"<redacted>")
                 .finish_non_exhaustive()
         }
     }
 
     /// Signs an RPC request with V1. Pure: no clock, no randomness.
-    pub fn sign(
-        req: &Request<'_>,
-        creds: &Credentials,
-        timestamp: OffsetDateTime,
-        nonce: &str,
-    ) -> Signed {
+    pub fn sign(req: &Request<'_>, creds: &Credentials, timestamp: OffsetDateTime, nonce: &str) -> Signed {
         let mut common: Vec<(&'static str, String)> = vec![
             ("Action", req.action.to_owned()),
             ("Version", req.version.to_owned()),
@@ -131,12 +115,7 @@ pub mod v1 {
         let string_to_sign = string_to_sign(req.method, &canonicalized_query);
         let signature = signature(creds.access_key_secret(), &string_to_sign);
         common.push(("Signature", signature.clone()));
-        Signed {
-            params: common,
-            canonicalized_query,
-            string_to_sign,
-            signature,
-        }
+        Signed { params: common, canonicalized_query, string_to_sign, signature }
     }
 
     /// `METHOD&%2F&` + percent-encode(canonicalized query).
@@ -153,8 +132,7 @@ pub mod v1 {
         let mut key = Vec::with_capacity(secret.len() + 1);
         key.extend_from_slice(secret.as_bytes());
         key.push(b'&');
-        let mut mac =
-            hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("HMAC takes any key length");
+        let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("HMAC takes any key length");
         mac.update(string_to_sign.as_bytes());
         base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
     }
@@ -166,8 +144,7 @@ pub mod v3 {
 
     pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
     /// Hex SHA-256 of the empty string: the payload hash of a request without a body.
-    pub const EMPTY_PAYLOAD_HASH: &str =
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    pub const EMPTY_PAYLOAD_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /// Which headers the signature covers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,10 +191,7 @@ pub mod v3 {
     impl std::fmt::Debug for Signed {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("Signed")
-                .field(
-                    "headers",
-                    &self.headers.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-                )
+                .field("headers", &self.headers.iter().map(|(k, _)| *k).collect::<Vec<_>>())
                 .field("signed_header_names", &self.signed_header_names)
                 .field("signature", &"<redacted>")
                 .finish_non_exhaustive()
@@ -225,12 +199,7 @@ pub mod v3 {
     }
 
     /// Signs a request with V3. Pure: no clock, no randomness.
-    pub fn sign(
-        req: &Request<'_>,
-        creds: &Credentials,
-        timestamp: OffsetDateTime,
-        nonce: &str,
-    ) -> Signed {
+    pub fn sign(req: &Request<'_>, creds: &Credentials, timestamp: OffsetDateTime, nonce: &str) -> Signed {
         let payload_hash = hash_payload(req.body);
         let mut added: Vec<(&'static str, String)> = vec![
             ("x-acs-action", req.action.to_owned()),
@@ -252,14 +221,10 @@ pub mod v3 {
             all.push(((*name).to_owned(), value.as_str()));
         }
         let signed: Vec<(String, &str)> = match req.signed_headers {
-            SignedHeaders::Default => all
-                .into_iter()
-                .filter(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-"))
-                .collect(),
-            SignedHeaders::Named(names) => all
-                .into_iter()
-                .filter(|(n, _)| names.contains(&n.as_str()))
-                .collect(),
+            SignedHeaders::Default => {
+                all.into_iter().filter(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-")).collect()
+            }
+            SignedHeaders::Named(names) => all.into_iter().filter(|(n, _)| names.contains(&n.as_str())).collect(),
         };
         let (canonical_headers, signed_header_names) = canonical_headers(&signed);
         let canonical_request = canonical_request(
@@ -274,14 +239,7 @@ pub mod v3 {
         let signature = signature(creds.access_key_secret(), &string_to_sign);
         let authorization = authorization(creds.access_key_id(), &signed_header_names, &signature);
         added.push(("authorization", authorization.clone()));
-        Signed {
-            headers: added,
-            canonical_request,
-            string_to_sign,
-            signed_header_names,
-            signature,
-            authorization,
-        }
+        Signed { headers: added, canonical_request, string_to_sign, signed_header_names, signature, authorization }
     }
 
     /// Hex SHA-256 of the body.
@@ -295,10 +253,7 @@ pub mod v3 {
     /// Canonical headers (`name:value\n`, names lower-case, values trimmed, sorted by name) and the
     /// signed header names joined with `;`. Names must already be lower-case.
     pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> (String, String) {
-        let mut sorted: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(n, v)| (n.as_ref(), v.as_ref().trim()))
-            .collect();
+        let mut sorted: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_ref(), v.as_ref().trim())).collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         let mut canonical = String::new();
         let mut names = String::new();
@@ -345,26 +300,19 @@ pub mod v3 {
         let mut out = String::with_capacity(ALGORITHM.len() + 65);
         out.push_str(ALGORITHM);
         out.push('\n');
-        out.push_str(&hex::encode(sha2::Sha256::digest(
-            canonical_request.as_bytes(),
-        )));
+        out.push_str(&hex::encode(sha2::Sha256::digest(canonical_request.as_bytes())));
         out
     }
 
     /// hex(HMAC-SHA256(secret, string to sign)).
     pub fn signature(secret: &str, string_to_sign: &str) -> String {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-            .expect("HMAC takes any key length");
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
         mac.update(string_to_sign.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 
     /// The `Authorization` header value.
-    pub fn authorization(
-        access_key_id: &str,
-        signed_header_names: &str,
-        signature: &str,
-    ) -> String {
+    pub fn authorization(access_key_id: &str, signed_header_names: &str, signature: &str) -> String {
         format!("{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_header_names},Signature={signature}")
     }
 
@@ -406,10 +354,7 @@ pub mod v3 {
         let sig = sig.filter(|s| !s.is_empty()).ok_or("Signature")?;
         Ok(Authorization {
             access_key_id: id.to_owned(),
-            signed_headers: names
-                .split(';')
-                .map(|n| n.trim().to_ascii_lowercase())
-                .collect(),
+            signed_headers: names.split(';').map(|n| n.trim().to_ascii_lowercase()).collect(),
             signature: sig.to_owned(),
         })
     }

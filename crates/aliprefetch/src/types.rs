@@ -14,18 +14,10 @@ pub trait WireEnum: Sized + Copy + 'static {
 
     /// Parses a wire string; the error names `field` and lists the valid values.
     fn parse_for(field: &str, s: &str) -> Result<Self, Error> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                let valid: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                Error::invalid_input(
-                    field,
-                    "enum",
-                    format!("`{s}` is not one of {}", valid.join(", ")),
-                )
-            })
+        Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+            let valid: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+            Error::invalid_input(field, "enum", format!("`{s}` is not one of {}", valid.join(", ")))
+        })
     }
 }
 
@@ -244,11 +236,7 @@ impl FromStr for Service {
         match s.to_ascii_lowercase().as_str() {
             "live" => Ok(Service::Live),
             "vod" => Ok(Service::Vod),
-            _ => Err(Error::invalid_input(
-                "service",
-                "enum",
-                format!("`{s}` is not one of live, vod"),
-            )),
+            _ => Err(Error::invalid_input("service", "enum", format!("`{s}` is not one of live, vod"))),
         }
     }
 }

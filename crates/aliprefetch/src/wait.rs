@@ -9,9 +9,7 @@ use futures::StreamExt as _;
 use crate::batch::{Progress, ProgressFn};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
-use crate::ops::describe_live_stream_preload_tasks::{
-    DescribeLiveStreamPreloadTasksRequest, PreloadTask,
-};
+use crate::ops::describe_live_stream_preload_tasks::{DescribeLiveStreamPreloadTasksRequest, PreloadTask};
 
 /// Up to this many pending tasks are polled one by one; more are found by listing the domain's tasks.
 const PER_TASK_POLL_LIMIT: usize = 10;
@@ -29,11 +27,7 @@ pub struct WaitOptions {
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        WaitOptions {
-            timeout: Duration::from_secs(600),
-            poll_interval: Duration::from_secs(5),
-            progress: None,
-        }
+        WaitOptions { timeout: Duration::from_secs(600), poll_interval: Duration::from_secs(5), progress: None }
     }
 }
 
@@ -67,11 +61,8 @@ impl Client {
         let deadline = tokio::time::Instant::now() + options.timeout;
         let mut latest: HashMap<String, PreloadTask> = HashMap::new();
         loop {
-            let pending: Vec<&str> = task_ids
-                .iter()
-                .map(AsRef::as_ref)
-                .filter(|id| !latest.get(*id).is_some_and(is_final))
-                .collect();
+            let pending: Vec<&str> =
+                task_ids.iter().map(AsRef::as_ref).filter(|id| !latest.get(*id).is_some_and(is_final)).collect();
             if pending.len() <= PER_TASK_POLL_LIMIT {
                 for id in pending {
                     let resp = self
@@ -84,17 +75,13 @@ impl Client {
                     }
                 }
             } else {
-                let mut tasks =
-                    self.preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(domain));
+                let mut tasks = self.preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(domain));
                 while let Some(t) = tasks.next().await {
                     let t = t?;
                     latest.insert(t.task_id.clone(), t);
                 }
             }
-            let done = task_ids
-                .iter()
-                .filter(|id| latest.get(id.as_ref()).is_some_and(is_final))
-                .count();
+            let done = task_ids.iter().filter(|id| latest.get(id.as_ref()).is_some_and(is_final)).count();
             if let Some(p) = &options.progress {
                 let failed = task_ids
                     .iter()
@@ -103,18 +90,10 @@ impl Client {
                             == Some(crate::types::PreloadStatus::Failed)
                     })
                     .count();
-                p(Progress {
-                    done,
-                    total: task_ids.len(),
-                    succeeded: done - failed,
-                    failed,
-                });
+                p(Progress { done, total: task_ids.len(), succeeded: done - failed, failed });
             }
             if done == task_ids.len() {
-                return Ok(task_ids
-                    .iter()
-                    .map(|id| latest[id.as_ref()].clone())
-                    .collect());
+                return Ok(task_ids.iter().map(|id| latest[id.as_ref()].clone()).collect());
             }
             let now = tokio::time::Instant::now();
             if now >= deadline {

@@ -12,9 +12,7 @@ const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] =
 
 /// Formats an instant as `yyyy-MM-ddTHH:mm:ssZ` (converted to UTC, sub-seconds dropped).
 pub fn format_timestamp(t: OffsetDateTime) -> String {
-    t.to_offset(UtcOffset::UTC)
-        .format(TIMESTAMP)
-        .expect("a UTC instant formats in this layout")
+    t.to_offset(UtcOffset::UTC).format(TIMESTAMP).expect("a UTC instant formats in this layout")
 }
 
 /// Parses `yyyy-MM-ddTHH:mm:ssZ`; also accepts any RFC 3339 instant (`…+08:00`, fractions), as users
@@ -47,17 +45,12 @@ pub fn comma_list<S: AsRef<str>>(items: &[S]) -> String {
 
 /// Splits a comma list, trimming items and dropping empty ones.
 pub fn split_comma_list(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
 /// A compact JSON array of strings, as `SourceUrls` travels.
 pub fn json_string_array<S: AsRef<str>>(items: &[S]) -> String {
-    serde_json::to_string(&items.iter().map(AsRef::as_ref).collect::<Vec<&str>>())
-        .expect("strings serialise")
+    serde_json::to_string(&items.iter().map(AsRef::as_ref).collect::<Vec<&str>>()).expect("strings serialise")
 }
 
 /// Parses a boolean as servers must accept it: `true`/`false` in any case (Python clients send `True`).

@@ -45,10 +45,8 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
     let nonce = fixed["nonce"].as_str().unwrap();
     for v in vectors {
         let name = format!("{} {} sts={}", v["mode"], v["action"], !v["sts"].is_null());
-        let mut creds = Credentials::new(
-            fixed["access_key_id"].as_str().unwrap(),
-            fixed["access_key_secret"].as_str().unwrap(),
-        );
+        let mut creds =
+            Credentials::new(fixed["access_key_id"].as_str().unwrap(), fixed["access_key_secret"].as_str().unwrap());
         if let Some(t) = v["sts"].as_str() {
             creds = creds.with_security_token(t);
         }
@@ -58,26 +56,14 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
         let signing = &v["signing"];
         match v["mode"].as_str().unwrap() {
             "V1" => {
-                let get = |k: &str| {
-                    query
-                        .iter()
-                        .find(|(n, _)| n == k)
-                        .map(|(_, v)| v.as_str())
-                        .unwrap()
-                };
+                let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap();
                 let own: Vec<(String, String)> = query
                     .iter()
                     .filter(|(k, _)| !V1_COMMON.contains(&k.as_str()) && k != "Signature")
                     .cloned()
                     .collect();
                 let signed = v1::sign(
-                    &v1::Request {
-                        method,
-                        action,
-                        version: get("Version"),
-                        format: get("Format"),
-                        params: &own,
-                    },
+                    &v1::Request { method, action, version: get("Version"), format: get("Format"), params: &own },
                     &creds,
                     timestamp,
                     nonce,
@@ -92,16 +78,8 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
                     signing["string_to_sign"].as_str().unwrap(),
                     "{name}: string to sign"
                 );
-                assert_eq!(
-                    signed.signature,
-                    signing["signature"].as_str().unwrap(),
-                    "{name}: signature"
-                );
-                assert_eq!(
-                    get("Signature"),
-                    signed.signature,
-                    "{name}: signature on the wire"
-                );
+                assert_eq!(signed.signature, signing["signature"].as_str().unwrap(), "{name}: signature");
+                assert_eq!(get("Signature"), signed.signature, "{name}: signature on the wire");
                 // Every parameter the official client sent is one we send, with the same value.
                 for (k, val) in &signed.params {
                     if *k != "Format" {
@@ -111,8 +89,7 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
             }
             "V3" => {
                 let headers = v["wire_headers"].as_object().unwrap();
-                let auth =
-                    v3::parse_authorization(headers["Authorization"].as_str().unwrap()).unwrap();
+                let auth = v3::parse_authorization(headers["Authorization"].as_str().unwrap()).unwrap();
                 let names: Vec<&str> = auth.signed_headers.iter().map(String::as_str).collect();
                 // Headers the official client sent itself; the signer adds the x-acs-* it owns.
                 let own = [
@@ -157,11 +134,7 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
                     signing["string_to_sign"].as_str().unwrap(),
                     "{name}: string to sign"
                 );
-                assert_eq!(
-                    signed.authorization,
-                    signing["authorization"].as_str().unwrap(),
-                    "{name}: authorization"
-                );
+                assert_eq!(signed.authorization, signing["authorization"].as_str().unwrap(), "{name}: authorization");
                 for (k, val) in &signed.headers {
                     if *k != "authorization" {
                         assert_eq!(headers[*k].as_str().unwrap(), val, "{name}: header {k}");
@@ -177,10 +150,7 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
 fn documented_v1_example_reproduces() {
     let doc = load("documented.json");
     let a = &doc["anchors"][0];
-    let creds = Credentials::new(
-        a["access_key_id"].as_str().unwrap(),
-        a["access_key_secret"].as_str().unwrap(),
-    );
+    let creds = Credentials::new(a["access_key_id"].as_str().unwrap(), a["access_key_secret"].as_str().unwrap());
     let p = a["signed_params"].as_object().unwrap();
     let s = |k: &str| p[k].as_str().unwrap();
     let signed = v1::sign(
@@ -195,10 +165,7 @@ fn documented_v1_example_reproduces() {
         ts(s("Timestamp")),
         s("SignatureNonce"),
     );
-    assert_eq!(
-        signed.canonicalized_query,
-        a["canonicalized_query_string"].as_str().unwrap()
-    );
+    assert_eq!(signed.canonicalized_query, a["canonicalized_query_string"].as_str().unwrap());
     assert_eq!(signed.string_to_sign, a["string_to_sign"].as_str().unwrap());
     assert_eq!(signed.signature, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
 }
@@ -207,10 +174,7 @@ fn documented_v1_example_reproduces() {
 fn documented_v3_example_reproduces() {
     let doc = load("documented.json");
     let a = &doc["anchors"][1];
-    let creds = Credentials::new(
-        a["access_key_id"].as_str().unwrap(),
-        a["access_key_secret"].as_str().unwrap(),
-    );
+    let creds = Credentials::new(a["access_key_id"].as_str().unwrap(), a["access_key_secret"].as_str().unwrap());
     let h = a["headers"].as_object().unwrap();
     let hs = |k: &str| h[k].as_str().unwrap();
     let query: Vec<(String, String)> = a["query_params"]
@@ -235,15 +199,9 @@ fn documented_v3_example_reproduces() {
         ts(hs("x-acs-date")),
         hs("x-acs-signature-nonce"),
     );
-    assert_eq!(
-        signed.canonical_request,
-        a["canonical_request"].as_str().unwrap()
-    );
+    assert_eq!(signed.canonical_request, a["canonical_request"].as_str().unwrap());
     assert_eq!(signed.string_to_sign, a["string_to_sign"].as_str().unwrap());
-    assert_eq!(
-        signed.signature,
-        a["documented_signature"].as_str().unwrap()
-    );
+    assert_eq!(signed.signature, a["documented_signature"].as_str().unwrap());
     assert_eq!(signed.authorization, a["authorization"].as_str().unwrap());
 }
 
@@ -251,21 +209,12 @@ fn documented_v3_example_reproduces() {
 fn sts_credentials_add_token_parameters() {
     let creds = Credentials::new("id", "secret").with_security_token("tok");
     let v1 = v1::sign(
-        &v1::Request {
-            method: "GET",
-            action: "A",
-            version: "1",
-            format: "JSON",
-            params: &[],
-        },
+        &v1::Request { method: "GET", action: "A", version: "1", format: "JSON", params: &[] },
         &creds,
         ts("2024-01-01T00:00:00Z"),
         "n",
     );
-    assert!(v1
-        .params
-        .iter()
-        .any(|(k, v)| *k == "SecurityToken" && v == "tok"));
+    assert!(v1.params.iter().any(|(k, v)| *k == "SecurityToken" && v == "tok"));
     let v3 = v3::sign(
         &v3::Request {
             method: "GET",
@@ -282,14 +231,8 @@ fn sts_credentials_add_token_parameters() {
         ts("2024-01-01T00:00:00Z"),
         "n",
     );
-    assert!(v3
-        .headers
-        .iter()
-        .any(|(k, v)| *k == "x-acs-security-token" && v == "tok"));
-    assert!(v3
-        .headers
-        .iter()
-        .any(|(k, v)| *k == "x-acs-accesskey-id" && v == "id"));
+    assert!(v3.headers.iter().any(|(k, v)| *k == "x-acs-security-token" && v == "tok"));
+    assert!(v3.headers.iter().any(|(k, v)| *k == "x-acs-accesskey-id" && v == "id"));
     assert!(v3.signed_header_names.contains("x-acs-security-token"));
 }
 
@@ -321,40 +264,20 @@ fn default_v3_set_signs_host_x_acs_and_content_type_only() {
         signed.signed_header_names,
         "content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-extra;x-acs-signature-nonce;x-acs-version"
     );
-    assert_ne!(
-        signed
-            .headers
-            .iter()
-            .find(|(k, _)| *k == "x-acs-content-sha256")
-            .unwrap()
-            .1,
-        v3::EMPTY_PAYLOAD_HASH
-    );
+    assert_ne!(signed.headers.iter().find(|(k, _)| *k == "x-acs-content-sha256").unwrap().1, v3::EMPTY_PAYLOAD_HASH);
 }
 
 #[test]
 fn percent_encoding_follows_rfc3986() {
-    assert_eq!(
-        sign::percent_encode("a b*c~d-e_f.g/h+i=j&k"),
-        "a%20b%2Ac~d-e_f.g%2Fh%2Bi%3Dj%26k"
-    );
+    assert_eq!(sign::percent_encode("a b*c~d-e_f.g/h+i=j&k"), "a%20b%2Ac~d-e_f.g%2Fh%2Bi%3Dj%26k");
     assert_eq!(sign::percent_encode("中"), "%E4%B8%AD");
-    assert_eq!(
-        sign::canonical_query(&[("b", "2"), ("a", "1"), ("B", "0")]),
-        "B=0&a=1&b=2"
-    );
+    assert_eq!(sign::canonical_query(&[("b", "2"), ("a", "1"), ("B", "0")]), "B=0&a=1&b=2");
 }
 
 fn sign_v1(params: &[(String, String)]) -> String {
     let creds = Credentials::new("id", "secret");
     v1::sign(
-        &v1::Request {
-            method: "POST",
-            action: "A",
-            version: "1",
-            format: "JSON",
-            params,
-        },
+        &v1::Request { method: "POST", action: "A", version: "1", format: "JSON", params },
         &creds,
         ts("2024-01-01T00:00:00Z"),
         "n",
@@ -385,8 +308,7 @@ fn sign_v3(params: &[(String, String)]) -> String {
 
 fn param_set() -> impl Strategy<Value = Vec<(String, String)>> {
     // Distinct names so the set is a map; any UTF-8 in names and values.
-    proptest::collection::btree_map("[A-Za-z][\\PC]{0,12}", "\\PC{0,40}", 1..8)
-        .prop_map(|m| m.into_iter().collect())
+    proptest::collection::btree_map("[A-Za-z][\\PC]{0,12}", "\\PC{0,40}", 1..8).prop_map(|m| m.into_iter().collect())
 }
 
 proptest! {

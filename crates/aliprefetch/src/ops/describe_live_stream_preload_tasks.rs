@@ -33,10 +33,7 @@ pub struct DescribeLiveStreamPreloadTasksRequest {
 
 impl DescribeLiveStreamPreloadTasksRequest {
     pub fn new(domain_name: impl Into<String>) -> Self {
-        DescribeLiveStreamPreloadTasksRequest {
-            domain_name: domain_name.into(),
-            ..Default::default()
-        }
+        DescribeLiveStreamPreloadTasksRequest { domain_name: domain_name.into(), ..Default::default() }
     }
     pub fn task_id(mut self, id: impl Into<String>) -> Self {
         self.task_id = Some(id.into());
@@ -87,10 +84,7 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
                 return Err(Error::invalid_input(
                     "StartTime",
                     "lookback",
-                    format!(
-                        "must be within the last 3 days ({} is older)",
-                        wire::format_timestamp(s)
-                    ),
+                    format!("must be within the last 3 days ({} is older)", wire::format_timestamp(s)),
                 ));
             }
         }
@@ -106,19 +100,11 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
         }
         if let Some(n) = self.page_size {
             if !(1..=MAX_PAGE_SIZE).contains(&n) {
-                return Err(Error::invalid_input(
-                    "PageSize",
-                    "range",
-                    format!("must be 1 to 100, got {n}"),
-                ));
+                return Err(Error::invalid_input("PageSize", "range", format!("must be 1 to 100, got {n}")));
             }
         }
         if self.page_num == Some(0) {
-            return Err(Error::invalid_input(
-                "PageNum",
-                "range",
-                "must be 1 or more, got 0",
-            ));
+            return Err(Error::invalid_input("PageNum", "range", "must be 1 or more, got 0"));
         }
         Ok(())
     }
@@ -149,14 +135,13 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
         p
     }
 
-    fn from_json(input: &Map<String, Value>) -> Result<Self, Error> {
-        let i = JsonInput::new(input);
+    fn from_params(input: &Map<String, Value>, strict: bool) -> Result<Self, Error> {
+        let i = JsonInput::new(input, strict);
         let page = |field: &'static str| -> Result<Option<u32>, Error> {
             i.int(field)?
                 .map(|n| {
-                    u32::try_from(n).map_err(|_| {
-                        Error::invalid_input(field, "range", format!("must be 1 or more, got {n}"))
-                    })
+                    u32::try_from(n)
+                        .map_err(|_| Error::invalid_input(field, "range", format!("must be 1 or more, got {n}")))
                 })
                 .transpose()
         };
@@ -219,23 +204,11 @@ pub struct PreloadTask {
     pub play_url: String,
     #[serde(default, deserialize_with = "de::string")]
     pub area: String,
-    #[serde(
-        default,
-        deserialize_with = "de::opt_time",
-        serialize_with = "de::ser_opt_time"
-    )]
+    #[serde(default, deserialize_with = "de::opt_time", serialize_with = "de::ser_opt_time")]
     pub create_time: Option<OffsetDateTime>,
-    #[serde(
-        default,
-        deserialize_with = "de::opt_time",
-        serialize_with = "de::ser_opt_time"
-    )]
+    #[serde(default, deserialize_with = "de::opt_time", serialize_with = "de::ser_opt_time")]
     pub preloaded_start_time: Option<OffsetDateTime>,
-    #[serde(
-        default,
-        deserialize_with = "de::opt_time",
-        serialize_with = "de::ser_opt_time"
-    )]
+    #[serde(default, deserialize_with = "de::opt_time", serialize_with = "de::ser_opt_time")]
     pub preloaded_end_time: Option<OffsetDateTime>,
     /// A percentage such as `100%`.
     #[serde(default, deserialize_with = "de::string")]
@@ -256,12 +229,7 @@ impl PreloadTask {
     }
     /// `Process` as a number from 0 to 100.
     pub fn progress_percent(&self) -> Option<f64> {
-        self.process
-            .trim()
-            .trim_end_matches('%')
-            .trim()
-            .parse()
-            .ok()
+        self.process.trim().trim_end_matches('%').trim().parse().ok()
     }
     /// The area as a known value, if it is one.
     pub fn area_value(&self) -> Option<Area> {

@@ -84,10 +84,7 @@ impl Operation for HotLiveRtcStreamRequest {
             ("StreamName".to_owned(), self.stream_name.clone()),
             ("AudioMsid".to_owned(), self.audio_msid.clone()),
             ("VideoMsid".to_owned(), self.video_msid.clone()),
-            (
-                "RegionCode".to_owned(),
-                self.region_code.as_str().to_owned(),
-            ),
+            ("RegionCode".to_owned(), self.region_code.as_str().to_owned()),
         ];
         if let Some(d) = self.connection_timeout {
             p.push(("ConnectionTimeout".to_owned(), d.as_millis().to_string()));
@@ -98,17 +95,13 @@ impl Operation for HotLiveRtcStreamRequest {
         p
     }
 
-    fn from_json(input: &Map<String, Value>) -> Result<Self, Error> {
-        let i = JsonInput::new(input);
+    fn from_params(input: &Map<String, Value>, strict: bool) -> Result<Self, Error> {
+        let i = JsonInput::new(input, strict);
         let millis = |field: &'static str| -> Result<Option<Duration>, Error> {
             i.int(field)?
                 .map(|n| {
                     u64::try_from(n).map(Duration::from_millis).map_err(|_| {
-                        Error::invalid_input(
-                            field,
-                            "range",
-                            format!("must be 0 or more milliseconds, got {n}"),
-                        )
+                        Error::invalid_input(field, "range", format!("must be 0 or more milliseconds, got {n}"))
                     })
                 })
                 .transpose()

@@ -38,7 +38,13 @@ pub trait Operation: Sized + Send + Sync {
     /// Builds the request from a JSON object keyed by the API's parameter names (`DomainName`,
     /// `PlayUrl`, …). Lists may be arrays or comma strings; timestamps strings; durations milliseconds.
     /// A value of the wrong type or outside a value set is refused naming the field; unknown names too.
-    fn from_json(input: &Map<String, Value>) -> Result<Self, Error>;
+    fn from_json(input: &Map<String, Value>) -> Result<Self, Error> {
+        Self::from_params(input, true)
+    }
+
+    /// [`Operation::from_json`], ignoring names it does not know when `strict` is false (as a server
+    /// ignores parameters it has no use for).
+    fn from_params(input: &Map<String, Value>, strict: bool) -> Result<Self, Error>;
 }
 
 /// Reads typed values out of a JSON object, naming the field in every error, and refuses names it
@@ -46,14 +52,12 @@ pub trait Operation: Sized + Send + Sync {
 pub(crate) struct JsonInput<'a> {
     map: &'a Map<String, Value>,
     known: std::cell::RefCell<Vec<&'static str>>,
+    strict: bool,
 }
 
 impl<'a> JsonInput<'a> {
-    pub(crate) fn new(map: &'a Map<String, Value>) -> Self {
-        JsonInput {
-            map,
-            known: std::cell::RefCell::new(Vec::new()),
-        }
+    pub(crate) fn new(map: &'a Map<String, Value>, strict: bool) -> Self {
+        JsonInput { map, known: std::cell::RefCell::new(Vec::new()), strict }
     }
 
     fn get(&self, field: &'static str) -> Option<&'a Value> {
@@ -85,11 +89,7 @@ impl<'a> JsonInput<'a> {
             Some(Value::String(s)) => Ok(Some(crate::wire::split_comma_list(s))),
             Some(Value::Array(items)) => items
                 .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| Self::type_error(field, "a list of strings"))
-                })
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| Self::type_error(field, "a list of strings")))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
             Some(_) => Err(Self::type_error(field, "a list of strings")),
@@ -97,23 +97,14 @@ impl<'a> JsonInput<'a> {
     }
 
     pub(crate) fn time(&self, field: &'static str) -> Result<Option<OffsetDateTime>, Error> {
-        self.string(field)?
-            .map(|s| crate::wire::parse_timestamp(field, &s))
-            .transpose()
+        self.string(field)?.map(|s| crate::wire::parse_timestamp(field, &s)).transpose()
     }
 
     pub(crate) fn int(&self, field: &'static str) -> Result<Option<i64>, Error> {
         match self.get(field) {
             None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| Self::type_error(field, "a whole number")),
-            Some(Value::String(s)) => s
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| Self::type_error(field, "a whole number")),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| Self::type_error(field, "a whole number")),
+            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| Self::type_error(field, "a whole number")),
             Some(_) => Err(Self::type_error(field, "a whole number")),
         }
     }
@@ -122,26 +113,19 @@ impl<'a> JsonInput<'a> {
         match self.get(field) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) => crate::wire::parse_bool(s)
-                .map(Some)
-                .ok_or_else(|| Self::type_error(field, "true or false")),
+            Some(Value::String(s)) => {
+                crate::wire::parse_bool(s).map(Some).ok_or_else(|| Self::type_error(field, "true or false"))
+            }
             Some(_) => Err(Self::type_error(field, "true or false")),
         }
     }
 
     pub(crate) fn enumeration<T: WireEnum>(&self, field: &'static str) -> Result<Option<T>, Error> {
-        self.string(field)?
-            .map(|s| T::parse_for(field, &s))
-            .transpose()
+        self.string(field)?.map(|s| T::parse_for(field, &s)).transpose()
     }
 
-    pub(crate) fn enum_list<T: WireEnum>(
-        &self,
-        field: &'static str,
-    ) -> Result<Option<Vec<T>>, Error> {
-        self.list(field)?
-            .map(|items| items.iter().map(|s| T::parse_for(field, s)).collect())
-            .transpose()
+    pub(crate) fn enum_list<T: WireEnum>(&self, field: &'static str) -> Result<Option<Vec<T>>, Error> {
+        self.list(field)?.map(|items| items.iter().map(|s| T::parse_for(field, s)).collect()).transpose()
     }
 
     /// A JSON object given as an object or as its text; kept as text.
@@ -156,15 +140,15 @@ impl<'a> JsonInput<'a> {
 
     /// Refuses any name that no getter asked for (a misspelt parameter would otherwise be dropped).
     pub(crate) fn finish(self) -> Result<(), Error> {
+        if !self.strict {
+            return Ok(());
+        }
         let known = self.known.borrow();
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
             Some(k) => Err(Error::invalid_input(
                 k.clone(),
                 "unknown",
-                format!(
-                    "is not a parameter of this operation (known: {})",
-                    known.join(", ")
-                ),
+                format!("is not a parameter of this operation (known: {})", known.join(", ")),
             )),
             None => Ok(()),
         }
@@ -181,20 +165,10 @@ pub(crate) fn require(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-pub(crate) fn count(
-    field: &str,
-    n: usize,
-    min: usize,
-    max: usize,
-    what: &str,
-) -> Result<(), Error> {
+pub(crate) fn count(field: &str, n: usize, min: usize, max: usize, what: &str) -> Result<(), Error> {
     if n < min || n > max {
         let rule = if n == 0 { "required" } else { "count" };
-        Err(Error::invalid_input(
-            field,
-            rule,
-            format!("takes {min} to {max} {what}, got {n}"),
-        ))
+        Err(Error::invalid_input(field, rule, format!("takes {min} to {max} {what}, got {n}")))
     } else {
         Ok(())
     }
@@ -204,11 +178,7 @@ pub(crate) fn count(
 pub(crate) fn list_items(field: &str, items: &[String]) -> Result<(), Error> {
     for (i, item) in items.iter().enumerate() {
         if item.trim().is_empty() {
-            return Err(Error::invalid_input(
-                field,
-                "empty_item",
-                format!("item {i} is empty"),
-            ));
+            return Err(Error::invalid_input(field, "empty_item", format!("item {i} is empty")));
         }
         if item.contains(',') {
             return Err(Error::invalid_input(
@@ -271,9 +241,7 @@ pub(crate) mod de {
                 .ok_or_else(|| serde::de::Error::custom("an integer")),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => s.trim().parse().map(Some).map_err(serde::de::Error::custom),
-            Some(other) => Err(serde::de::Error::custom(format!(
-                "expected an integer, got {other}"
-            ))),
+            Some(other) => Err(serde::de::Error::custom(format!("expected an integer, got {other}"))),
         }
     }
 
@@ -294,10 +262,7 @@ pub(crate) mod de {
         })
     }
 
-    pub fn ser_opt_time<S: Serializer>(
-        t: &Option<OffsetDateTime>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn ser_opt_time<S: Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
         match t {
             Some(t) => s.serialize_str(&crate::wire::format_timestamp(*t)),
             None => s.serialize_none(),
@@ -320,22 +285,11 @@ pub(crate) mod de {
                 Some(Value::Null) | None if m.is_empty() => Vec::new(),
                 Some(one @ Value::Object(_)) => vec![one],
                 None => vec![Value::Object(m)],
-                Some(other) => {
-                    return Err(serde::de::Error::custom(format!(
-                        "unexpected {wrapper}: {other}"
-                    )))
-                }
+                Some(other) => return Err(serde::de::Error::custom(format!("unexpected {wrapper}: {other}"))),
             },
-            other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a list, got {other}"
-                )))
-            }
+            other => return Err(serde::de::Error::custom(format!("expected a list, got {other}"))),
         };
-        items
-            .into_iter()
-            .map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom))
-            .collect()
+        items.into_iter().map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom)).collect()
     }
 }
 
@@ -343,9 +297,6 @@ pub(crate) mod de {
 pub(crate) fn decode<T: DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| {
         let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
-        Error::new(
-            crate::error::ErrorKind::Decode,
-            format!("the {action} response could not be decoded ({e}): {text}"),
-        )
+        Error::new(crate::error::ErrorKind::Decode, format!("the {action} response could not be decoded ({e}): {text}"))
     })
 }

@@ -6,9 +6,7 @@ use time::OffsetDateTime;
 
 use super::{de, JsonInput, Operation};
 use crate::error::Error;
-use crate::types::{
-    Definition, MediaFormat, Method, ResultType, Service, StreamType, TaskType, WireEnum,
-};
+use crate::types::{Definition, MediaFormat, Method, ResultType, Service, StreamType, TaskType, WireEnum};
 use crate::wire;
 
 pub const MAX_MEDIA_IDS: usize = 20;
@@ -34,10 +32,7 @@ pub struct RefreshMediaPlayUrlsRequest {
 }
 
 impl RefreshMediaPlayUrlsRequest {
-    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(
-        media_ids: I,
-        task_type: TaskType,
-    ) -> Self {
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(media_ids: I, task_type: TaskType) -> Self {
         RefreshMediaPlayUrlsRequest {
             media_ids: media_ids.into_iter().map(Into::into).collect(),
             task_type,
@@ -92,21 +87,11 @@ impl Operation for RefreshMediaPlayUrlsRequest {
     type Response = RefreshMediaPlayUrlsResponse;
 
     fn validate_at(&self, _now: OffsetDateTime) -> Result<(), Error> {
-        super::count(
-            "MediaIds",
-            self.media_ids.len(),
-            1,
-            MAX_MEDIA_IDS,
-            "media ids",
-        )?;
+        super::count("MediaIds", self.media_ids.len(), 1, MAX_MEDIA_IDS, "media ids")?;
         super::list_items("MediaIds", &self.media_ids)?;
         if let Some(n) = self.slice_count {
             if !(1..=20).contains(&n) {
-                return Err(Error::invalid_input(
-                    "SliceCount",
-                    "range",
-                    format!("must be 1 to 20, got {n}"),
-                ));
+                return Err(Error::invalid_input("SliceCount", "range", format!("must be 1 to 20, got {n}")));
             }
         }
         if let Some(text) = &self.user_data {
@@ -153,16 +138,15 @@ impl Operation for RefreshMediaPlayUrlsRequest {
         p
     }
 
-    fn from_json(input: &Map<String, Value>) -> Result<Self, Error> {
-        let i = JsonInput::new(input);
+    fn from_params(input: &Map<String, Value>, strict: bool) -> Result<Self, Error> {
+        let i = JsonInput::new(input, strict);
         let task_type = i.required_string("TaskType")?;
         super::require("TaskType", &task_type)?;
         let slice_count = i
             .int("SliceCount")?
             .map(|n| {
-                u32::try_from(n).map_err(|_| {
-                    Error::invalid_input("SliceCount", "range", format!("must be 1 to 20, got {n}"))
-                })
+                u32::try_from(n)
+                    .map_err(|_| Error::invalid_input("SliceCount", "range", format!("must be 1 to 20, got {n}")))
             })
             .transpose()?;
         let r = RefreshMediaPlayUrlsRequest {

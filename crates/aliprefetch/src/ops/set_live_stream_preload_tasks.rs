@@ -64,19 +64,11 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
         super::count("PlayUrl", self.play_urls.len(), 1, MAX_URLS, "URLs")?;
         super::list_items("PlayUrl", &self.play_urls)?;
         if let Some(url) = self.play_urls.iter().find(|u| super::is_hls_url(u)) {
-            return Err(Error::invalid_input(
-                "PlayUrl",
-                "hls",
-                format!("HLS (.m3u8) URLs are not supported: `{url}`"),
-            ));
+            return Err(Error::invalid_input("PlayUrl", "hls", format!("HLS (.m3u8) URLs are not supported: `{url}`")));
         }
         let (start, end) = (self.preloaded_start_time, self.preloaded_end_time);
         if end.is_some() && start.is_none() {
-            return Err(Error::invalid_input(
-                "PreloadedEndTime",
-                "requires_start",
-                "needs PreloadedStartTime as well",
-            ));
+            return Err(Error::invalid_input("PreloadedEndTime", "requires_start", "needs PreloadedStartTime as well"));
         }
         super::end_after_start("PreloadedStartTime", "PreloadedEndTime", start, end)?;
         if let (Some(s), Some(e)) = (start, end) {
@@ -84,10 +76,7 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
                 return Err(Error::invalid_input(
                     "PreloadedEndTime",
                     "max_window",
-                    format!(
-                        "must be at most 6 hours after PreloadedStartTime, got {}",
-                        e - s
-                    ),
+                    format!("must be at most 6 hours after PreloadedStartTime, got {}", e - s),
                 ));
             }
         }
@@ -111,8 +100,8 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
         p
     }
 
-    fn from_json(input: &Map<String, Value>) -> Result<Self, Error> {
-        let i = JsonInput::new(input);
+    fn from_params(input: &Map<String, Value>, strict: bool) -> Result<Self, Error> {
+        let i = JsonInput::new(input, strict);
         let r = SetLiveStreamPreloadTasksRequest {
             domain_name: i.required_string("DomainName")?,
             play_urls: i.list("PlayUrl")?.unwrap_or_default(),
@@ -140,11 +129,7 @@ pub struct SetLiveStreamPreloadTasksResponse {
     pub success_url: i64,
     #[serde(rename = "FailedURL", default, deserialize_with = "de::int")]
     pub failed_url: i64,
-    #[serde(
-        default,
-        deserialize_with = "messages",
-        serialize_with = "ser_messages"
-    )]
+    #[serde(default, deserialize_with = "messages", serialize_with = "ser_messages")]
     pub preload_tasks_messages: Vec<PreloadTasksMessage>,
     /// Fields this version does not know, kept as they came.
     #[serde(flatten)]

@@ -91,21 +91,14 @@ impl Operation for UpdateLivePullToPushRequest {
                 return Err(Error::invalid_input(
                     "EndTime",
                     "future",
-                    format!(
-                        "must be in the future ({} has passed)",
-                        wire::format_timestamp(e)
-                    ),
+                    format!("must be in the future ({} has passed)", wire::format_timestamp(e)),
                 ));
             }
         }
         if let Some(urls) = &self.source_urls {
             super::count("SourceUrls", urls.len(), 1, MAX_SOURCE_URLS, "URLs")?;
             if let Some(i) = urls.iter().position(|u| u.trim().is_empty()) {
-                return Err(Error::invalid_input(
-                    "SourceUrls",
-                    "empty_item",
-                    format!("item {i} is empty"),
-                ));
+                return Err(Error::invalid_input("SourceUrls", "empty_item", format!("item {i} is empty")));
             }
         }
         if let Some(n) = self.repeat_number {
@@ -119,11 +112,7 @@ impl Operation for UpdateLivePullToPushRequest {
         }
         if let Some(d) = self.offset {
             if d.as_secs() == 0 {
-                return Err(Error::invalid_input(
-                    "Offset",
-                    "range",
-                    "must be more than 0 seconds",
-                ));
+                return Err(Error::invalid_input("Offset", "range", "must be more than 0 seconds"));
             }
         }
         if let Some(url) = &self.callback_url {
@@ -140,10 +129,8 @@ impl Operation for UpdateLivePullToPushRequest {
     }
 
     fn to_params(&self) -> Vec<(String, String)> {
-        let mut p = vec![
-            ("TaskId".to_owned(), self.task_id.clone()),
-            ("Region".to_owned(), self.region.as_str().to_owned()),
-        ];
+        let mut p =
+            vec![("TaskId".to_owned(), self.task_id.clone()), ("Region".to_owned(), self.region.as_str().to_owned())];
         if let Some(t) = self.start_time {
             p.push(("StartTime".to_owned(), wire::format_timestamp(t)));
         }
@@ -168,41 +155,31 @@ impl Operation for UpdateLivePullToPushRequest {
         p
     }
 
-    fn from_json(input: &Map<String, Value>) -> Result<Self, Error> {
-        let i = JsonInput::new(input);
+    fn from_params(input: &Map<String, Value>, strict: bool) -> Result<Self, Error> {
+        let i = JsonInput::new(input, strict);
         let region = i.required_string("Region")?;
         super::require("Region", &region)?;
         let source_urls = match i.get("SourceUrls") {
             // A JSON array given as its text, as the wire carries it.
-            Some(Value::String(s)) if s.trim_start().starts_with('[') => {
-                Some(serde_json::from_str::<Vec<String>>(s).map_err(|_| {
-                    Error::invalid_input("SourceUrls", "type", "must be a JSON array of strings")
-                })?)
-            }
+            Some(Value::String(s)) if s.trim_start().starts_with('[') => Some(
+                serde_json::from_str::<Vec<String>>(s)
+                    .map_err(|_| Error::invalid_input("SourceUrls", "type", "must be a JSON array of strings"))?,
+            ),
             _ => i.list("SourceUrls")?,
         };
         let offset = i
             .int("Offset")?
             .map(|n| {
                 u64::try_from(n).map(Duration::from_secs).map_err(|_| {
-                    Error::invalid_input(
-                        "Offset",
-                        "range",
-                        format!("must be more than 0 seconds, got {n}"),
-                    )
+                    Error::invalid_input("Offset", "range", format!("must be more than 0 seconds, got {n}"))
                 })
             })
             .transpose()?;
         let file_index = i
             .int("FileIndex")?
             .map(|n| {
-                u32::try_from(n).map_err(|_| {
-                    Error::invalid_input(
-                        "FileIndex",
-                        "range",
-                        format!("must be 0 or more, got {n}"),
-                    )
-                })
+                u32::try_from(n)
+                    .map_err(|_| Error::invalid_input("FileIndex", "range", format!("must be 0 or more, got {n}")))
             })
             .transpose()?;
         let r = UpdateLivePullToPushRequest {

@@ -1,0 +1,269 @@
+//! Verifying V1 and V3 signatures with the core's own canonicalisation, the 15-minute timestamp window
+//! and nonce replay refusal.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+
+use aliprefetch::sign::{self, v1, v3};
+use time::{Duration, OffsetDateTime};
+
+use crate::fixtures::Account;
+use crate::response::ApiError;
+
+/// How far a request's time may be from the emulator's clock, and how long a nonce is remembered.
+pub const WINDOW: Duration = Duration::minutes(15);
+
+/// What the verifier needs of a request.
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a http::HeaderMap,
+    /// Query parameters, decoded form-style.
+    pub query: &'a [(String, String)],
+    /// Form body parameters, decoded form-style (empty when the body is not a form).
+    pub form: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+/// Who signed, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub access_key_id: String,
+    pub version: SignatureKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureKind {
+    V1,
+    V3,
+}
+
+/// Remembers nonces for [`WINDOW`]; at most `capacity` at once (the oldest go first).
+#[derive(Debug)]
+pub struct NonceStore {
+    inner: Mutex<NonceInner>,
+    capacity: usize,
+}
+
+#[derive(Debug, Default)]
+struct NonceInner {
+    seen: HashSet<String>,
+    order: VecDeque<(OffsetDateTime, String)>,
+}
+
+impl NonceStore {
+    pub fn new(capacity: usize) -> Self {
+        NonceStore { inner: Mutex::new(NonceInner::default()), capacity: capacity.max(1) }
+    }
+
+    /// Records the nonce; false when it was already seen within the window.
+    pub fn check_and_record(&self, access_key_id: &str, nonce: &str, now: OffsetDateTime) -> bool {
+        let key = format!("{access_key_id}\u{0}{nonce}");
+        let mut inner = self.inner.lock().expect("nonce lock");
+        while let Some((t, _)) = inner.order.front() {
+            if now - *t < WINDOW && inner.order.len() < self.capacity {
+                break;
+            }
+            let (_, old) = inner.order.pop_front().expect("front exists");
+            inner.seen.remove(&old);
+        }
+        if inner.seen.contains(&key) {
+            return false;
+        }
+        inner.seen.insert(key.clone());
+        inner.order.push_back((now, key));
+        true
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.lock().expect("nonce lock").order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The accounts the emulator accepts.
+#[derive(Debug)]
+pub struct Accounts {
+    by_id: HashMap<String, Account>,
+}
+
+impl Accounts {
+    pub fn new(accounts: Vec<Account>) -> Self {
+        Accounts { by_id: accounts.into_iter().map(|a| (a.access_key_id.clone(), a)).collect() }
+    }
+    fn get(&self, id: &str) -> Result<&Account, ApiError> {
+        self.by_id
+            .get(id)
+            .ok_or_else(|| ApiError::new(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."))
+    }
+}
+
+fn incomplete(detail: &str) -> ApiError {
+    ApiError::bad_request(
+        "IncompleteSignature",
+        format!("The request signature does not conform to Aliyun standards. ({detail})"),
+    )
+}
+
+fn mismatch(string_to_sign: &str) -> ApiError {
+    ApiError::bad_request(
+        "SignatureDoesNotMatch",
+        format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
+    )
+}
+
+fn check_time(value: &str, now: OffsetDateTime) -> Result<(), ApiError> {
+    let t = aliprefetch::wire::parse_timestamp("Timestamp", value).map_err(|_| {
+        ApiError::bad_request(
+            "InvalidTimeStamp.Format",
+            format!("Specified time stamp or date value is not well formatted: {value}"),
+        )
+    })?;
+    if (t - now).abs() > WINDOW {
+        return Err(ApiError::bad_request(
+            "InvalidTimeStamp.Expired",
+            format!(
+                "Specified time stamp or date value is expired: {value} is more than 15 minutes from the server time"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_token(account: &Account, sent: Option<&str>) -> Result<(), ApiError> {
+    match (&account.security_token, sent) {
+        (Some(expected), Some(sent)) if sign::signatures_equal(expected, sent) => Ok(()),
+        (Some(_), Some(_)) => {
+            Err(ApiError::bad_request("InvalidSecurityToken.Mismatch", "Specified SecurityToken is not valid."))
+        }
+        (Some(_), None) => Err(ApiError::bad_request(
+            "InvalidSecurityToken.Missing",
+            "This access key is temporary: a SecurityToken is required.",
+        )),
+        (None, _) => Ok(()),
+    }
+}
+
+fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Checks the signature of a request (V3 when it carries an `Authorization` header, else V1), its
+/// time and its nonce.
+pub fn verify(
+    req: &SignedRequest<'_>,
+    accounts: &Accounts,
+    nonces: &NonceStore,
+    now: OffsetDateTime,
+) -> Result<Verified, ApiError> {
+    match header(req.headers, "authorization") {
+        Some(auth) => verify_v3(req, auth, accounts, nonces, now),
+        None => verify_v1(req, accounts, nonces, now),
+    }
+}
+
+fn verify_v1(
+    req: &SignedRequest<'_>,
+    accounts: &Accounts,
+    nonces: &NonceStore,
+    now: OffsetDateTime,
+) -> Result<Verified, ApiError> {
+    let all: Vec<(&str, &str)> = req.query.iter().chain(req.form).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let get = |name: &str| all.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).filter(|v| !v.is_empty());
+    let signature = get("Signature").ok_or_else(|| incomplete("no Signature parameter and no Authorization header"))?;
+    let id = get("AccessKeyId").ok_or_else(|| ApiError::missing_parameter("AccessKeyId"))?;
+    let account = accounts.get(id)?;
+    match get("SignatureMethod") {
+        Some(v1::SIGNATURE_METHOD) => {}
+        Some(other) => return Err(incomplete(&format!("SignatureMethod {other} is not supported; use HMAC-SHA1"))),
+        None => return Err(ApiError::missing_parameter("SignatureMethod")),
+    }
+    get("SignatureVersion").ok_or_else(|| ApiError::missing_parameter("SignatureVersion"))?;
+    let timestamp = get("Timestamp").ok_or_else(|| ApiError::missing_parameter("Timestamp"))?;
+    check_time(timestamp, now)?;
+    let nonce = get("SignatureNonce").ok_or_else(|| ApiError::missing_parameter("SignatureNonce"))?;
+    check_token(account, get("SecurityToken"))?;
+
+    let unsigned: Vec<(&str, &str)> = all.iter().copied().filter(|(k, _)| *k != "Signature").collect();
+    let string_to_sign = v1::string_to_sign(req.method, &sign::canonical_query(&unsigned));
+    let expected = v1::signature(&account.access_key_secret, &string_to_sign);
+    if !sign::signatures_equal(&expected, signature) {
+        return Err(mismatch(&string_to_sign));
+    }
+    if !nonces.check_and_record(id, nonce, now) {
+        return Err(ApiError::bad_request("SignatureNonceUsed", "Specified signature nonce was used already."));
+    }
+    Ok(Verified { access_key_id: id.to_owned(), version: SignatureKind::V1 })
+}
+
+/// Headers a V3 signature must cover, or a request could be replayed with another time or nonce.
+const MUST_SIGN: [&str; 3] = ["host", "x-acs-date", "x-acs-signature-nonce"];
+
+fn verify_v3(
+    req: &SignedRequest<'_>,
+    authorization: &str,
+    accounts: &Accounts,
+    nonces: &NonceStore,
+    now: OffsetDateTime,
+) -> Result<Verified, ApiError> {
+    let auth = v3::parse_authorization(authorization)
+        .map_err(|part| incomplete(&format!("the Authorization header lacks {part}")))?;
+    let account = accounts.get(&auth.access_key_id)?;
+    if let Some(missing) = MUST_SIGN.iter().find(|h| !auth.signed_headers.iter().any(|s| s == *h)) {
+        return Err(incomplete(&format!("SignedHeaders must include {missing}")));
+    }
+    let date = header(req.headers, "x-acs-date").ok_or_else(|| ApiError::missing_parameter("x-acs-date"))?;
+    check_time(date, now)?;
+    let nonce = header(req.headers, "x-acs-signature-nonce")
+        .ok_or_else(|| ApiError::missing_parameter("x-acs-signature-nonce"))?;
+    check_token(account, header(req.headers, "x-acs-security-token"))?;
+
+    let signed: Vec<(&str, String)> = auth
+        .signed_headers
+        .iter()
+        .map(|name| {
+            let values: Vec<&str> = req.headers.get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
+            (name.as_str(), values.join(","))
+        })
+        .collect();
+    let (canonical_headers, names) = v3::canonical_headers(&signed);
+    let canonical_request = v3::canonical_request(
+        req.method,
+        req.path,
+        &sign::canonical_query(req.query),
+        &canonical_headers,
+        &names,
+        &v3::hash_payload(req.body),
+    );
+    let string_to_sign = v3::string_to_sign(&canonical_request);
+    let expected = v3::signature(&account.access_key_secret, &string_to_sign);
+    if !sign::signatures_equal(&expected, &auth.signature) {
+        return Err(mismatch(&string_to_sign));
+    }
+    if !nonces.check_and_record(&auth.access_key_id, nonce, now) {
+        return Err(ApiError::bad_request("SignatureNonceUsed", "Specified signature nonce was used already."));
+    }
+    Ok(Verified { access_key_id: auth.access_key_id, version: SignatureKind::V3 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_refused_within_the_window_and_memory_stays_bounded() {
+        let store = NonceStore::new(3);
+        let t0 = time::macros::datetime!(2024-05-20 08:00 UTC);
+        assert!(store.check_and_record("id", "a", t0));
+        assert!(!store.check_and_record("id", "a", t0 + Duration::minutes(14)));
+        assert!(store.check_and_record("other", "a", t0), "nonces are per access key");
+        assert!(store.check_and_record("id", "a", t0 + Duration::minutes(16)), "forgotten after 15 minutes");
+        for i in 0..100 {
+            store.check_and_record("id", &i.to_string(), t0 + Duration::minutes(16));
+        }
+        assert_eq!(store.len(), 3);
+    }
+}

@@ -1,0 +1,207 @@
+//! The fixture file (spec/emulator.md): every section optional, with permissive defaults.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+/// The whole fixture file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixtures {
+    /// Where the emulator's clock starts (then runs forward). Omitted: the real clock.
+    #[serde(default, with = "opt_time")]
+    pub now: Option<OffsetDateTime>,
+    /// Omitted: the single pair `testid` / `testsecret`.
+    #[serde(default)]
+    pub accounts: Option<Vec<Account>>,
+    #[serde(default)]
+    pub live: LiveFixtures,
+    #[serde(default)]
+    pub vod: VodFixtures,
+    /// Calls per second per account per action. Omitted: the documented limits.
+    #[serde(default)]
+    pub quotas: Option<HashMap<String, u32>>,
+    #[serde(default)]
+    pub faults: Faults,
+}
+
+impl Fixtures {
+    /// Reads and checks a fixture file.
+    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let f: Fixtures = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        f.check()?;
+        Ok(f)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let Some(accounts) = &self.accounts {
+            if accounts.is_empty() {
+                return Err("accounts: at least one account is needed".to_owned());
+            }
+        }
+        for t in &self.live.pull_to_push_tasks {
+            if t.task_id.trim().is_empty() {
+                return Err("live.pull_to_push_tasks: a task without task_id".to_owned());
+            }
+            t.region.parse::<aliprefetch::PullToPushRegion>().map_err(|e| format!("live.pull_to_push_tasks: {e}"))?;
+        }
+        for r in [self.faults.error_rate, self.faults.reset_rate] {
+            if !(0.0..=1.0).contains(&r) {
+                return Err(format!("faults: rates are between 0 and 1, got {r}"));
+            }
+        }
+        for code in &self.faults.errors {
+            if crate::response::fault_status(code).is_none() {
+                return Err(format!("faults.errors: `{code}` is not one of InternalError, ServiceUnavailable, Throttling.User, Throttling.Api, Throttling"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    /// When set, the account is an STS identity: requests must carry this token.
+    #[serde(default)]
+    pub security_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveFixtures {
+    /// Omitted: every domain exists with prefetch enabled.
+    #[serde(default)]
+    pub domains: Option<Vec<Domain>>,
+    /// RegionCodes of the tables where no node serves RTC prefetch (`CodeRegionHasNoNode`).
+    #[serde(default)]
+    pub rtc_regions_without_nodes: Vec<String>,
+    #[serde(default)]
+    pub pull_to_push_tasks: Vec<PullToPushTask>,
+    #[serde(default)]
+    pub preload: PreloadFixtures,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub name: String,
+    #[serde(default = "yes")]
+    pub prefetch_enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullToPushTask {
+    pub task_id: String,
+    pub region: String,
+    /// `scheduled`, `running` or `stopped`.
+    #[serde(default = "scheduled")]
+    pub state: TaskState,
+    #[serde(default, with = "opt_time")]
+    pub start_time: Option<OffsetDateTime>,
+    #[serde(default, with = "opt_time")]
+    pub end_time: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub source_urls: Vec<String>,
+    #[serde(default)]
+    pub repeat_number: i64,
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    #[serde(default)]
+    pub offset: Option<u64>,
+    #[serde(default)]
+    pub file_index: Option<u32>,
+}
+
+fn scheduled() -> TaskState {
+    TaskState::Scheduled
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskState {
+    Scheduled,
+    Running,
+    Stopped,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreloadFixtures {
+    /// From creation (or the preload start, if later) to `complete`. Fractions allowed.
+    #[serde(default = "five")]
+    pub seconds_to_complete: f64,
+    /// Every n-th task created ends `failed` (0: none).
+    #[serde(default)]
+    pub fail_one_in: u64,
+}
+
+fn five() -> f64 {
+    5.0
+}
+
+impl Default for PreloadFixtures {
+    fn default() -> Self {
+        PreloadFixtures { seconds_to_complete: 5.0, fail_one_in: 0 }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VodFixtures {
+    /// Omitted: every media id exists.
+    #[serde(default)]
+    pub media: Option<Vec<Media>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    pub media_id: String,
+    #[serde(default)]
+    pub forbidden: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Faults {
+    /// Share of requests answered with one of `errors`.
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default = "default_fault_errors")]
+    pub errors: Vec<String>,
+    /// Share of connections closed without an answer.
+    #[serde(default)]
+    pub reset_rate: f64,
+    /// Added to every answer.
+    #[serde(default)]
+    pub latency_ms: u64,
+}
+
+fn default_fault_errors() -> Vec<String> {
+    vec!["InternalError".to_owned(), "ServiceUnavailable".to_owned(), "Throttling.User".to_owned()]
+}
+
+mod opt_time {
+    use serde::{Deserialize, Deserializer};
+    use time::OffsetDateTime;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| aliprefetch::wire::parse_timestamp("time", &s).map_err(|e| serde::de::Error::custom(e.message())))
+            .transpose()
+    }
+}

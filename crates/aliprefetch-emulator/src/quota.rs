@@ -1,0 +1,131 @@
+//! Per-account, per-action quotas and seeded fault injection.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::fixtures::Faults;
+use crate::response::{fault_error, ApiError};
+
+/// More calls than the quota within any one second are refused with `Throttling.User`.
+#[derive(Debug)]
+pub struct Quotas {
+    per_second: HashMap<String, u32>,
+    calls: Mutex<HashMap<(String, String), VecDeque<OffsetDateTime>>>,
+}
+
+impl Quotas {
+    /// `per_second` omitted: the documented quotas. An action without a quota is not limited.
+    pub fn new(per_second: Option<HashMap<String, u32>>) -> Self {
+        let per_second = per_second.unwrap_or_else(|| {
+            aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect()
+        });
+        Quotas { per_second, calls: Mutex::new(HashMap::new()) }
+    }
+
+    /// Counts the call, or refuses it with how long until a place frees up.
+    pub fn check(&self, account: &str, action: &str, now: OffsetDateTime) -> Result<(), ApiError> {
+        let Some(&limit) = self.per_second.get(action) else { return Ok(()) };
+        if limit == 0 {
+            return Err(ApiError::throttled(1000));
+        }
+        let mut calls = self.calls.lock().expect("quota lock");
+        let window = calls.entry((account.to_owned(), action.to_owned())).or_default();
+        while window.front().is_some_and(|t| now - *t >= Duration::SECOND) {
+            window.pop_front();
+        }
+        if window.len() >= limit as usize {
+            let free_at = *window.front().expect("a full window has a front") + Duration::SECOND;
+            let wait_ms = (free_at - now).whole_milliseconds().max(1) as u64;
+            return Err(ApiError::throttled(wait_ms));
+        }
+        window.push_back(now);
+        Ok(())
+    }
+}
+
+/// What the fault injector decided for one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    None,
+    /// Close the connection without answering.
+    Reset,
+    Error(ApiError),
+}
+
+/// Draws faults from a generator seeded once, so the same sequence of requests meets the same faults.
+#[derive(Debug)]
+pub struct FaultInjector {
+    config: Faults,
+    rng: Mutex<fastrand::Rng>,
+}
+
+impl FaultInjector {
+    pub fn new(config: Faults, seed: u64) -> Self {
+        FaultInjector { config, rng: Mutex::new(fastrand::Rng::with_seed(seed)) }
+    }
+
+    pub fn latency(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.config.latency_ms)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.config.error_rate > 0.0 || self.config.reset_rate > 0.0
+    }
+
+    /// One draw per request: first whether to reset, then whether to fail and with which code.
+    pub fn draw(&self) -> Fault {
+        if !self.is_active() {
+            return Fault::None;
+        }
+        let mut rng = self.rng.lock().expect("fault lock");
+        let (reset, error, pick) = (rng.f64(), rng.f64(), rng.usize(..self.config.errors.len().max(1)));
+        if reset < self.config.reset_rate {
+            Fault::Reset
+        } else if error < self.config.error_rate && !self.config.errors.is_empty() {
+            Fault::Error(fault_error(&self.config.errors[pick]))
+        } else {
+            Fault::None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_window_slides() {
+        let q = Quotas::new(None);
+        let t0 = time::macros::datetime!(2024-05-20 08:00 UTC);
+        for i in 0..10 {
+            q.check("a", "DescribeLiveStreamPreloadTasks", t0 + Duration::milliseconds(i * 10)).unwrap();
+        }
+        let e = q.check("a", "DescribeLiveStreamPreloadTasks", t0 + Duration::milliseconds(500)).unwrap_err();
+        assert_eq!((e.code.as_str(), e.retry_after_ms), ("Throttling.User", Some(500)));
+        q.check("b", "DescribeLiveStreamPreloadTasks", t0 + Duration::milliseconds(500))
+            .expect("another account has its own quota");
+        q.check("a", "HotLiveRtcStream", t0 + Duration::milliseconds(500)).expect("another action has its own quota");
+        q.check("a", "DescribeLiveStreamPreloadTasks", t0 + Duration::milliseconds(1000))
+            .expect("the first call left the window");
+        q.check("a", "UnknownAction", t0).expect("no quota");
+    }
+
+    #[test]
+    fn faults_repeat_for_the_same_seed() {
+        let config = Faults { error_rate: 0.3, reset_rate: 0.1, ..Faults::default() };
+        let config = Faults { errors: vec!["InternalError".into(), "ServiceUnavailable".into()], ..config };
+        let draws = |seed| {
+            let f = FaultInjector::new(config.clone(), seed);
+            (0..200).map(|_| f.draw()).collect::<Vec<_>>()
+        };
+        let a = draws(7);
+        assert_eq!(a, draws(7));
+        assert_ne!(a, draws(8));
+        let resets = a.iter().filter(|f| **f == Fault::Reset).count();
+        let errors = a.iter().filter(|f| matches!(f, Fault::Error(_))).count();
+        assert!((5..40).contains(&resets), "{resets} resets");
+        assert!((30..90).contains(&errors), "{errors} errors");
+    }
+}
