@@ -1,0 +1,592 @@
+//! The client against the real emulator over loopback HTTP.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aliprefetch::batch::{MediaOutcome, Progress};
+use aliprefetch::credentials::{EcsRamRoleProvider, Env, ProviderChain};
+use aliprefetch::{
+    Area, Client, Credentials, DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, MediaOptions,
+    Method, PreloadOptions, PreloadStatus, PullToPushRegion, RateLimits, RefreshMediaPlayUrlsRequest, RetryConfig,
+    Service, SetLiveStreamPreloadTasksRequest, SignatureVersion, TaskType, UpdateLivePullToPushRequest, WaitOptions,
+};
+use aliprefetch_emulator::{Config, Emulator, Fixtures};
+
+const DOMAIN: &str = "play.example.com";
+const TASK: &str = "fd245384-4067-4f91-9d75-9666a6bc0001";
+
+fn fixtures(extra: &str) -> Fixtures {
+    let text = format!(
+        r#"{{
+        "accounts": [
+            {{"access_key_id": "testid", "access_key_secret": "testsecret"}},
+            {{"access_key_id": "STS.demo", "access_key_secret": "stssecret", "security_token": "token-value"}}
+        ],
+        "live": {{
+            "domains": [{{"name": "play.example.com", "prefetch_enabled": true}},
+                        {{"name": "noprefetch.example.com", "prefetch_enabled": false}}],
+            "rtc_regions_without_nodes": ["TIB"],
+            "pull_to_push_tasks": [{{"task_id": "{TASK}", "region": "cn-shanghai", "state": "scheduled",
+                "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z",
+                "source_urls": ["rtmp://origin.example.com/app/stream"]}}],
+            "preload": {{"seconds_to_complete": 0.6}}
+        }},
+        "vod": {{"media": [{{"media_id": "m-ok"}}, {{"media_id": "m-forbidden", "forbidden": true}}]}}
+        {extra}
+    }}"#
+    );
+    Fixtures::from_json(&text).unwrap()
+}
+
+async fn emulator(extra: &str) -> Emulator {
+    Emulator::start(Config::with_fixtures(fixtures(extra))).await.unwrap()
+}
+
+fn client(emu: &Emulator, sig: SignatureVersion) -> Client {
+    Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(Credentials::new("testid", "testsecret"))
+        .signature_version(sig)
+        .retry(RetryConfig::standard().base_delay(Duration::from_millis(5)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_with_v3_and_v1() {
+    let emu = emulator("").await;
+    for sig in [SignatureVersion::V3, SignatureVersion::V1] {
+        let c = client(&emu, sig);
+        let urls = ["rtmp://play.example.com/app/a b", "rtmp://play.example.com/app/s~1*"];
+        let set = c
+            .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, urls).area(Area::Overseas))
+            .await
+            .unwrap();
+        assert_eq!(
+            (set.status.as_str(), set.total_url, set.success_url, set.failed_url),
+            ("Success", 2, 2, 0),
+            "{sig:?}"
+        );
+        assert_eq!(set.preload_tasks_messages.len(), 2);
+        assert_eq!(set.preload_tasks_messages[0].play_url, urls[0], "a space survives the wire");
+        let task_id = set.preload_tasks_messages[1].task_id.clone();
+
+        let found = c
+            .describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN).task_id(&task_id))
+            .await
+            .unwrap();
+        assert_eq!(found.total_num, 1);
+        assert_eq!(found.preload_tasks[0].play_url, urls[1]);
+        assert_eq!(found.preload_tasks[0].area, "overseas");
+        assert!(found.preload_tasks[0].create_time.is_some());
+
+        let hot = c
+            .hot_live_rtc_stream(
+                &HotLiveRtcStreamRequest::new(DOMAIN, "app", "stream", "ZHJ".parse().unwrap())
+                    .connection_timeout(Duration::from_millis(30_000)),
+            )
+            .await
+            .unwrap();
+        assert!(!hot.request_id.is_empty());
+
+        let upd = c
+            .update_live_pull_to_push(
+                &UpdateLivePullToPushRequest::new(TASK, PullToPushRegion::CnBeijing)
+                    .source_urls(["rtmp://a.example.com/app/s?k=v&x=1", "https://b.example.com/中文.mp4"])
+                    .repeat_number(-1),
+            )
+            .await
+            .unwrap();
+        assert_eq!((upd.ret_code, upd.description.as_str()), (0, "OK"));
+        let task = emu.services().pull_to_push_task(TASK).unwrap();
+        assert_eq!(task.region, "cn-beijing");
+        assert_eq!(task.source_urls[1], "https://b.example.com/中文.mp4");
+
+        let refresh = c
+            .refresh_media_play_urls(
+                &RefreshMediaPlayUrlsRequest::new(["m-ok", "m-missing", "m-forbidden"], TaskType::Preload)
+                    .slice_flag(true)
+                    .slice_count(3),
+            )
+            .await
+            .unwrap();
+        assert!(!refresh.media_refresh_job_id.is_empty());
+        assert_eq!(refresh.non_exist_media_ids(), ["m-missing"]);
+        assert_eq!(refresh.forbidden_media_ids(), ["m-forbidden"]);
+    }
+    assert_eq!(emu.services().hot_stream_count(), 1, "repeating HotLiveRtcStream converges on one configuration");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_refusals_arrive_as_typed_errors() {
+    let emu = emulator("").await;
+    let c = client(&emu, SignatureVersion::V3);
+    let e = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(
+            "noprefetch.example.com",
+            ["rtmp://x/a/s"],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code(), e.http_status(), e.attempts()),
+        (ErrorKind::Api, Some("NoSpecialConfiguration"), Some(400), 1)
+    );
+    assert!(e.request_id().is_some_and(|id| !id.is_empty()));
+    let e = c
+        .hot_live_rtc_stream(&HotLiveRtcStreamRequest::new(DOMAIN, "a", "s", "TIB".parse().unwrap()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("CodeRegionHasNoNode"));
+    let e = c
+        .update_live_pull_to_push(&UpdateLivePullToPushRequest::new("no-such-task", PullToPushRegion::CnShanghai))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("CodeTaskNotExist"));
+    // A partial failure arrives inside a success.
+    let set = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s", "not-a-url"]))
+        .await
+        .unwrap();
+    assert_eq!((set.status.as_str(), set.success_url, set.failed_url), ("Failed", 1, 1));
+    assert!(!set.preload_tasks_messages[1].succeeded());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sts_credentials_sign_with_the_token() {
+    let emu = emulator("").await;
+    for sig in [SignatureVersion::V3, SignatureVersion::V1] {
+        let base = Client::builder().endpoint(emu.endpoint()).signature_version(sig);
+        let ok = base
+            .clone()
+            .credentials(Credentials::new("STS.demo", "stssecret").with_security_token("token-value"))
+            .build()
+            .unwrap();
+        ok.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap();
+        let wrong =
+            base.credentials(Credentials::new("STS.demo", "stssecret").with_security_token("other")).build().unwrap();
+        let e = wrong
+            .describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN))
+            .await
+            .unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Auth, Some("InvalidSecurityToken.Mismatch")), "{sig:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_is_an_auth_error_and_is_not_retried() {
+    let emu = emulator("").await;
+    for sig in [SignatureVersion::V3, SignatureVersion::V1] {
+        let c = Client::builder()
+            .endpoint(emu.endpoint())
+            .signature_version(sig)
+            .credentials(Credentials::new("testid", "wrong-secret"))
+            .build()
+            .unwrap();
+        let e = c
+            .describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.code(), e.http_status(), e.attempts()),
+            (ErrorKind::Auth, Some("SignatureDoesNotMatch"), Some(400), 1)
+        );
+        assert!(e.message().contains("server string to sign is:"), "{}", e.message());
+        assert!(!e.is_retryable());
+        let unknown = Client::builder()
+            .endpoint(emu.endpoint())
+            .signature_version(sig)
+            .credentials(Credentials::new("nobody", "x"))
+            .build()
+            .unwrap();
+        let e = unknown
+            .describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.code(), e.http_status()),
+            (ErrorKind::Auth, Some("InvalidAccessKeyId.NotFound"), Some(404))
+        );
+    }
+}
+
+fn faulty(errors: &str, error_rate: f64, reset_rate: f64) -> String {
+    format!(r#", "faults": {{"error_rate": {error_rate}, "reset_rate": {reset_rate}, "errors": [{errors}]}}"#)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_retried_only_where_repeating_converges() {
+    let emu = emulator(&faulty(r#""ServiceUnavailable""#, 1.0, 0.0)).await;
+    let c = client(&emu, SignatureVersion::V3);
+    let e =
+        c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap_err();
+    assert_eq!((e.kind(), e.code(), e.attempts()), (ErrorKind::Server, Some("ServiceUnavailable"), 3));
+    let e = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s"]))
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.attempts()), (ErrorKind::Server, 1), "creating tasks is not repeated after a 5xx");
+    let e =
+        c.refresh_media_play_urls(&RefreshMediaPlayUrlsRequest::new(["m-ok"], TaskType::Refresh)).await.unwrap_err();
+    assert_eq!(e.attempts(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_retried_for_every_operation() {
+    let emu = emulator(&faulty(r#""Throttling.User""#, 1.0, 0.0)).await;
+    let c = client(&emu, SignatureVersion::V1);
+    let e = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s"]))
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.code(), e.attempts()), (ErrorKind::Throttled, Some("Throttling.User"), 3));
+    assert_eq!(e.retry_after(), Some(Duration::from_millis(200)), "x-acs-retry-after is read");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_resets_are_retried_only_where_repeating_converges() {
+    let emu = emulator(&faulty(r#""InternalError""#, 0.0, 1.0)).await;
+    let c = client(&emu, SignatureVersion::V3);
+    let e =
+        c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap_err();
+    assert_eq!((e.kind(), e.attempts()), (ErrorKind::Transport, 3));
+    let e = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s"]))
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.attempts()), (ErrorKind::Transport, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intermittent_faults_are_ridden_out_by_retries() {
+    let emu = emulator(&faulty(r#""InternalError", "ServiceUnavailable", "Throttling.User""#, 0.3, 0.1)).await;
+    let c = Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(Credentials::new("testid", "testsecret"))
+        .retry(
+            RetryConfig::standard()
+                .max_attempts(10)
+                .base_delay(Duration::from_millis(2))
+                .max_delay(Duration::from_millis(20)),
+        )
+        .rate_limits(RateLimits::disabled())
+        .build()
+        .unwrap();
+    for _ in 0..40 {
+        c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_connection_is_retried_even_for_calls_that_create() {
+    // Nothing listens on this port; the request never reaches a server.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = Client::builder()
+        .endpoint(format!("127.0.0.1:{port}"))
+        .credentials(Credentials::new("testid", "testsecret"))
+        .retry(RetryConfig::standard().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let e = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s"]))
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.attempts(), e.was_not_sent()), (ErrorKind::Transport, 3, true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacing_keeps_calls_under_the_quota() {
+    let emu = emulator("").await; // documented quotas: Describe 10 per second
+    let paced = Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(Credentials::new("testid", "testsecret"))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let calls = (0..25).map(|_| {
+        let c = paced.clone(); // clones share the limiter
+        tokio::spawn(async move {
+            c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await
+        })
+    });
+    let started = std::time::Instant::now();
+    for r in futures::future::join_all(calls).await {
+        r.unwrap().expect("no call is throttled");
+    }
+    assert!(started.elapsed() >= Duration::from_secs(2), "25 calls at 10 per second need two more windows");
+
+    // Without pacing the same burst meets the quota: it is real.
+    let unpaced = Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(Credentials::new("testid", "testsecret"))
+        .retry(RetryConfig::disabled())
+        .rate_limits(RateLimits::disabled())
+        .build()
+        .unwrap();
+    let calls = (0..25).map(|_| {
+        let c = unpaced.clone();
+        tokio::spawn(async move {
+            c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await
+        })
+    });
+    let throttled = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .filter(|r| r.as_ref().unwrap().as_ref().is_err_and(|e| e.kind() == ErrorKind::Throttled))
+        .count();
+    assert!(throttled >= 10, "{throttled} throttled");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
+    let emu = emulator("").await;
+    let c = client(&emu, SignatureVersion::V3);
+    let mut input: Vec<String> = (0..1000).map(|i| format!("rtmp://play.example.com/live/stream{i}")).collect();
+    input.insert(10, "rtmp://play.example.com/live/stream3".to_owned()); // a duplicate
+    input.push("http://play.example.com/live/s.m3u8".to_owned()); // HLS: refused without sending
+    input.push("not-a-url".to_owned()); // refused by the service, inside a success
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let progress = seen.clone();
+    let report = c
+        .preload_live_streams(
+            DOMAIN,
+            input.clone(),
+            PreloadOptions {
+                progress: Some(Arc::new(move |p| progress.lock().unwrap().push(p))),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.duplicates_removed, 1);
+    assert_eq!(report.items.len(), 1002);
+    assert_eq!(report.requests, 11);
+    let unique: HashSet<&str> = input.iter().map(String::as_str).collect();
+    let reported: Vec<&str> = report.items.iter().map(|i| i.url.as_str()).collect();
+    assert_eq!(reported.iter().copied().collect::<HashSet<_>>(), unique);
+    assert_eq!(reported.len(), unique.len(), "each URL exactly once");
+    assert_eq!(report.succeeded().count(), 1000);
+    let failed: Vec<(&str, &str)> =
+        report.failed().map(|i| (i.url.as_str(), i.failure.as_ref().unwrap().code.as_str())).collect();
+    assert_eq!(failed, [("http://play.example.com/live/s.m3u8", "hls"), ("not-a-url", "TaskNotCreated")]);
+    let task_ids: HashSet<&str> = report.succeeded().map(|i| i.task_id.as_deref().unwrap()).collect();
+    assert_eq!(task_ids.len(), 1000);
+    let last = *seen.lock().unwrap().last().unwrap();
+    assert_eq!((last.done, last.total, last.succeeded, last.failed), (1002, 1002, 1000, 2));
+    // The tasks exist on the service.
+    let all = c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap();
+    assert_eq!(all.len(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_request_marks_its_urls_failed_and_nothing_is_lost() {
+    let emu = emulator("").await;
+    let c = client(&emu, SignatureVersion::V3);
+    // The whole batch is refused for its domain: every URL is reported, each with the reason.
+    let urls: Vec<String> = (0..150).map(|i| format!("rtmp://x/a/s{i}")).collect();
+    let report = c.preload_live_streams("noprefetch.example.com", urls, PreloadOptions::default()).await.unwrap();
+    assert_eq!(report.items.len(), 150);
+    assert!(report.items.iter().all(|i| i.failure.as_ref().is_some_and(|f| f.code == "NoSpecialConfiguration")));
+    // Shared parameters that break a rule fail the call before anything is sent.
+    let e = c
+        .preload_live_streams(
+            DOMAIN,
+            ["rtmp://x/a/s"],
+            PreloadOptions { area: None, end: Some(emu.now()), ..Default::default() },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.field(), e.attempts()), (ErrorKind::InvalidInput, Some("PreloadedEndTime"), 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_batches_sort_every_id() {
+    let emu = emulator("").await;
+    let c = client(&emu, SignatureVersion::V1);
+    let mut ids: Vec<String> = (0..45).map(|i| format!("m-{i}")).collect();
+    ids.extend(["m-ok".to_owned(), "m-forbidden".to_owned(), "m-ok".to_owned(), "bad,id".to_owned()]);
+    let done = Arc::new(AtomicUsize::new(0));
+    let d = done.clone();
+    let report = c
+        .preload_media(
+            ids,
+            MediaOptions { progress: Some(Arc::new(move |p| d.store(p.done, Ordering::SeqCst))), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    assert_eq!((report.items.len(), report.duplicates_removed, report.requests), (48, 1, 3));
+    assert_eq!(report.items.iter().filter(|i| i.outcome == MediaOutcome::NotFound).count(), 45);
+    assert!(matches!(report.items[45].outcome, MediaOutcome::Submitted { .. }));
+    assert_eq!(report.items[46].outcome, MediaOutcome::Forbidden);
+    assert!(matches!(&report.items[47].outcome, MediaOutcome::Failed(f) if f.code == "comma"));
+    assert_eq!(report.job_ids.len(), 3);
+    assert_eq!(done.load(Ordering::SeqCst), 48);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paging_walks_every_page() {
+    let emu = emulator("").await;
+    let c = client(&emu, SignatureVersion::V3);
+    let urls: Vec<String> = (0..250).map(|i| format!("rtmp://play.example.com/live/p{i}")).collect();
+    c.preload_live_streams(DOMAIN, urls, PreloadOptions::default()).await.unwrap();
+    use futures::TryStreamExt as _;
+    let pages: Vec<_> = c
+        .preload_task_pages(DescribeLiveStreamPreloadTasksRequest::new(DOMAIN).page_size(100))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.iter().map(|p| p.preload_tasks.len()).collect::<Vec<_>>(), [100, 100, 50]);
+    assert_eq!((pages[2].total_num, pages[2].total_page, pages[2].page_num), (250, 3, 3));
+    let tasks = c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(DOMAIN).page_size(30)).await.unwrap();
+    assert_eq!(tasks.iter().map(|t| t.task_id.as_str()).collect::<HashSet<_>>().len(), 250);
+    let none = c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(DOMAIN).task_id("nope")).await.unwrap();
+    assert!(none.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_returns_when_tasks_complete() {
+    let emu = emulator("").await; // tasks complete 0.6 s after creation
+    let c = client(&emu, SignatureVersion::V3);
+    for n in [3, 15] {
+        // 3 are polled one by one, 15 by listing the domain.
+        let urls: Vec<String> = (0..n).map(|i| format!("rtmp://play.example.com/w{n}/{i}")).collect();
+        let report = c.preload_live_streams(DOMAIN, urls, PreloadOptions::default()).await.unwrap();
+        let ids: Vec<String> = report.items.iter().map(|i| i.task_id.clone().unwrap()).collect();
+        let polls = Arc::new(AtomicUsize::new(0));
+        let p = polls.clone();
+        let tasks = c
+            .wait_for_preload(
+                DOMAIN,
+                &ids,
+                WaitOptions {
+                    timeout: Duration::from_secs(20),
+                    poll_interval: Duration::from_millis(150),
+                    progress: Some(Arc::new(move |_| {
+                        p.fetch_add(1, Ordering::SeqCst);
+                    })),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(tasks.iter().map(|t| t.task_id.clone()).collect::<Vec<_>>(), ids, "in the order asked");
+        assert!(tasks
+            .iter()
+            .all(|t| t.preload_status() == Some(PreloadStatus::Complete) && t.progress_percent() == Some(100.0)));
+        assert!(polls.load(Ordering::SeqCst) >= 2, "it polled until done");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_gives_up_at_its_timeout() {
+    let emu = Emulator::start(Config::with_fixtures(
+        Fixtures::from_json(r#"{"live": {"preload": {"seconds_to_complete": 3600}}}"#).unwrap(),
+    ))
+    .await
+    .unwrap();
+    let c = client(&emu, SignatureVersion::V3);
+    let report = c.preload_live_streams(DOMAIN, ["rtmp://h/a/slow"], PreloadOptions::default()).await.unwrap();
+    let id = report.items[0].task_id.clone().unwrap();
+    let e = c
+        .wait_for_preload(
+            DOMAIN,
+            &[id.clone()],
+            WaitOptions {
+                timeout: Duration::from_millis(300),
+                poll_interval: Duration::from_millis(100),
+                progress: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    assert!(e.message().contains(&id), "{}", e.message());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generic_call_signs_any_action() {
+    let emu = emulator("").await;
+    for sig in [SignatureVersion::V3, SignatureVersion::V1] {
+        let c = client(&emu, sig);
+        let v = c
+            .call(
+                Service::Live,
+                "DescribeLiveStreamPreloadTasks",
+                Method::Post,
+                vec![("DomainName".into(), DOMAIN.into()), ("PageSize".into(), "5".into())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(v["PageSize"], 5);
+        let e = c.call(Service::Live, "DescribeLiveDomains", Method::Post, vec![]).await.unwrap_err();
+        assert_eq!((e.code(), e.http_status()), (Some("InvalidAction.NotFound"), Some(404)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_input_is_refused_before_anything_is_sent() {
+    // Nothing listens here; an attempt to send would be a Transport error.
+    let c = Client::builder().endpoint("127.0.0.1:9").credentials(Credentials::new("id", "secret")).build().unwrap();
+    let urls: Vec<String> = (0..101).map(|i| format!("rtmp://h/a/{i}")).collect();
+    let e = c.set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, urls)).await.unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field(), e.rule(), e.attempts()),
+        (ErrorKind::InvalidInput, Some("PlayUrl"), Some("count"), 0)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_credentials_the_error_lists_what_was_tried() {
+    let home = tempfile::tempdir().unwrap();
+    let env =
+        Env::from_vars([("HOME", home.path().to_str().unwrap()), ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")]);
+    let chain = ProviderChain::default_chain_with(env.clone(), EcsRamRoleProvider::new(env));
+    let c = Client::builder().endpoint("127.0.0.1:9").credentials_provider(Arc::new(chain)).build().unwrap();
+    let e =
+        c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap_err();
+    assert_eq!((e.kind(), e.attempts()), (ErrorKind::Credentials, 0));
+    for tried in ["environment", "cli_profile", "credentials_file", "ecs_ram_role", "credentials_uri"] {
+        assert!(e.message().contains(tried), "{tried} missing from: {}", e.message());
+    }
+}
+
+#[test]
+fn the_blocking_client_wraps_the_async_one() {
+    let emu = Emulator::start_in_background(Config::with_fixtures(fixtures(""))).unwrap();
+    let c =
+        aliprefetch::blocking::Client::new(Client::builder().endpoint(emu.endpoint()).credentials(emu.credentials()))
+            .unwrap();
+    let report =
+        c.preload_live_streams(DOMAIN, (0..120).map(|i| format!("rtmp://h/b/{i}")), PreloadOptions::default()).unwrap();
+    assert!(report.all_succeeded());
+    let tasks: Vec<_> = c
+        .preload_tasks(DescribeLiveStreamPreloadTasksRequest::new(DOMAIN).page_size(50))
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tasks.len(), 120);
+    let resp = c.execute(&RefreshMediaPlayUrlsRequest::new(["m-ok"], TaskType::Refresh)).unwrap();
+    assert!(resp.non_exist_media_ids().is_empty());
+    emu.shutdown_blocking();
+}
+
+#[test]
+fn endpoints_parse_and_plain_http_is_refused_off_loopback() {
+    use aliprefetch::Endpoint;
+    let e = Endpoint::parse("127.0.0.1:8080", false).unwrap();
+    assert_eq!((e.scheme.as_str(), e.authority.as_str()), ("http", "127.0.0.1:8080"));
+    assert_eq!(Endpoint::parse("live.aliyuncs.com", false).unwrap().scheme, "https");
+    assert_eq!(
+        Endpoint::parse("https://vod.cn-shanghai.aliyuncs.com/", false).unwrap().authority,
+        "vod.cn-shanghai.aliyuncs.com"
+    );
+    assert_eq!(Endpoint::parse("http://[::1]:9000", false).unwrap().authority, "[::1]:9000");
+    let e = Endpoint::parse("http://live.aliyuncs.com", false).unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("endpoint")));
+    assert!(Endpoint::parse("http://live.aliyuncs.com", true).is_ok());
+    assert!(Endpoint::parse("ftp://x", false).is_err());
+    assert!(Endpoint::parse("host/path", false).is_err());
+    let c = Client::builder().credentials(Credentials::new("a", "b")).region("cn-hangzhou").build().unwrap();
+    assert_eq!(c.endpoint(Service::Vod).authority, "vod.cn-shanghai.aliyuncs.com");
+    assert_eq!(c.endpoint(Service::Live).authority, "live.aliyuncs.com");
+}
