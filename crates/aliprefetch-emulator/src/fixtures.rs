@@ -19,7 +19,7 @@ pub struct Fixtures {
     pub live: LiveFixtures,
     #[serde(default)]
     pub vod: VodFixtures,
-    /// Calls per second per account per action. Omitted: the documented limits.
+    /// Calls per second per account per action, overriding the documented limits; 0 lifts a limit.
     #[serde(default)]
     pub quotas: Option<HashMap<String, u32>>,
     #[serde(default)]

@@ -16,20 +16,19 @@ pub struct Quotas {
 }
 
 impl Quotas {
-    /// `per_second` omitted: the documented quotas. An action without a quota is not limited.
-    pub fn new(per_second: Option<HashMap<String, u32>>) -> Self {
-        let per_second = per_second.unwrap_or_else(|| {
-            aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect()
-        });
+    /// The documented quotas, with `overrides` replacing some; 0 means no limit. An action without a
+    /// quota is not limited.
+    pub fn new(overrides: Option<HashMap<String, u32>>) -> Self {
+        let mut per_second: HashMap<String, u32> =
+            aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect();
+        per_second.extend(overrides.unwrap_or_default());
+        per_second.retain(|_, n| *n > 0);
         Quotas { per_second, calls: Mutex::new(HashMap::new()) }
     }
 
     /// Counts the call, or refuses it with how long until a place frees up.
     pub fn check(&self, account: &str, action: &str, now: OffsetDateTime) -> Result<(), ApiError> {
         let Some(&limit) = self.per_second.get(action) else { return Ok(()) };
-        if limit == 0 {
-            return Err(ApiError::throttled(1000));
-        }
         let mut calls = self.calls.lock().expect("quota lock");
         let window = calls.entry((account.to_owned(), action.to_owned())).or_default();
         while window.front().is_some_and(|t| now - *t >= Duration::SECOND) {
@@ -110,6 +109,18 @@ mod tests {
         q.check("a", "DescribeLiveStreamPreloadTasks", t0 + Duration::milliseconds(1000))
             .expect("the first call left the window");
         q.check("a", "UnknownAction", t0).expect("no quota");
+        let q = Quotas::new(Some(
+            [("DescribeLiveStreamPreloadTasks".to_owned(), 0), ("HotLiveRtcStream".to_owned(), 1)].into(),
+        ));
+        for _ in 0..100 {
+            q.check("a", "DescribeLiveStreamPreloadTasks", t0).expect("0 lifts the limit");
+        }
+        q.check("a", "HotLiveRtcStream", t0).unwrap();
+        q.check("a", "HotLiveRtcStream", t0).expect_err("an override");
+        for _ in 0..50 {
+            q.check("a", "SetLiveStreamPreloadTasks", t0).unwrap();
+        }
+        q.check("a", "SetLiveStreamPreloadTasks", t0).expect_err("the documented quota of the rest stays");
     }
 
     #[test]

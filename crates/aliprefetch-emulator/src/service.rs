@@ -104,7 +104,7 @@ impl Services {
     }
 
     fn check_domain(&self, domain: &str) -> Result<(), ApiError> {
-        let enabled = self.domains.as_ref().map_or(true, |d| d.get(domain).copied().unwrap_or(false));
+        let enabled = self.domains.as_ref().is_none_or(|d| d.get(domain).copied().unwrap_or(false));
         if enabled {
             Ok(())
         } else {

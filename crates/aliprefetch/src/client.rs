@@ -45,7 +45,8 @@ impl std::str::FromStr for SignatureVersion {
 static CRYPTO: Once = Once::new();
 
 /// Installs rustls' ring provider as the process default, unless the application already installed one.
-pub(crate) fn install_crypto_provider() {
+/// The client does this itself; call it before building a `reqwest` client of your own in the same process.
+pub fn install_crypto_provider() {
     CRYPTO.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });

@@ -51,7 +51,7 @@ impl Credentials {
         self
     }
 
-    fn from_provider(mut self, provider: &'static str) -> Self {
+    fn tagged(mut self, provider: &'static str) -> Self {
         self.provider = provider;
         self
     }
@@ -179,7 +179,7 @@ impl EnvironmentProvider {
                 if let Some(t) = self.env.get("ALIBABA_CLOUD_SECURITY_TOKEN") {
                     c = c.with_security_token(t);
                 }
-                Ok(c.from_provider("environment"))
+                Ok(c.tagged("environment"))
             }
             (Some(_), None) => {
                 Err(missing("ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not"))
@@ -283,14 +283,14 @@ impl CliProfileProvider {
                     }
                     c = c.with_security_token(profile.sts_token);
                 }
-                Ok(c.from_provider("cli_profile"))
+                Ok(c.tagged("cli_profile"))
             }
             "EcsRamRole" => {
                 let ecs = self
                     .ecs
                     .clone()
                     .role_name_opt((!profile.ram_role_name.is_empty()).then_some(profile.ram_role_name));
-                ecs.fetch(true).await.map(|c| c.from_provider("cli_profile"))
+                ecs.fetch(true).await.map(|c| c.tagged("cli_profile"))
             }
             other => Err(missing(format!(
                 "{where_} has mode `{other}`, which is not supported (AK, StsToken, EcsRamRole are)"
@@ -360,12 +360,12 @@ impl CredentialsFileProvider {
         let get = |k: &str| section.get(k).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         match get("type").as_deref() {
             Some("access_key") => match (get("access_key_id"), get("access_key_secret")) {
-                (Some(id), Some(secret)) => Ok(Credentials::new(id, secret).from_provider("credentials_file")),
+                (Some(id), Some(secret)) => Ok(Credentials::new(id, secret).tagged("credentials_file")),
                 _ => Err(missing(format!("{where_} has no access_key_id/access_key_secret"))),
             },
             Some("ecs_ram_role") => {
                 let ecs = self.ecs.clone().role_name_opt(get("role_name"));
-                ecs.fetch(true).await.map(|c| c.from_provider("credentials_file"))
+                ecs.fetch(true).await.map(|c| c.tagged("credentials_file"))
             }
             Some(other) => Err(missing(format!(
                 "{where_} has type `{other}`, which is not supported (access_key, ecs_ram_role are)"
@@ -404,7 +404,7 @@ impl TemporaryCredentialsBody {
         let (Some(id), Some(secret)) = (self.access_key_id, self.access_key_secret) else {
             return Err(missing(format!("{source} answered without AccessKeyId/AccessKeySecret")));
         };
-        let mut c = Credentials::new(id, secret).from_provider(provider);
+        let mut c = Credentials::new(id, secret).tagged(provider);
         if let Some(t) = self.security_token {
             c = c.with_security_token(t);
         }

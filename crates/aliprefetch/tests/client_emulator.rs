@@ -491,7 +491,7 @@ async fn waiting_gives_up_at_its_timeout() {
     let e = c
         .wait_for_preload(
             DOMAIN,
-            &[id.clone()],
+            std::slice::from_ref(&id),
             WaitOptions {
                 timeout: Duration::from_millis(300),
                 poll_interval: Duration::from_millis(100),

@@ -19,8 +19,11 @@ struct Fake {
     requests: Arc<Mutex<Vec<String>>>,
 }
 
-/// `routes`: (method, path) → (status, body). Anything else is a 404.
-async fn fake(routes: Vec<((&'static str, String), (u16, String))>) -> Fake {
+/// (method, path) → (status, body).
+type Route = ((&'static str, String), (u16, String));
+
+/// Answers the routes; anything else is a 404.
+async fn fake(routes: Vec<Route>) -> Fake {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let requests: Arc<Mutex<Vec<String>>> = Arc::default();
