@@ -58,3 +58,8 @@ pub use types::{
     StreamType, TaskType,
 };
 pub use wait::WaitOptions;
+
+/// The README's Rust examples, compiled and run by `cargo test`.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
