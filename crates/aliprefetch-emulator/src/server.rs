@@ -19,21 +19,6 @@ use crate::service::Services;
 /// Largest request body accepted.
 const MAX_BODY: usize = 1 << 20;
 
-/// Parameters that belong to the signature or the gateway, not to an operation.
-const COMMON_PARAMS: [&str; 11] = [
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-    "SecurityToken",
-    "Signature",
-];
-
 /// Everything a request handler reads.
 #[derive(Debug)]
 pub struct Shared {
@@ -153,7 +138,7 @@ fn serve_request(
     }
     let mut params = Map::new();
     for (k, v) in query.iter().chain(form) {
-        if !COMMON_PARAMS.contains(&k.as_str()) {
+        if !aliprefetch::sign::v1::COMMON_PARAMS.contains(&k.as_str()) {
             params.insert(k.clone(), Value::String(v.clone()));
         }
     }

@@ -113,7 +113,7 @@ async fn the_validation_table_is_enforced_server_side() {
 #[test]
 fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aliprefetch-emulator"))
-        .args(["--listen", "127.0.0.1:0", "--now", "2024-05-20T08:00:00Z", "--log", "warn"])
+        .args(["--listen", "127.0.0.1:0", "--now", "2024-05-20T08:00:00Z", "--log-format", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -158,6 +158,17 @@ fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     assert!(out.status.success(), "exit: {:?}", out.status);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("accepting access key testid / testsecret"), "{stderr}");
+    // One JSON object per request: action, account, outcome, latency; never the signature.
+    let line =
+        stderr.lines().find(|l| l.contains("DescribeLiveStreamPreloadTasks")).unwrap_or_else(|| panic!("{stderr}"));
+    let log: Value = serde_json::from_str(line).unwrap();
+    let fields = &log["fields"];
+    assert_eq!(
+        (fields["action"].as_str(), fields["account"].as_str(), fields["outcome"].as_str()),
+        (Some("DescribeLiveStreamPreloadTasks"), Some("testid"), Some("ok"))
+    );
+    assert!(fields["latency_us"].is_u64());
+    assert!(!stderr.contains(&signed.signature), "no signature in the logs");
 }
 
 #[test]

@@ -28,18 +28,8 @@ fn main() {
 
     let v1v = vector("V1");
     let query: Vec<(String, String)> = form_query(v1v["wire_path"].as_str().unwrap());
-    let common = [
-        "Action",
-        "Version",
-        "Format",
-        "AccessKeyId",
-        "SignatureMethod",
-        "SignatureVersion",
-        "SignatureNonce",
-        "Timestamp",
-        "Signature",
-    ];
-    let own: Vec<(String, String)> = query.iter().filter(|(k, _)| !common.contains(&k.as_str())).cloned().collect();
+    let own: Vec<(String, String)> =
+        query.iter().filter(|(k, _)| !v1::COMMON_PARAMS.contains(&k.as_str())).cloned().collect();
     let req = v1::Request {
         method: "POST",
         action: v1v["action"].as_str().unwrap(),

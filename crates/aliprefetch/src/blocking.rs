@@ -8,11 +8,16 @@ use futures::StreamExt as _;
 
 use crate::batch::{MediaOptions, MediaReport, PreloadOptions, PreloadReport};
 use crate::error::{Error, ErrorKind};
-use crate::ops::describe_live_stream_preload_tasks::{DescribeLiveStreamPreloadTasksRequest, PreloadTask};
+use crate::ops::describe_live_stream_preload_tasks::PreloadTask;
 use crate::ops::Operation;
 use crate::types::{Method, Service};
 use crate::wait::WaitOptions;
-use crate::ClientBuilder;
+use crate::{
+    ClientBuilder, DescribeLiveStreamPreloadTasksRequest, DescribeLiveStreamPreloadTasksResponse,
+    HotLiveRtcStreamRequest, HotLiveRtcStreamResponse, RefreshMediaPlayUrlsRequest, RefreshMediaPlayUrlsResponse,
+    SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse, UpdateLivePullToPushRequest,
+    UpdateLivePullToPushResponse,
+};
 
 /// The blocking client. Clones share the runtime and the async client's connections and limiters.
 #[derive(Debug, Clone)]
@@ -47,6 +52,38 @@ impl Client {
     /// Validates, sends and decodes any of the five operations.
     pub fn execute<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
         self.block_on(self.inner.execute(request))
+    }
+
+    pub fn set_live_stream_preload_tasks(
+        &self,
+        request: &SetLiveStreamPreloadTasksRequest,
+    ) -> Result<SetLiveStreamPreloadTasksResponse, Error> {
+        self.execute(request)
+    }
+
+    pub fn describe_live_stream_preload_tasks(
+        &self,
+        request: &DescribeLiveStreamPreloadTasksRequest,
+    ) -> Result<DescribeLiveStreamPreloadTasksResponse, Error> {
+        self.execute(request)
+    }
+
+    pub fn hot_live_rtc_stream(&self, request: &HotLiveRtcStreamRequest) -> Result<HotLiveRtcStreamResponse, Error> {
+        self.execute(request)
+    }
+
+    pub fn update_live_pull_to_push(
+        &self,
+        request: &UpdateLivePullToPushRequest,
+    ) -> Result<UpdateLivePullToPushResponse, Error> {
+        self.execute(request)
+    }
+
+    pub fn refresh_media_play_urls(
+        &self,
+        request: &RefreshMediaPlayUrlsRequest,
+    ) -> Result<RefreshMediaPlayUrlsResponse, Error> {
+        self.execute(request)
     }
 
     pub fn call(

@@ -54,6 +54,23 @@ pub mod v1 {
     pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
     pub const SIGNATURE_VERSION: &str = "1.0";
 
+    /// Parameters that belong to the request's envelope and signature rather than to the operation; a
+    /// server sets them aside before reading the operation's own (`SignatureType` is sent empty by the
+    /// old Python SDK).
+    pub const COMMON_PARAMS: [&str; 11] = [
+        "Action",
+        "Version",
+        "Format",
+        "AccessKeyId",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+        "SignatureType",
+        "Timestamp",
+        "SecurityToken",
+        "Signature",
+    ];
+
     /// What the V1 signer needs besides the credentials, the clock and the nonce.
     #[derive(Debug, Clone, Copy)]
     pub struct Request<'a> {

@@ -280,6 +280,26 @@ async fn intermittent_faults_are_ridden_out_by_retries() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_service_times_out_and_only_converging_calls_are_retried() {
+    let emu = emulator(r#", "faults": {"latency_ms": 400}"#).await;
+    let c = Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(Credentials::new("testid", "testsecret"))
+        .read_timeout(Duration::from_millis(100))
+        .retry(RetryConfig::standard().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let e =
+        c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)).await.unwrap_err();
+    assert_eq!((e.kind(), e.attempts(), e.is_retryable()), (ErrorKind::Timeout, 3, true));
+    let e = c
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s"]))
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.attempts()), (ErrorKind::Timeout, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_connection_is_retried_even_for_calls_that_create() {
     // Nothing listens on this port; the request never reaches a server.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -565,7 +585,7 @@ fn the_blocking_client_wraps_the_async_one() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(tasks.len(), 120);
-    let resp = c.execute(&RefreshMediaPlayUrlsRequest::new(["m-ok"], TaskType::Refresh)).unwrap();
+    let resp = c.refresh_media_play_urls(&RefreshMediaPlayUrlsRequest::new(["m-ok"], TaskType::Refresh)).unwrap();
     assert!(resp.non_exist_media_ids().is_empty());
     emu.shutdown_blocking();
 }

@@ -23,18 +23,6 @@ fn wire_query(path: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(q.as_bytes()).into_owned().collect()
 }
 
-const V1_COMMON: [&str; 9] = [
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "Timestamp",
-    "SecurityToken",
-];
-
 #[test]
 fn all_twenty_official_vectors_reproduce_stage_by_stage() {
     let doc = load("signing.json");
@@ -57,11 +45,8 @@ fn all_twenty_official_vectors_reproduce_stage_by_stage() {
         match v["mode"].as_str().unwrap() {
             "V1" => {
                 let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap();
-                let own: Vec<(String, String)> = query
-                    .iter()
-                    .filter(|(k, _)| !V1_COMMON.contains(&k.as_str()) && k != "Signature")
-                    .cloned()
-                    .collect();
+                let own: Vec<(String, String)> =
+                    query.iter().filter(|(k, _)| !v1::COMMON_PARAMS.contains(&k.as_str())).cloned().collect();
                 let signed = v1::sign(
                     &v1::Request { method, action, version: get("Version"), format: get("Format"), params: &own },
                     &creds,
