@@ -205,3 +205,33 @@ mod opt_time {
             .transpose()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contracts_example_loads() {
+        let f =
+            Fixtures::from_file(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/example.json")))
+                .unwrap();
+        assert_eq!(f.now, Some(time::macros::datetime!(2024-05-20 08:00 UTC)));
+        assert_eq!(f.accounts.as_ref().unwrap()[1].security_token.as_deref(), Some("token-value"));
+        assert_eq!(f.live.pull_to_push_tasks[0].state, TaskState::Scheduled);
+        assert_eq!(f.live.preload.seconds_to_complete, 5.0);
+        assert_eq!(f.quotas.as_ref().unwrap()["DescribeLiveStreamPreloadTasks"], 10);
+        assert_eq!(f.faults.errors.len(), 3);
+    }
+
+    #[test]
+    fn everything_is_optional() {
+        let f = Fixtures::from_json("{}").unwrap();
+        assert!(f.accounts.is_none() && f.live.domains.is_none() && f.vod.media.is_none() && f.quotas.is_none());
+        assert_eq!(f.faults.error_rate, 0.0);
+        assert!(Fixtures::from_json(r#"{"accounts": []}"#).unwrap_err().contains("at least one account"));
+        assert!(
+            Fixtures::from_json(r#"{"live": {"pull_to_push_tasks": [{"task_id": "t", "region": "mars"}]}}"#).is_err()
+        );
+        assert!(Fixtures::from_json(r#"{"faults": {"errors": ["Boom"]}}"#).unwrap_err().contains("Boom"));
+    }
+}

@@ -256,3 +256,28 @@ impl Method {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_follow_the_region_map() {
+        assert_eq!(Service::Live.endpoint_host("ap-southeast-1"), "live.aliyuncs.com");
+        assert_eq!(Service::Vod.endpoint_host("cn-hangzhou"), "vod.cn-shanghai.aliyuncs.com");
+        assert_eq!(Service::Vod.endpoint_host("eu-central-1"), "vod.eu-central-1.aliyuncs.com");
+        assert_eq!(Service::Vod.endpoint_host("cn-qingdao"), "vod.aliyuncs.com");
+    }
+
+    #[test]
+    fn enums_parse_their_wire_strings_only() {
+        assert_eq!("global".parse::<Area>().unwrap(), Area::Global);
+        let e = "Global".parse::<Area>().unwrap_err();
+        assert_eq!((e.field(), e.rule()), (Some("Area"), Some("enum")));
+        assert!(e.message().contains("domestic, overseas, global"));
+        assert_eq!("2K".parse::<Definition>().unwrap().as_str(), "2K");
+        assert_eq!("zhj".parse::<RegionCode>().unwrap().name(), "Zhejiang");
+        assert_eq!(crate::region_codes::CHINA_PROVINCES.len(), 34);
+        assert_eq!(crate::region_codes::COUNTRIES.len(), 170);
+    }
+}
