@@ -433,7 +433,6 @@ pub struct EcsRamRoleProvider {
     env: Env,
     role_name: Option<String>,
     base_url: String,
-    http: Option<reqwest::Client>,
 }
 
 /// The instance metadata service.
@@ -441,7 +440,7 @@ pub const ECS_METADATA_BASE_URL: &str = "http://100.100.100.200";
 
 impl EcsRamRoleProvider {
     pub fn new(env: Env) -> Self {
-        EcsRamRoleProvider { env, role_name: None, base_url: ECS_METADATA_BASE_URL.to_owned(), http: None }
+        EcsRamRoleProvider { env, role_name: None, base_url: ECS_METADATA_BASE_URL.to_owned() }
     }
     /// The role to use; otherwise `ALIBABA_CLOUD_ECS_METADATA` or discovery.
     pub fn role_name(self, name: impl Into<String>) -> Self {
@@ -468,7 +467,7 @@ impl EcsRamRoleProvider {
         if self.disabled() && !explicit {
             return Err(missing("ALIBABA_CLOUD_ECS_METADATA_DISABLED=true"));
         }
-        let http = self.http.clone().unwrap_or_else(small_http_client);
+        let http = small_http_client();
         let token = self.imds_token(&http).await;
         let get = |path: String| {
             let mut req = http.get(format!("{}{path}", self.base_url));
