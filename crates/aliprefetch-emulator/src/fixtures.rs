@@ -33,6 +33,13 @@ impl Fixtures {
         Self::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// The demo data of `aliprefetch --emulator`: every domain and media id exists, prefetch tasks
+    /// complete in 3 seconds, and one relay task (`fd245384-4067-4f91-9d75-9666a6bc0001`, cn-shanghai,
+    /// scheduled for 2030) can be updated.
+    pub fn demo() -> Self {
+        Self::from_json(include_str!("../fixtures/demo.json")).expect("the demo fixtures are valid")
+    }
+
     pub fn from_json(text: &str) -> Result<Self, String> {
         let f: Fixtures = serde_json::from_str(text).map_err(|e| e.to_string())?;
         f.check()?;
@@ -221,6 +228,14 @@ mod tests {
         assert_eq!(f.live.preload.seconds_to_complete, 5.0);
         assert_eq!(f.quotas.as_ref().unwrap()["DescribeLiveStreamPreloadTasks"], 10);
         assert_eq!(f.faults.errors.len(), 3);
+    }
+
+    #[test]
+    fn the_demo_data_loads() {
+        let f = Fixtures::demo();
+        assert!(f.accounts.is_none() && f.live.domains.is_none() && f.vod.media.is_none() && f.now.is_none());
+        assert_eq!(f.live.pull_to_push_tasks[0].task_id, "fd245384-4067-4f91-9d75-9666a6bc0001");
+        assert_eq!(f.live.preload.seconds_to_complete, 3.0);
     }
 
     #[test]

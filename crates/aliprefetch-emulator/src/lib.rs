@@ -16,6 +16,7 @@
 //! ```
 
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod fixtures;
 pub mod quota;

@@ -10,7 +10,7 @@ use futures::StreamExt as _;
 use time::OffsetDateTime;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::ops::refresh_media_play_urls::{RefreshMediaPlayUrlsRequest, MAX_MEDIA_IDS};
 use crate::ops::set_live_stream_preload_tasks::{SetLiveStreamPreloadTasksRequest, MAX_URLS};
 use crate::ops::{is_hls_url, Operation};
@@ -33,14 +33,21 @@ pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 /// Why one item failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemFailure {
-    /// The service's code, or the rule the item broke (`hls`, `duplicate`…), or the error kind.
+    /// `InvalidInput` for an item refused without sending, `Api` when the service answered but made no
+    /// task for it, else the kind of the error that failed its request (`Auth`, `Throttled`, …).
+    pub kind: ErrorKind,
+    /// The service's code, or the rule the item broke (`hls`, `comma`…), or the error kind.
     pub code: String,
     pub message: String,
 }
 
 impl ItemFailure {
     fn from_error(e: &Error) -> Self {
-        ItemFailure { code: e.code().or(e.rule()).unwrap_or(e.kind().as_str()).to_owned(), message: e.to_string() }
+        ItemFailure {
+            kind: e.kind(),
+            code: e.code().or(e.rule()).unwrap_or(e.kind().as_str()).to_owned(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -64,6 +71,24 @@ impl fmt::Debug for PreloadOptions {
             .field("concurrency", &self.concurrency)
             .field("progress", &self.progress.is_some())
             .finish()
+    }
+}
+
+impl PreloadOptions {
+    /// Checks the parameters every request of the batch shares (domain, area, times), as
+    /// [`Client::preload_live_streams`] does before sending anything.
+    pub fn validate(&self, domain: &str) -> Result<(), Error> {
+        self.request(domain, vec!["rtmp://probe/app/s".to_owned()]).validate()
+    }
+
+    fn request(&self, domain: &str, play_urls: Vec<String>) -> SetLiveStreamPreloadTasksRequest {
+        SetLiveStreamPreloadTasksRequest {
+            domain_name: domain.to_owned(),
+            play_urls,
+            area: self.area,
+            preloaded_start_time: self.start,
+            preloaded_end_time: self.end,
+        }
     }
 }
 
@@ -131,6 +156,28 @@ impl fmt::Debug for MediaOptions {
             .field("concurrency", &self.concurrency)
             .field("progress", &self.progress.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+impl MediaOptions {
+    /// Checks the parameters every request of the batch shares, as [`Client::refresh_media`] and
+    /// [`Client::preload_media`] do before sending anything.
+    pub fn validate(&self, task_type: TaskType) -> Result<(), Error> {
+        self.request(task_type, vec!["probe".to_owned()]).validate()
+    }
+
+    fn request(&self, task_type: TaskType, media_ids: Vec<String>) -> RefreshMediaPlayUrlsRequest {
+        RefreshMediaPlayUrlsRequest {
+            media_ids,
+            task_type,
+            formats: self.formats.clone(),
+            definitions: self.definitions.clone(),
+            stream_types: self.stream_types.clone(),
+            result_type: self.result_type,
+            slice_flag: self.slice_flag,
+            slice_count: self.slice_count,
+            user_data: self.user_data.clone(),
+        }
     }
 }
 
@@ -219,7 +266,11 @@ impl Tally {
 /// Why an item cannot be sent at all, checked per item so one bad URL does not sink its batch.
 fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
     let failure = |code: &str, message: String| {
-        Some(ItemFailure { code: code.to_owned(), message: format!("{field}: {message}") })
+        Some(ItemFailure {
+            kind: ErrorKind::InvalidInput,
+            code: code.to_owned(),
+            message: format!("{field}: {message}"),
+        })
     };
     if item.trim().is_empty() {
         return failure("empty_item", "is empty".to_owned());
@@ -248,15 +299,8 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let template = SetLiveStreamPreloadTasksRequest {
-            domain_name: domain.to_owned(),
-            play_urls: Vec::new(),
-            area: options.area,
-            preloaded_start_time: options.start,
-            preloaded_end_time: options.end,
-        };
-        SetLiveStreamPreloadTasksRequest { play_urls: vec!["rtmp://probe/app/s".to_owned()], ..template.clone() }
-            .validate()?;
+        options.validate(domain)?;
+        let template = options.request(domain, Vec::new());
 
         let (urls, duplicates_removed) = dedupe(urls);
         let mut items: Vec<PreloadItem> = urls
@@ -313,12 +357,14 @@ impl Client {
                             Some(m) if m.succeeded() => item.task_id = Some(m.task_id.clone()),
                             Some(m) => {
                                 item.failure = Some(ItemFailure {
+                                    kind: ErrorKind::Api,
                                     code: "TaskNotCreated".to_owned(),
                                     message: m.description.clone(),
                                 })
                             }
                             None => {
                                 item.failure = Some(ItemFailure {
+                                    kind: ErrorKind::Decode,
                                     code: "MissingFromResponse".to_owned(),
                                     message: format!(
                                         "the response (RequestId {}) does not mention this URL",
@@ -368,18 +414,8 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let template = RefreshMediaPlayUrlsRequest {
-            media_ids: Vec::new(),
-            task_type,
-            formats: options.formats.clone(),
-            definitions: options.definitions.clone(),
-            stream_types: options.stream_types.clone(),
-            result_type: options.result_type,
-            slice_flag: options.slice_flag,
-            slice_count: options.slice_count,
-            user_data: options.user_data.clone(),
-        };
-        RefreshMediaPlayUrlsRequest { media_ids: vec!["probe".to_owned()], ..template.clone() }.validate()?;
+        options.validate(task_type)?;
+        let template = options.request(task_type, Vec::new());
 
         let (ids, duplicates_removed) = dedupe(media_ids);
         let mut items: Vec<MediaItem> = ids

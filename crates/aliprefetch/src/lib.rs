@@ -36,7 +36,8 @@ pub mod wait;
 pub mod wire;
 
 pub use batch::{
-    MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions, PreloadReport, Progress,
+    ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions, PreloadReport,
+    Progress,
 };
 pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion};
 pub use credentials::Credentials;
@@ -57,7 +58,7 @@ pub use types::{
     Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType, Service,
     StreamType, TaskType,
 };
-pub use wait::WaitOptions;
+pub use wait::{PollFn, WaitOptions};
 
 /// The README's Rust examples, compiled and run by `cargo test`.
 #[doc = include_str!("../../../README.md")]

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt as _;
@@ -14,6 +15,10 @@ use crate::ops::describe_live_stream_preload_tasks::{DescribeLiveStreamPreloadTa
 /// Up to this many pending tasks are polled one by one; more are found by listing the domain's tasks.
 const PER_TASK_POLL_LIMIT: usize = 10;
 
+/// Called after each poll with the latest state of every waited-for task seen so far, in the order of
+/// the ids (for a display of `Process`).
+pub type PollFn = Arc<dyn Fn(&[PreloadTask]) + Send + Sync>;
+
 /// Options of [`Client::wait_for_preload`].
 #[derive(Clone)]
 pub struct WaitOptions {
@@ -23,11 +28,18 @@ pub struct WaitOptions {
     pub poll_interval: Duration,
     /// Called after each poll: `done` counts tasks in an end state.
     pub progress: Option<ProgressFn>,
+    /// Called after each poll with the tasks' latest states.
+    pub on_poll: Option<PollFn>,
 }
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        WaitOptions { timeout: Duration::from_secs(600), poll_interval: Duration::from_secs(5), progress: None }
+        WaitOptions {
+            timeout: Duration::from_secs(600),
+            poll_interval: Duration::from_secs(5),
+            progress: None,
+            on_poll: None,
+        }
     }
 }
 
@@ -37,6 +49,7 @@ impl fmt::Debug for WaitOptions {
             .field("timeout", &self.timeout)
             .field("poll_interval", &self.poll_interval)
             .field("progress", &self.progress.is_some())
+            .field("on_poll", &self.on_poll.is_some())
             .finish()
     }
 }
@@ -91,6 +104,11 @@ impl Client {
                     })
                     .count();
                 p(Progress { done, total: task_ids.len(), succeeded: done - failed, failed });
+            }
+            if let Some(on_poll) = &options.on_poll {
+                let seen: Vec<PreloadTask> =
+                    task_ids.iter().filter_map(|id| latest.get(id.as_ref()).cloned()).collect();
+                on_poll(&seen);
             }
             if done == task_ids.len() {
                 return Ok(task_ids.iter().map(|id| latest[id.as_ref()].clone()).collect());

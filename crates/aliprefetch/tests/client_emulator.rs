@@ -394,6 +394,8 @@ async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
     let failed: Vec<(&str, &str)> =
         report.failed().map(|i| (i.url.as_str(), i.failure.as_ref().unwrap().code.as_str())).collect();
     assert_eq!(failed, [("http://play.example.com/live/s.m3u8", "hls"), ("not-a-url", "TaskNotCreated")]);
+    let kinds: Vec<ErrorKind> = report.failed().map(|i| i.failure.as_ref().unwrap().kind).collect();
+    assert_eq!(kinds, [ErrorKind::InvalidInput, ErrorKind::Api], "refused before sending, refused by the service");
     let task_ids: HashSet<&str> = report.succeeded().map(|i| i.task_id.as_deref().unwrap()).collect();
     assert_eq!(task_ids.len(), 1000);
     let last = *seen.lock().unwrap().last().unwrap();
@@ -411,7 +413,10 @@ async fn a_failed_request_marks_its_urls_failed_and_nothing_is_lost() {
     let urls: Vec<String> = (0..150).map(|i| format!("rtmp://x/a/s{i}")).collect();
     let report = c.preload_live_streams("noprefetch.example.com", urls, PreloadOptions::default()).await.unwrap();
     assert_eq!(report.items.len(), 150);
-    assert!(report.items.iter().all(|i| i.failure.as_ref().is_some_and(|f| f.code == "NoSpecialConfiguration")));
+    assert!(report
+        .items
+        .iter()
+        .all(|i| i.failure.as_ref().is_some_and(|f| f.code == "NoSpecialConfiguration" && f.kind == ErrorKind::Api)));
     // Shared parameters that break a rule fail the call before anything is sent.
     let e = c
         .preload_live_streams(
@@ -479,6 +484,8 @@ async fn waiting_returns_when_tasks_complete() {
         let ids: Vec<String> = report.items.iter().map(|i| i.task_id.clone().unwrap()).collect();
         let polls = Arc::new(AtomicUsize::new(0));
         let p = polls.clone();
+        let states: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
+        let s = states.clone();
         let tasks = c
             .wait_for_preload(
                 DOMAIN,
@@ -489,6 +496,9 @@ async fn waiting_returns_when_tasks_complete() {
                     progress: Some(Arc::new(move |_| {
                         p.fetch_add(1, Ordering::SeqCst);
                     })),
+                    on_poll: Some(Arc::new(move |tasks| {
+                        s.lock().unwrap().push(tasks.iter().map(|t| t.process.clone()).collect());
+                    })),
                 },
             )
             .await
@@ -498,6 +508,10 @@ async fn waiting_returns_when_tasks_complete() {
             .iter()
             .all(|t| t.preload_status() == Some(PreloadStatus::Complete) && t.progress_percent() == Some(100.0)));
         assert!(polls.load(Ordering::SeqCst) >= 2, "it polled until done");
+        let states = states.lock().unwrap();
+        assert_eq!(states.len(), polls.load(Ordering::SeqCst), "one state per poll");
+        assert!(states.iter().all(|s| s.len() == n), "every task seen on every poll");
+        assert_eq!(states.last().unwrap(), &vec!["100%".to_owned(); n]);
     }
 }
 
@@ -518,7 +532,7 @@ async fn waiting_gives_up_at_its_timeout() {
             WaitOptions {
                 timeout: Duration::from_millis(300),
                 poll_interval: Duration::from_millis(100),
-                progress: None,
+                ..WaitOptions::default()
             },
         )
         .await

@@ -1,0 +1,57 @@
+//! Waiting for prefetch tasks with a bar of their `Process`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aliprefetch::{Client, Error, PreloadTask, WaitOptions};
+
+use crate::args::WaitArgs;
+
+/// Where the tasks stood when the wait ended.
+pub struct Watched {
+    /// The latest state of each task, in the order of the ids (tasks never seen are missing).
+    pub tasks: Vec<PreloadTask>,
+    /// The wait ran out of time before every task was complete or failed.
+    pub timed_out: bool,
+}
+
+/// Polls until every task is complete or failed, or `args.timeout` passes. The bar shows the summed
+/// `Process` of the tasks (ended tasks count as 100 %).
+pub async fn watch(client: &Client, domain: &str, ids: &[String], args: &WaitArgs) -> Result<Watched, Error> {
+    let bar = crate::progress::process(ids.len());
+    let latest: Arc<Mutex<Vec<PreloadTask>>> = Arc::default();
+    let on_poll = {
+        let latest = latest.clone();
+        let bar = bar.clone();
+        Arc::new(move |tasks: &[PreloadTask]| {
+            let ended = |t: &PreloadTask| t.preload_status().is_some_and(|s| s.is_final());
+            let percent: f64 = tasks
+                .iter()
+                .map(|t| if ended(t) { 100.0 } else { t.progress_percent().unwrap_or(0.0).clamp(0.0, 100.0) })
+                .sum();
+            bar.set_position(percent.round() as u64);
+            let complete = tasks.iter().filter(|t| t.status == "complete").count();
+            let failed = tasks.iter().filter(|t| t.status == "failed").count();
+            bar.set_message(format!("{complete} complete, {failed} failed, {} open", tasks.len() - complete - failed));
+            *latest.lock().expect("progress lock") = tasks.to_vec();
+        })
+    };
+    // The deadline is kept here, so a timeout leaves the latest states to report; the core's own
+    // deadline is only a backstop.
+    let options = WaitOptions {
+        timeout: args.timeout + Duration::from_secs(60),
+        poll_interval: args.poll_interval,
+        progress: None,
+        on_poll: Some(on_poll),
+    };
+    let result = tokio::time::timeout(args.timeout, client.wait_for_preload(domain, ids, options)).await;
+    bar.finish_and_clear();
+    match result {
+        Ok(Ok(tasks)) => Ok(Watched { tasks, timed_out: false }),
+        Ok(Err(e)) => Err(e),
+        Err(_elapsed) => {
+            let tasks = std::mem::take(&mut *latest.lock().expect("progress lock"));
+            Ok(Watched { tasks, timed_out: true })
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The emulator as a program: its options, logging and run loop, shared by the
+//! `aliprefetch-emulator` binary and `aliprefetch emulator`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::fixtures::{Account, Fixtures};
+use crate::{Config, Emulator};
+
+/// How to start a standalone emulator.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Accept this access key id (with --access-key-secret) instead of the fixtures' accounts.
+    #[arg(long, requires = "access_key_secret")]
+    pub access_key_id: Option<String>,
+    /// The secret of --access-key-id.
+    #[arg(long, requires = "access_key_id")]
+    pub access_key_secret: Option<String>,
+    /// A fixture file (JSON): accounts, domains, tasks, media, quotas, faults.
+    #[arg(long)]
+    pub fixtures: Option<PathBuf>,
+    /// Seed of the fault generator.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Start the clock at this UTC time (yyyy-MM-ddTHH:mm:ssZ) instead of now.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Log filter (tracing EnvFilter syntax); RUST_LOG overrides it.
+    #[arg(long, default_value = "info")]
+    pub log: String,
+    /// `text` for people, `json` (one object per line) for log collectors.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// The emulator's log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Sends the emulator's logs to stderr as `args` asks.
+pub fn init_logging(args: &ServeArgs) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&args.log));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+    }
+}
+
+/// Starts the emulator, prints `listening on http://…` to stdout and serves until SIGINT or SIGTERM.
+pub fn run(args: ServeArgs) -> Result<(), String> {
+    let mut fixtures = match &args.fixtures {
+        Some(path) => Fixtures::from_file(path)?,
+        None => Fixtures::default(),
+    };
+    if let (Some(id), Some(secret)) = (args.access_key_id, args.access_key_secret) {
+        fixtures.accounts = Some(vec![Account { access_key_id: id, access_key_secret: secret, security_token: None }]);
+    }
+    if fixtures.accounts.is_none() {
+        eprintln!("aliprefetch-emulator: no accounts given; accepting access key testid / testsecret");
+    }
+    let now = args
+        .now
+        .as_deref()
+        .map(|s| aliprefetch::wire::parse_timestamp("--now", s))
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let config = Config { listen: args.listen, fixtures, seed: args.seed, now };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let emu = Emulator::start(config).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        println!("listening on {}", emu.endpoint());
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        wait_for_signal().await;
+        tracing::info!("stopping");
+        emu.shutdown().await;
+        Ok(())
+    })
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
