@@ -272,7 +272,7 @@ pub struct MediaArgs {
     /// One job for all ids (Single) or one per id (Multiple).
     #[arg(long, value_parser = wire_enum::<ResultType>())]
     pub result_type: Option<ResultType>,
-    /// Prefetch only the first N slices of M3U8 media (preload only).
+    /// Also the first N (1 to 20) TS slices of M3U8 media (SliceFlag and SliceCount).
     #[arg(long, value_name = "N")]
     pub slices: Option<u32>,
     /// A JSON object passed through to the service's callback.

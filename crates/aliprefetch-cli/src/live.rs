@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aliprefetch::{
-    DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, PreloadItem, PreloadOptions, PreloadTask,
-    PullToPushRegion, UpdateLivePullToPushRequest,
+    DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, PreloadItem, PreloadOptions,
+    PreloadTask, PullToPushRegion, UpdateLivePullToPushRequest,
 };
 use serde_json::{json, Value};
 
@@ -148,7 +148,8 @@ struct ItemLine {
 
 impl ItemLine {
     fn of(item: &PreloadItem, waited: bool, tasks: &HashMap<&str, &PreloadTask>) -> ItemLine {
-        let error = item.failure.as_ref().map(|f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message}));
+        let error =
+            item.failure.as_ref().map(|f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message}));
         let task = item.task_id.as_deref().and_then(|id| tasks.get(id)).copied();
         let (status, detail, failure) = match (&item.failure, &item.task_id, task) {
             (Some(f), _, _) => ("not_created".to_owned(), format!("{}: {}", f.code, f.message), Some(f.kind)),
@@ -162,7 +163,9 @@ impl ItemLine {
                 let failure = (t.status != "complete").then_some(ErrorKind::Api);
                 (t.status.clone(), detail, failure)
             }
-            (None, _, None) => ("unknown".to_owned(), "the task was not seen while waiting".to_owned(), Some(ErrorKind::Api)),
+            (None, _, None) => {
+                ("unknown".to_owned(), "the task was not seen while waiting".to_owned(), Some(ErrorKind::Api))
+            }
             (None, None, Some(_)) => unreachable!("a task is found by its id"),
         };
         ItemLine {
@@ -240,7 +243,8 @@ pub async fn tasks(global: &GlobalArgs, args: &TasksArgs) -> Result<Exit, Failur
                 *t = l.clone();
             }
         }
-        let failures: Vec<ErrorKind> = tasks.iter().filter(|t| t.status != "complete").map(|_| ErrorKind::Api).collect();
+        let failures: Vec<ErrorKind> =
+            tasks.iter().filter(|t| t.status != "complete").map(|_| ErrorKind::Api).collect();
         exit = Exit::of_items(tasks.len() - failures.len(), &failures);
     } else {
         note(&format!("{} task{}", tasks.len(), if tasks.len() == 1 { "" } else { "s" }));
@@ -299,8 +303,7 @@ pub async fn hot_rtc(global: &GlobalArgs, args: &HotRtcArgs) -> Result<Exit, Fai
     }
     aliprefetch::Operation::validate(&request).map_err(|e| Failure::from_error(e, HOT_RTC))?;
     let session = Session::open(global).await?;
-    let response =
-        session.client.hot_live_rtc_stream(&request).await.map_err(|e| Failure::from_error(e, HOT_RTC))?;
+    let response = session.client.hot_live_rtc_stream(&request).await.map_err(|e| Failure::from_error(e, HOT_RTC))?;
     session.close().await;
     let item = json!({
         "request_id": response.request_id,
@@ -329,7 +332,10 @@ pub async fn hot_rtc(global: &GlobalArgs, args: &HotRtcArgs) -> Result<Exit, Fai
 /// `live update-relay`: one UpdateLivePullToPush call; the task's region is the global `--region`.
 pub async fn update_relay(global: &GlobalArgs, args: &UpdateRelayArgs) -> Result<Exit, Failure> {
     let region = global.region.as_deref().ok_or_else(|| {
-        Failure::usage("--region", "the relay task's region is required (ap-southeast-1, ap-southeast-5, cn-beijing, cn-shanghai)")
+        Failure::usage(
+            "--region",
+            "the relay task's region is required (ap-southeast-1, ap-southeast-5, cn-beijing, cn-shanghai)",
+        )
     })?;
     let region: PullToPushRegion = region.parse().map_err(|e| Failure::from_error(e, RELAY))?;
     let mut request = UpdateLivePullToPushRequest::new(&args.task_id, region);

@@ -52,7 +52,8 @@ impl Session {
             Some(name) => Arc::new(CliProfileProvider::new(Env::process()).profile(name)),
             None => Arc::new(ProviderChain::default_chain()),
         };
-        let client = builder.credentials_provider(provider.clone()).build().map_err(|e| Failure::from_error(e, OPTIONS))?;
+        let client =
+            builder.credentials_provider(provider.clone()).build().map_err(|e| Failure::from_error(e, OPTIONS))?;
         provider.provide().await.map_err(|e| Failure::from_error(e, OPTIONS))?;
         Ok(Session { client, emulator: None })
     }

@@ -1,0 +1,558 @@
+//! The `aliprefetch` binary against the emulator over loopback: every subcommand, its output parsed,
+//! exit codes, validation before sending, and credentials.
+
+use std::collections::HashSet;
+use std::io::{BufRead as _, BufReader};
+use std::process::Stdio;
+
+use aliprefetch_emulator::{Config, Emulator, Fixtures};
+use assert_cmd::cargo::cargo_bin_cmd;
+use assert_cmd::Command;
+use serde_json::Value;
+
+const DOMAIN: &str = "play.example.com";
+const RELAY_TASK: &str = "fd245384-4067-4f91-9d75-9666a6bc0001";
+
+fn emulator(fixtures: &str) -> Emulator {
+    let fixtures = Fixtures::from_json(if fixtures.is_empty() { "{}" } else { fixtures }).unwrap();
+    Emulator::start_in_background(Config::with_fixtures(fixtures)).unwrap()
+}
+
+/// The binary with an environment of its own: no credentials, an empty home, no metadata service.
+fn bare() -> (Command, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = cargo_bin_cmd!("aliprefetch");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ALIBABA_CLOUD_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("HOME", home.path()).env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    (cmd, home)
+}
+
+/// The binary with `emu`'s credentials in the environment.
+fn with_credentials_of(emu: &Emulator) -> (Command, tempfile::TempDir) {
+    let (mut cmd, home) = bare();
+    let creds = emu.credentials();
+    cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", creds.access_key_id())
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", creds.access_key_secret());
+    (cmd, home)
+}
+
+/// The binary pointed at `emu` with its credentials in the environment.
+fn at(emu: &Emulator) -> (Command, tempfile::TempDir) {
+    let (mut cmd, home) = with_credentials_of(emu);
+    cmd.args(["--endpoint", &emu.endpoint()]);
+    (cmd, home)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+    fn jsonl(&self) -> Vec<Value> {
+        self.stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    }
+    /// The table's rows as cells, split on runs of two or more spaces (cells have single spaces at most).
+    fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut lines = self.stdout.lines().map(|l| {
+            l.split("  ").map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect::<Vec<String>>()
+        });
+        let header = lines.next().expect("a header line");
+        (header, lines.collect())
+    }
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn urls(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("rtmp://{DOMAIN}/{prefix}/s{i}")).collect()
+}
+
+#[test]
+fn emulator_flag_runs_the_main_job_with_no_credentials_anywhere() {
+    let (mut cmd, _home) = bare();
+    let r = run(cmd.args(["--emulator", "live", "preload", "--domain", DOMAIN]).args(urls("live", 2)));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (header, rows) = r.table();
+    assert_eq!(header, ["URL", "TASK ID", "STATUS", "DETAIL"]);
+    assert_eq!(rows.len(), 2);
+    for (row, url) in rows.iter().zip(urls("live", 2)) {
+        assert_eq!(row[0], url);
+        assert_eq!(row[1].len(), 36, "a task id: {row:?}");
+        assert_eq!(row[2], "created");
+    }
+    assert!(r.stderr.contains("embedded emulator"), "{}", r.stderr);
+    assert!(r.stderr.contains("2 of 2 URLs have a prefetch task (1 request"), "{}", r.stderr);
+}
+
+#[test]
+fn the_main_job_waits_until_the_tasks_are_complete() {
+    let (mut cmd, _home) = bare();
+    let r = run(cmd
+        .args(["--emulator", "-o", "json", "live", "preload", "--wait", "--poll-interval", "300ms", "--domain", DOMAIN])
+        .args(urls("w", 3)));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["waited"], true);
+    assert_eq!(doc["timed_out"], false);
+    let items = doc["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|i| i["status"] == "complete" && i["process"] == "100%" && i["ok"] == true), "{doc}");
+    assert!(r.stderr.contains("3 complete, 0 failed"), "{}", r.stderr);
+}
+
+#[test]
+fn a_2500_url_file_reports_every_url_exactly_once() {
+    let emu = emulator("");
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = urls("big", 2498);
+    input.push(format!("http://{DOMAIN}/live/s.m3u8")); // refused before sending
+    input.push("not-a-url".to_owned()); // refused by the service
+    let path = dir.path().join("urls.txt");
+    std::fs::write(&path, format!("# tonight's streams\n{}\n", input.join("\n"))).unwrap();
+
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd
+        .args(["-o", "jsonl", "--progress", "always", "live", "preload", "--domain", DOMAIN, "--file"])
+        .arg(&path));
+    assert_eq!(r.code, 1, "some failed: {}", r.stderr);
+    let lines = r.jsonl();
+    assert_eq!(lines.len(), 2500, "one line per URL");
+    let reported: Vec<&str> = lines.iter().map(|l| l["url"].as_str().unwrap()).collect();
+    assert_eq!(reported.iter().copied().collect::<HashSet<_>>(), input.iter().map(String::as_str).collect());
+    let failed: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["ok"] == false)
+        .map(|l| (l["url"].as_str().unwrap(), l["error"]["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(failed, [(input[2498].as_str(), "hls"), ("not-a-url", "TaskNotCreated")]);
+    let ids: HashSet<&str> = lines.iter().filter_map(|l| l["task_id"].as_str()).collect();
+    assert_eq!(ids.len(), 2498, "a distinct task per URL");
+    assert!(r.stderr.contains("2498 of 2500 URLs have a prefetch task (25 requests"), "{}", r.stderr);
+    assert!(r.stderr.contains("URLs"), "the bar is drawn on stderr");
+    // And the service has exactly those tasks.
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "json", "live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["total"], 2498);
+}
+
+#[test]
+fn urls_from_stdin() {
+    let emu = emulator("");
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd
+        .args(["-o", "json", "--signature", "v1", "live", "preload", "--domain", DOMAIN, "-"])
+        .write_stdin(format!("{}\n\n{}\n", urls("in", 2)[0], urls("in", 2)[1])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["succeeded"], 2);
+}
+
+#[test]
+fn progress_and_logs_never_reach_stdout() {
+    let emu = emulator("");
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd
+        .args(["-o", "json", "--progress", "always", "-vv", "live", "preload", "--domain", DOMAIN])
+        .args(urls("p", 150)));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 150, "stdout is one JSON document");
+    assert!(r.stderr.contains("/150 URLs"), "the bar: {}", r.stderr);
+    assert!(r.stderr.contains("SetLiveStreamPreloadTasks"), "debug logs name the action: {}", r.stderr);
+}
+
+#[test]
+fn tasks_lists_every_page_and_watch_returns_when_they_complete() {
+    let emu = emulator(r#"{"live": {"preload": {"seconds_to_complete": 1.5}}}"#);
+    let (mut cmd, _home) = at(&emu);
+    let created = run(cmd.args(["-o", "json", "live", "preload", "--domain", DOMAIN]).args(urls("t", 45)));
+    assert_eq!(created.code, 0, "{}", created.stderr);
+
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["live", "tasks", "--domain", DOMAIN, "--page-size", "10"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (header, rows) = r.table();
+    assert_eq!(header, ["TASK ID", "STATUS", "PROCESS", "CREATED", "URL", "DESCRIPTION"]);
+    assert_eq!(rows.len(), 45, "5 pages of 10");
+    assert!(rows.iter().all(|r| ["pending", "preloading"].contains(&r[1].as_str())), "{rows:?}");
+
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "json", "live", "tasks", "--domain", DOMAIN, "--watch", "--poll-interval", "200ms"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["total"], 45);
+    assert!(doc["tasks"].as_array().unwrap().iter().all(|t| t["status"] == "complete" && t["process"] == "100%"));
+    assert!(r.stderr.contains("45 complete, 0 failed"), "{}", r.stderr);
+
+    // Filters: by status, by URL, by several task ids.
+    let ids: Vec<String> =
+        created.json()["items"].as_array().unwrap().iter().map(|i| i["task_id"].as_str().unwrap().to_owned()).collect();
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "jsonl", "live", "tasks", "--domain", DOMAIN, "--status", "complete"]));
+    assert_eq!(r.jsonl().len(), 45);
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "jsonl", "live", "tasks", "--domain", DOMAIN, "--url", &urls("t", 45)[7]]));
+    assert_eq!(r.jsonl().iter().map(|t| t["task_id"].as_str().unwrap()).collect::<Vec<_>>(), [ids[7].as_str()]);
+    let (mut cmd, _home) = at(&emu);
+    let r =
+        run(cmd.args(["-o", "jsonl", "live", "tasks", "--domain", DOMAIN, "--task-id", &ids[1], "--task-id", &ids[2]]));
+    assert_eq!(r.jsonl().iter().map(|t| t["task_id"].as_str().unwrap()).collect::<Vec<_>>(), [&ids[1], &ids[2]]);
+}
+
+#[test]
+fn a_watch_that_runs_out_of_time_reports_the_open_tasks() {
+    let emu = emulator(r#"{"live": {"preload": {"seconds_to_complete": 3600}}}"#);
+    let (mut cmd, _home) = at(&emu);
+    assert_eq!(run(cmd.args(["live", "preload", "--domain", DOMAIN]).args(urls("slow", 2))).code, 0);
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd
+        .args(["-o", "json", "live", "tasks", "--domain", DOMAIN, "--watch", "--timeout", "1s"])
+        .args(["--poll-interval", "200ms"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("0 complete, 0 failed, 2 still open after 1s"), "{}", r.stderr);
+    assert!(r.json()["tasks"].as_array().unwrap().iter().all(|t| t["status"] != "complete"));
+}
+
+#[test]
+fn hot_rtc_and_update_relay() {
+    let emu = emulator(&format!(
+        r#"{{"live": {{"pull_to_push_tasks": [{{"task_id": "{RELAY_TASK}", "region": "cn-shanghai", "state": "scheduled",
+            "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z", "source_urls": ["rtmp://o/a/s"]}}]}}}}"#
+    ));
+    for signature in ["v3", "v1"] {
+        let (mut cmd, _home) = at(&emu);
+        let r = run(cmd.args(["--signature", signature, "-o", "json", "live", "hot-rtc", "--domain", DOMAIN]).args([
+            "--app",
+            "live",
+            "--stream",
+            "s1",
+            "--region-code",
+            "zhj",
+            "--connection-timeout",
+            "5000",
+        ]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let doc = r.json();
+        assert_eq!(doc["region_code"], "ZHJ");
+        assert!(!doc["request_id"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(emu.services().hot_stream_count(), 1, "the same stream, prefetched twice");
+
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["--region", "cn-shanghai", "live", "update-relay", "--task-id", RELAY_TASK]).args([
+        "--source-url",
+        "rtmp://o/a/one",
+        "--source-url",
+        "rtmp://o/a/two",
+        "--repeat",
+        "-1",
+        "--offset",
+        "30",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (header, rows) = r.table();
+    assert_eq!(header, ["TASK ID", "REGION", "RET CODE", "DESCRIPTION", "REQUEST ID"]);
+    assert_eq!(&rows[0][..4], [RELAY_TASK, "cn-shanghai", "0", "OK"]);
+    let task = emu.services().pull_to_push_task(RELAY_TASK).unwrap();
+    assert_eq!(task.source_urls, ["rtmp://o/a/one", "rtmp://o/a/two"]);
+    assert_eq!((task.repeat_number, task.offset), (-1, Some(30)));
+
+    // The service refuses an unknown task: exit 5 with its code.
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "json", "--region", "cn-shanghai", "live", "update-relay", "--task-id", "nope"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert_eq!(r.json()["error"]["code"], "CodeTaskNotExist");
+    assert!(r.stderr.contains("code CodeTaskNotExist, HTTP 400"), "{}", r.stderr);
+}
+
+#[test]
+fn vod_batches_media_by_20_and_reports_each_id_once() {
+    let media: Vec<String> = (0..43).map(|i| format!("media{i:02}")).collect();
+    let listed: Vec<String> = media[..41].iter().map(|m| format!(r#"{{"media_id": "{m}"}}"#)).collect();
+    let emu = emulator(&format!(
+        r#"{{"vod": {{"media": [{}, {{"media_id": "locked", "forbidden": true}}]}}}}"#,
+        listed.join(",")
+    ));
+    let mut ids = media.clone();
+    ids.push("locked".to_owned());
+    ids.push("media00".to_owned()); // a repeat, counted once
+    for command in ["refresh", "preload"] {
+        let (mut cmd, _home) = at(&emu);
+        let r = run(cmd.args(["-o", "json", "vod", command, "--formats", "mp4,m3u8"]).args(&ids));
+        assert_eq!(r.code, 1, "two unknown, one forbidden: {}", r.stderr);
+        let doc = r.json();
+        assert_eq!(
+            (doc["requests"].as_u64(), doc["total"].as_u64(), doc["succeeded"].as_u64()),
+            (Some(3), Some(44), Some(41))
+        );
+        assert_eq!(doc["duplicates_removed"], 1);
+        let items = doc["items"].as_array().unwrap();
+        let results: Vec<(&str, &str)> = items
+            .iter()
+            .filter(|i| i["ok"] == false)
+            .map(|i| (i["media_id"].as_str().unwrap(), i["result"].as_str().unwrap()))
+            .collect();
+        assert_eq!(results, [("media41", "not_found"), ("media42", "not_found"), ("locked", "forbidden")]);
+        assert_eq!(items.iter().map(|i| i["media_id"].as_str().unwrap()).collect::<HashSet<_>>().len(), 44);
+    }
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["vod", "preload", "--slices", "5", "media00"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn call_signs_any_action() {
+    let emu = emulator("");
+    for signature in ["v3", "v1"] {
+        let (mut cmd, _home) = at(&emu);
+        let r = run(cmd
+            .args(["--signature", signature, "call", "DescribeLiveStreamPreloadTasks", "--service", "live"])
+            .args([&format!("DomainName={DOMAIN}"), "PageSize=5"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let doc = r.json();
+        assert_eq!(doc["PageSize"], 5);
+        assert!(doc["RequestId"].is_string());
+    }
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["call", "NoSuchAction", "--service", "vod"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+}
+
+#[test]
+fn bad_input_is_refused_before_sending_naming_the_option() {
+    // Nothing listens here: a request that went out would fail with exit 4, not 2; and no
+    // credentials are set, so a check that came after them would exit 3.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let endpoint = format!("http://{closed}");
+    let many: Vec<String> = urls("x", 1);
+    let cases: &[(&[&str], &str)] = &[
+        (&["live", "preload", "--domain", DOMAIN, "--area", "mars", &many[0]], "--area"),
+        (
+            &["live", "preload", "--domain", DOMAIN, "--end", "now+1h", &many[0]],
+            "--end (PreloadedEndTime): needs PreloadedStartTime",
+        ),
+        (
+            &["live", "preload", "--domain", DOMAIN, "--start", "now+1h", "--end", "now+8h", &many[0]],
+            "--end (PreloadedEndTime): must be at most 6 hours",
+        ),
+        (&["live", "preload", "--domain", DOMAIN, "--start", "tomorrow", &many[0]], "--start"),
+        (&["live", "preload", "--domain", " ", &many[0]], "--domain (DomainName)"),
+        (&["live", "preload", "--domain", DOMAIN], "URL: none given"),
+        (&["live", "tasks", "--domain", DOMAIN, "--page-size", "101"], "--page-size (PageSize): must be 1 to 100"),
+        (&["live", "tasks", "--domain", DOMAIN, "--status", "done"], "--status"),
+        (&["live", "tasks", "--domain", DOMAIN, "--since", "now", "--until", "now-1h"], "--until (EndTime)"),
+        (
+            &["live", "hot-rtc", "--domain", DOMAIN, "--app", "a", "--stream", "s", "--region-code", "XX"],
+            "--region-code",
+        ),
+        (
+            &["live", "hot-rtc", "--domain", DOMAIN, "--app", "", "--stream", "s", "--region-code", "US"],
+            "--app (AppName)",
+        ),
+        (&["live", "update-relay", "--task-id", RELAY_TASK], "--region: the relay task's region is required"),
+        (&["--region", "cn-hangzhou", "live", "update-relay", "--task-id", RELAY_TASK], "--region (Region)"),
+        (
+            &["--region", "cn-beijing", "live", "update-relay", "--task-id", RELAY_TASK, "--repeat", "-2"],
+            "--repeat (RepeatNumber)",
+        ),
+        (
+            &["--region", "cn-beijing", "live", "update-relay", "--task-id", RELAY_TASK, "--end", "now-1m"],
+            "--end (EndTime): must be in the future",
+        ),
+        (
+            &["--region", "cn-beijing", "live", "update-relay", "--task-id", RELAY_TASK, "--offset", "0"],
+            "--offset (Offset)",
+        ),
+        (&["vod", "preload", "m", "--slices", "0"], "--slices (SliceCount)"),
+        (&["vod", "preload", "m", "--formats", "avi"], "--formats"),
+        (&["vod", "preload", "m", "--user-data", "[1]"], "--user-data (UserData)"),
+        (&["call", "X", "--service", "live", "novalue"], "KEY=VALUE"),
+        (
+            &["live", "preload", "--domain", DOMAIN, "--emulator", "--endpoint", "http://127.0.0.1:1", &many[0]],
+            "--endpoint",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (mut cmd, _home) = bare();
+        let r = run(cmd.args(["--endpoint", &endpoint]).args(*args));
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(expected), "{args:?}: expected `{expected}` in: {}", r.stderr);
+    }
+    // In JSON mode a script gets the error as a document on stdout as well.
+    let (mut cmd, _home) = bare();
+    let r =
+        run(cmd.args(["-o", "json", "--endpoint", &endpoint, "live", "tasks", "--domain", DOMAIN, "--page-size", "0"]));
+    assert_eq!(r.code, 2);
+    let e = &r.json()["error"];
+    assert_eq!(
+        (e["kind"].as_str(), e["option"].as_str(), e["field"].as_str()),
+        (Some("InvalidInput"), Some("--page-size"), Some("PageSize"))
+    );
+}
+
+#[test]
+fn missing_credentials_say_what_was_tried_and_suggest_the_emulator() {
+    let (mut cmd, _home) = bare();
+    let r = run(cmd.args(["--endpoint", "http://127.0.0.1:9", "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    for tried in [
+        "no credentials found",
+        "environment: ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "cli_profile",
+        "credentials_file",
+        "ecs_ram_role",
+        "credentials_uri",
+        "--emulator",
+    ] {
+        assert!(r.stderr.contains(tried), "`{tried}` in: {}", r.stderr);
+    }
+    assert!(r.stdout.is_empty(), "nothing on stdout in table mode: {}", r.stdout);
+    // A named aliyun CLI profile that does not exist.
+    let (mut cmd, home) = bare();
+    std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
+    std::fs::write(
+        home.path().join(".aliyun/config.json"),
+        r#"{"current": "default", "profiles": [{"name": "default", "mode": "AK", "access_key_id": "id", "access_key_secret": "s"}]}"#,
+    )
+    .unwrap();
+    let r = run(cmd.args(["-o", "json", "--profile", "event", "live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(r.json()["error"]["kind"], "Credentials");
+    assert!(r.stderr.contains("no profile named `event`"), "{}", r.stderr);
+}
+
+#[test]
+fn a_profile_is_used_for_credentials() {
+    let emu = emulator("");
+    let (mut cmd, home) = bare();
+    let creds = emu.credentials();
+    std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
+    std::fs::write(
+        home.path().join(".aliyun/config.json"),
+        format!(
+            r#"{{"current": "other", "profiles": [{{"name": "other", "mode": "AK", "access_key_id": "x", "access_key_secret": "y"}},
+               {{"name": "event", "mode": "AK", "access_key_id": "{}", "access_key_secret": "{}"}}]}}"#,
+            creds.access_key_id(),
+            creds.access_key_secret()
+        ),
+    )
+    .unwrap();
+    let r = run(cmd.args(["--profile", "event", "--endpoint", &emu.endpoint(), "live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn refused_credentials_exit_3_and_unavailable_service_exits_4() {
+    let emu = emulator("");
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong")
+        .args(["live", "preload", "--domain", DOMAIN])
+        .args(urls("a", 3)));
+    assert_eq!(r.code, 3, "every URL failed on the signature: {}", r.stderr);
+    assert!(!r.stdout.contains("wrong") && !r.stderr.contains("wrong"), "the secret is never printed");
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong").args(["live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("SignatureDoesNotMatch"), "{}", r.stderr);
+
+    // Every answer a 503: retried, then exit 4.
+    let down = emulator(r#"{"faults": {"error_rate": 1.0, "errors": ["ServiceUnavailable"]}}"#);
+    let (mut cmd, _home) = at(&down);
+    let r = run(cmd.args(["-o", "json", "live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(r.json()["error"]["attempts"], 3);
+    // Throttled on every call: exit 4 too.
+    let busy = emulator(r#"{"faults": {"error_rate": 1.0, "errors": ["Throttling.User"]}}"#);
+    let (mut cmd, _home) = at(&busy);
+    let r = run(cmd.args(["live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    // Nothing listening.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (mut cmd, _home) = with_credentials_of(&emu);
+    let r = run(cmd.args(["--endpoint", &format!("http://{closed}"), "live", "hot-rtc", "--domain", DOMAIN]).args([
+        "--app",
+        "a",
+        "--stream",
+        "s",
+        "--region-code",
+        "US",
+    ]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+}
+
+#[test]
+fn a_domain_without_prefetch_fails_every_url_with_exit_1() {
+    let emu = emulator(r#"{"live": {"domains": [{"name": "noprefetch.example.com", "prefetch_enabled": false}]}}"#);
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "jsonl", "live", "preload", "--domain", "noprefetch.example.com"]).args(urls("n", 3)));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.jsonl().iter().all(|l| l["error"]["code"] == "NoSpecialConfiguration"));
+}
+
+#[test]
+fn the_emulator_subcommand_serves_until_stopped() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("aliprefetch"))
+        .args(["emulator", "--listen", "127.0.0.1:0", "--access-key-id", "opsid", "--access-key-secret", "opssecret"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let endpoint = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_owned();
+    let (mut cmd, _home) = bare();
+    let r = run(cmd
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "opsid")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "opssecret")
+        .args(["--endpoint", &endpoint, "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn completions_and_help() {
+    for (shell, marker) in
+        [("bash", "complete -F"), ("zsh", "#compdef aliprefetch"), ("fish", "complete -c aliprefetch")]
+    {
+        let (mut cmd, _home) = bare();
+        let r = run(cmd.args(["completions", shell]));
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains(marker), "{shell}");
+        assert!(r.stdout.contains("update-relay") && r.stdout.contains("overseas"), "{shell}: subcommands and values");
+    }
+    let (mut cmd, _home) = bare();
+    let r = run(cmd.arg("--help"));
+    assert_eq!(r.code, 0);
+    for code in [
+        "0  every item succeeded",
+        "1  some items failed",
+        "2  usage",
+        "3  authentication",
+        "4  throttled",
+        "5  any other",
+    ] {
+        assert!(r.stdout.contains(code), "`{code}` in --help");
+    }
+    let (mut cmd, _home) = bare();
+    assert_eq!(run(cmd.args(["live", "nope"])).code, 2, "a usage error");
+}
