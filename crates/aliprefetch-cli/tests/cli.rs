@@ -464,15 +464,22 @@ fn refused_credentials_exit_3_and_unavailable_service_exits_4() {
     let emu = emulator("");
     let (mut cmd, _home) = at(&emu);
     let r = run(cmd
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong")
-        .args(["live", "preload", "--domain", DOMAIN])
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "Wr0ngS3cretValue")
+        .args(["-vvv", "-o", "jsonl", "live", "preload", "--domain", DOMAIN])
         .args(urls("a", 3)));
     assert_eq!(r.code, 3, "every URL failed on the signature: {}", r.stderr);
-    assert!(!r.stdout.contains("wrong") && !r.stderr.contains("wrong"), "the secret is never printed");
+    assert!(r.jsonl().iter().all(|l| l["error"]["kind"] == "Auth"), "{}", r.stdout);
     let (mut cmd, _home) = at(&emu);
-    let r = run(cmd.env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong").args(["live", "tasks", "--domain", DOMAIN]));
+    let r = run(cmd
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "Wr0ngS3cretValue")
+        .env("ALIBABA_CLOUD_SECURITY_TOKEN", "T0kenValueXYZ")
+        .args(["-vvv", "--signature", "v1", "live", "tasks", "--domain", DOMAIN]));
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("SignatureDoesNotMatch"), "{}", r.stderr);
+    assert!(r.stderr.contains("code SignatureDoesNotMatch"), "{}", r.stderr);
+    assert!(r.stderr.contains("SecurityToken%3D<redacted>"), "the echoed string to sign is scrubbed: {}", r.stderr);
+    for secret in ["Wr0ngS3cretValue", "T0kenValueXYZ"] {
+        assert!(!r.stdout.contains(secret) && !r.stderr.contains(secret), "`{secret}` printed: {}", r.stderr);
+    }
 
     // Every answer a 503: retried, then exit 4.
     let down = emulator(r#"{"faults": {"error_rate": 1.0, "errors": ["ServiceUnavailable"]}}"#);
