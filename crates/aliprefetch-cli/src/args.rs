@@ -42,7 +42,7 @@ pub struct GlobalArgs {
     /// task's region (ap-southeast-1, ap-southeast-5, cn-beijing, cn-shanghai).
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
-    /// Send to this endpoint (host[:port] or URL) instead of the region's.
+    /// Send to this endpoint (`host:port` or a URL) instead of the region's.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
     /// Use this aliyun CLI profile (~/.aliyun/config.json) for credentials.
