@@ -1,5 +1,6 @@
 //! The async client: signs, sends, retries and paces every call.
 
+use std::fmt;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -272,6 +273,50 @@ struct Inner {
     user_agent: String,
 }
 
+/// A request signed for the wire (from [`Client::presign`]). Its `Debug` hides the signature and the
+/// STS token, which the URL (V1) or the headers (V3) carry.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    pub method: Method,
+    /// The endpoint with the query string: the operation's parameters, and for V1 the common and
+    /// signature parameters.
+    pub url: String,
+    /// Every header the client sends besides `host` (V3: `authorization` and the `x-acs-*` headers).
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SECRET_PARAMS: [&str; 2] = ["Signature", "SecurityToken"];
+        const SECRET_HEADERS: [&str; 2] = ["authorization", "x-acs-security-token"];
+        let url = match self.url.split_once('?') {
+            Some((base, query)) => {
+                let redacted: Vec<String> = query
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}=<redacted>"),
+                        _ => pair.to_owned(),
+                    })
+                    .collect();
+                format!("{base}?{}", redacted.join("&"))
+            }
+            None => self.url.clone(),
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (k.as_str(), if SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str()) { "<redacted>" } else { v })
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &url)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
 /// A call as the send path sees it.
 struct Call<'a> {
     service: Service,
@@ -401,17 +446,16 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, call: &Call<'_>, creds: &Credentials) -> Result<bytes::Bytes, Error> {
+    /// Signs a call as it goes on the wire now, with a fresh nonce.
+    fn sign_call(&self, call: &Call<'_>, creds: &Credentials) -> SignedRequest {
         let endpoint = self.endpoint(call.service);
         let version = call.service.api_version();
         let now = OffsetDateTime::now_utc();
         let nonce = uuid::Uuid::new_v4().simple().to_string();
-        let method = match call.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-        };
         let mut url = endpoint.base_url();
-        let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(8);
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(10);
+        headers.push(("accept".to_owned(), "application/json".to_owned()));
+        headers.push(("user-agent".to_owned(), self.inner.user_agent.clone()));
         match self.inner.signature {
             SignatureVersion::V1 => {
                 let signed = sign::v1::sign(
@@ -453,16 +497,35 @@ impl Client {
                 );
                 let q: Vec<(&str, &str)> = call.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 push_query(&mut url, &q);
-                headers = signed.headers;
+                headers.extend(signed.headers.into_iter().map(|(k, v)| (k.to_owned(), v)));
             }
         }
-        let mut req = self
-            .inner
-            .http
-            .request(method, url)
-            .header("accept", "application/json")
-            .header("user-agent", &self.inner.user_agent);
-        for (k, v) in headers {
+        SignedRequest { method: call.method, url, headers }
+    }
+
+    /// Validates and signs `request` exactly as [`Client::execute`] would send it, without sending:
+    /// for dry runs, inspection and benchmarks. Resolves credentials like a call does.
+    pub async fn presign<O: Operation>(&self, request: &O) -> Result<SignedRequest, Error> {
+        request.validate()?;
+        let creds = self.inner.credentials.get().await?;
+        let call = Call {
+            service: O::SERVICE,
+            action: O::ACTION,
+            method: O::METHOD,
+            params: request.to_params(),
+            converges: O::CONVERGES,
+        };
+        Ok(self.sign_call(&call, &creds))
+    }
+
+    async fn send_once(&self, call: &Call<'_>, creds: &Credentials) -> Result<bytes::Bytes, Error> {
+        let signed = self.sign_call(call, creds);
+        let method = match signed.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut req = self.inner.http.request(method, signed.url);
+        for (k, v) in signed.headers {
             req = req.header(k, v);
         }
         let resp = req.send().await.map_err(transport_error)?;

@@ -39,7 +39,7 @@ pub use batch::{
     ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions, PreloadReport,
     Progress,
 };
-pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion};
+pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion, SignedRequest};
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
 pub use ops::describe_live_stream_preload_tasks::{
@@ -51,7 +51,7 @@ pub use ops::set_live_stream_preload_tasks::{
     PreloadTasksMessage, SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse,
 };
 pub use ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
-pub use ops::Operation;
+pub use ops::{AnyRequest, AnyResponse, Operation};
 pub use rate_limit::RateLimits;
 pub use retry::RetryConfig;
 pub use types::{

@@ -542,6 +542,59 @@ async fn waiting_gives_up_at_its_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_presigned_request_is_what_execute_sends() {
+    let emu = emulator("").await;
+    aliprefetch::client::install_crypto_provider();
+    let http = reqwest::Client::new();
+    for sig in [SignatureVersion::V3, SignatureVersion::V1] {
+        let c = client(&emu, sig);
+        let req = SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://play.example.com/pre/s1"]);
+        let signed = c.presign(&req).await.unwrap();
+        assert!(signed.url.starts_with(&emu.endpoint()), "{}", signed.url);
+        // Sent by hand, the emulator accepts it: the signature is valid and complete.
+        let mut send = http.post(&signed.url);
+        for (k, v) in &signed.headers {
+            send = send.header(k, v);
+        }
+        let resp = send.send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{sig:?}: {}", resp.text().await.unwrap());
+        // Bad input is refused before signing.
+        let bad = SetLiveStreamPreloadTasksRequest::new(DOMAIN, Vec::<String>::new());
+        assert_eq!(c.presign(&bad).await.unwrap_err().field(), Some("PlayUrl"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_from_api_named_maps() {
+    use aliprefetch::{AnyRequest, AnyResponse};
+    let emu = emulator("").await;
+    let c = client(&emu, SignatureVersion::V3);
+    let map = |v: serde_json::Value| v.as_object().unwrap().clone();
+    let set = AnyRequest::from_params(
+        "SetLiveStreamPreloadTasks",
+        &map(serde_json::json!({"DomainName": DOMAIN, "PlayUrl": "rtmp://h/a/1,rtmp://h/a/2"})),
+        true,
+    )
+    .unwrap();
+    assert_eq!(set.action(), "SetLiveStreamPreloadTasks");
+    match c.execute_any(&set).await.unwrap() {
+        AnyResponse::SetLiveStreamPreloadTasks(r) => assert_eq!(r.success_url, 2),
+        other => panic!("{other:?}"),
+    }
+    let media = AnyRequest::from_params(
+        "RefreshMediaPlayUrls",
+        &map(serde_json::json!({"MediaIds": ["m1"], "TaskType": "Preload"})),
+        true,
+    )
+    .unwrap();
+    assert!(matches!(c.execute_any(&media).await.unwrap(), AnyResponse::RefreshMediaPlayUrls(_)));
+    let e = AnyRequest::from_params("DescribeRegions", &map(serde_json::json!({})), true).unwrap_err();
+    assert_eq!((e.field(), e.rule()), (Some("Action"), Some("enum")));
+    let e = AnyRequest::from_params("HotLiveRtcStream", &map(serde_json::json!({"Domain": "x"})), true).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generic_call_signs_any_action() {
     let emu = emulator("").await;
     for sig in [SignatureVersion::V3, SignatureVersion::V1] {

@@ -100,6 +100,28 @@ fn debug_and_display_never_show_secrets() {
 }
 
 #[tokio::test]
+async fn presigned_requests_hide_the_signature_and_token() {
+    let creds = Credentials::new("LTAI-id", SECRET).with_security_token(TOKEN);
+    for sig in [SignatureVersion::V1, SignatureVersion::V3] {
+        let client = Client::builder().credentials(creds.clone()).signature_version(sig).build().unwrap();
+        let req = SetLiveStreamPreloadTasksRequest::new("play.example.com", ["rtmp://h/a/s"]);
+        let signed = client.presign(&req).await.unwrap();
+        // What a leak would look like: the signature as it stands in the URL or the headers.
+        let signature: Vec<String> = signed
+            .url
+            .split(['?', '&'])
+            .filter_map(|p| p.strip_prefix("Signature="))
+            .chain(signed.headers.iter().filter(|(k, _)| k == "authorization").map(|(_, v)| v.as_str()))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(signature.len(), 1, "{sig:?}: one signature");
+        let shown = format!("{signed:?}");
+        assert_clean("SignedRequest Debug", &shown, &signature);
+        assert!(shown.contains("DomainName=play.example.com"), "the rest is shown: {shown}");
+    }
+}
+
+#[tokio::test]
 async fn provider_errors_never_show_secrets() {
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
