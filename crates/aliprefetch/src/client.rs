@@ -102,7 +102,8 @@ impl Endpoint {
         Ok(Endpoint { scheme: scheme.to_owned(), authority: authority.to_owned() })
     }
 
-    fn base_url(&self) -> String {
+    /// `scheme://authority/`.
+    pub fn base_url(&self) -> String {
         format!("{}://{}/", self.scheme, self.authority)
     }
 }

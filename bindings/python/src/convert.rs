@@ -1,0 +1,198 @@
+//! Python values to the core's inputs: API-named JSON for the five operations (checked by the core's
+//! `from_params`), and typed arguments for the helpers. Every failure names the API field.
+
+use std::time::Duration;
+
+use aliprefetch::types::WireEnum;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use crate::errors::invalid;
+
+struct Classes {
+    datetime: Py<PyAny>,
+    timedelta: Py<PyAny>,
+    enum_: Py<PyAny>,
+}
+
+fn classes(py: Python<'_>) -> PyResult<&Classes> {
+    static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+    CLASSES.get_or_try_init(py, || {
+        let dt = py.import("datetime")?;
+        Ok(Classes {
+            datetime: dt.getattr("datetime")?.unbind(),
+            timedelta: dt.getattr("timedelta")?.unbind(),
+            enum_: py.import("enum")?.getattr("Enum")?.unbind(),
+        })
+    })
+}
+
+/// The unit a duration field travels in.
+fn duration_unit(field: &str) -> Option<f64> {
+    match field {
+        "ConnectionTimeout" | "MediaTimeout" => Some(1000.0),
+        "Offset" => Some(1.0),
+        _ => None,
+    }
+}
+
+/// A Python value as the JSON the core's `from_params` reads for `field`: strings, integers, booleans,
+/// lists; `datetime` as a wire timestamp, `timedelta` in the field's unit, enum members as their
+/// value, a dict (UserData) as its JSON text. Anything else is refused naming the field.
+pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let c = classes(py)?;
+    if value.is_none() {
+        return Ok(Value::Null);
+    }
+    if value.is_instance(c.enum_.bind(py))? {
+        return to_json(py, field, &value.getattr("value")?);
+    }
+    if value.is_instance_of::<PyBool>() {
+        return Ok(Value::Bool(value.extract()?));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return match value.extract::<i64>() {
+            Ok(n) => Ok(Value::from(n)),
+            Err(_) => Err(invalid(py, field, "range", format!("{} is out of range", value.repr()?))),
+        };
+    }
+    if value.is_instance_of::<PyFloat>() {
+        let f: f64 = value.extract()?;
+        return serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| invalid(py, field, "type", format!("must be a finite number, got {f}")));
+    }
+    if value.is_instance_of::<PyString>() {
+        return Ok(Value::String(value.extract()?));
+    }
+    if value.is_instance(c.datetime.bind(py))? {
+        return Ok(Value::String(aliprefetch::wire::format_timestamp(datetime_of(py, field, value)?)));
+    }
+    if value.is_instance(c.timedelta.bind(py))? {
+        let Some(unit) = duration_unit(field) else {
+            return Err(invalid(py, field, "type", "is not a duration"));
+        };
+        let seconds: f64 = value.call_method0("total_seconds")?.extract()?;
+        return Ok(Value::from((seconds * unit).round() as i64));
+    }
+    if value.is_instance_of::<PyDict>() {
+        let json = py.import("json")?.call_method1("dumps", (value,))?;
+        return Ok(Value::String(json.extract()?));
+    }
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        let items: PyResult<Vec<Value>> = value.try_iter()?.map(|item| to_json(py, field, &item?)).collect();
+        return Ok(Value::Array(items?));
+    }
+    let type_name = value.get_type().name()?;
+    Err(invalid(py, field, "type", format!("cannot take a value of type `{type_name}`")))
+}
+
+/// `datetime` → the instant (a naive one is local time, as `datetime.timestamp()` reads it).
+fn datetime_of(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<OffsetDateTime> {
+    let seconds: f64 = value.call_method0("timestamp")?.extract()?;
+    OffsetDateTime::from_unix_timestamp(seconds.floor() as i64).map_err(|e| {
+        invalid(
+            py,
+            field,
+            "range",
+            format!("{} is out of range: {e}", value.repr().map(|r| r.to_string()).unwrap_or_default()),
+        )
+    })
+}
+
+/// A map keyed by API names from `(name, value)` pairs; `None` values are left out.
+pub fn params(py: Python<'_>, pairs: &[(&str, Option<&Bound<'_, PyAny>>)]) -> PyResult<Map<String, Value>> {
+    let mut map = Map::new();
+    for (name, value) in pairs {
+        if let Some(v) = value {
+            let json = to_json(py, name, v)?;
+            if !json.is_null() {
+                map.insert((*name).to_owned(), json);
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// A dict of API-named parameters as given (for `presign` and `call`).
+pub fn dict_params(py: Python<'_>, dict: Option<&Bound<'_, PyDict>>) -> PyResult<Map<String, Value>> {
+    let mut map = Map::new();
+    if let Some(d) = dict {
+        for (k, v) in d.iter() {
+            let name: String = k.extract().map_err(|_| invalid(py, "params", "type", "keys must be strings"))?;
+            let json = to_json(py, &name, &v)?;
+            if !json.is_null() {
+                map.insert(name, json);
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// An optional value of a value set (a string or an enum member).
+pub fn wire_enum<E: WireEnum>(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<E>> {
+    match value.map(|v| to_json(py, field, v)).transpose()? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => E::parse_for(field, &s).map(Some).map_err(|e| crate::errors::to_py(py, e)),
+        Some(_) => Err(invalid(py, field, "type", "must be a string")),
+    }
+}
+
+/// A list of a value set (`["mp4", "m3u8"]` or a comma string).
+pub fn wire_enums<E: WireEnum>(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<E>> {
+    strings(py, field, value)?.iter().map(|s| E::parse_for(field, s).map_err(|e| crate::errors::to_py(py, e))).collect()
+}
+
+/// A list of strings (or a comma string).
+pub fn strings(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    match value.map(|v| to_json(py, field, v)).transpose()? {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(aliprefetch::wire::split_comma_list(&s)),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                _ => Err(invalid(py, field, "type", "must be a list of strings")),
+            })
+            .collect(),
+        Some(_) => Err(invalid(py, field, "type", "must be a list of strings")),
+    }
+}
+
+/// An optional instant: `datetime` or a wire timestamp string.
+pub fn instant(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<OffsetDateTime>> {
+    match value.map(|v| to_json(py, field, v)).transpose()? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => {
+            aliprefetch::wire::parse_timestamp(field, &s).map(Some).map_err(|e| crate::errors::to_py(py, e))
+        }
+        Some(_) => Err(invalid(py, field, "type", "must be a datetime or a yyyy-MM-ddTHH:mm:ssZ string")),
+    }
+}
+
+/// Seconds as `float`/`int` or a `timedelta`.
+pub fn seconds(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    let secs: f64 = if value.is_instance(classes(py)?.timedelta.bind(py))? {
+        value.call_method0("total_seconds")?.extract()?
+    } else {
+        value.extract().map_err(|_| invalid(py, field, "type", "must be seconds (a number) or a timedelta"))?
+    };
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| invalid(py, field, "range", format!("must be 0 or more seconds, got {secs}")))
+}
+
+/// A positive count.
+pub fn count(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u32>> {
+    match value.map(|v| to_json(py, field, v)).transpose()? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| invalid(py, field, "range", format!("must be 0 or more, got {n}"))),
+        Some(_) => Err(invalid(py, field, "type", "must be an integer")),
+    }
+}

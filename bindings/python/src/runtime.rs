@@ -1,0 +1,190 @@
+//! The tokio runtime the core runs on, blocking calls that stay interruptible, and the bridge that hands
+//! async results to an asyncio event loop without ever touching an interpreter that is shutting down.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use futures::FutureExt as _;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+/// Set by the `atexit` hook: from then on no runtime thread attaches to the interpreter.
+static CLOSING: AtomicBool = AtomicBool::new(false);
+/// Runtime threads between "may I attach?" and having detached again.
+static ATTACHED: AtomicUsize = AtomicUsize::new(0);
+/// Async calls whose Rust task has not finished (or been dropped); read by tests of cancellation.
+static TASKS: AtomicUsize = AtomicUsize::new(0);
+
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        aliprefetch::client::install_crypto_provider();
+        tokio::runtime::Builder::new_multi_thread()
+            .thread_name("aliprefetch")
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
+/// Runs `fut` to completion with the GIL released, checking for signals (Ctrl-C) every 50 ms so a
+/// long wait stays interruptible.
+pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = T> + Send,
+    T: Send,
+{
+    py.detach(|| {
+        runtime().block_on(async {
+            let mut fut = std::pin::pin!(fut);
+            loop {
+                tokio::select! {
+                    out = &mut fut => return Ok(out),
+                    _ = tokio::time::sleep(Duration::from_millis(50)) => {
+                        Python::attach(|py| py.check_signals())?;
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// Runs `f` attached to the interpreter from a runtime thread, unless the interpreter is exiting
+/// (then `f` is dropped unrun and `None` returned).
+pub fn attach_from_runtime<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
+    // Announce first, then look at the flag: with the hook doing the reverse, at least one side sees
+    // the other (both orders are sequentially consistent).
+    ATTACHED.fetch_add(1, Ordering::SeqCst);
+    let out = if CLOSING.load(Ordering::SeqCst) { None } else { Some(Python::attach(f)) };
+    ATTACHED.fetch_sub(1, Ordering::SeqCst);
+    out
+}
+
+/// The `atexit` hook: stops runtime threads from attaching and waits (detached, up to 2 s) for those
+/// already attaching, so none attaches while the interpreter finalises.
+#[pyfunction]
+pub fn _drain(py: Python<'_>) {
+    CLOSING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while ATTACHED.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// How many async calls still have a running Rust task (for tests of cancellation).
+#[pyfunction]
+pub fn _tasks_in_flight() -> usize {
+    TASKS.load(Ordering::SeqCst)
+}
+
+struct TaskCount;
+
+impl TaskCount {
+    fn new() -> Self {
+        TASKS.fetch_add(1, Ordering::SeqCst);
+        TaskCount
+    }
+}
+
+impl Drop for TaskCount {
+    fn drop(&mut self) {
+        TASKS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn asyncio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static ASYNCIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    Ok(ASYNCIO.get_or_try_init(py, || py.import("asyncio").map(Bound::unbind))?.bind(py))
+}
+
+/// The running event loop, or a clear error when there is none.
+pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    asyncio(py)?.call_method0("get_running_loop").map_err(|_| {
+        PyRuntimeError::new_err("AsyncClient methods must be called from a coroutine on a running event loop")
+    })
+}
+
+/// Sets the outcome of an asyncio future unless it was cancelled meanwhile (scheduled on its loop).
+#[pyfunction]
+pub fn _settle(future: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) -> PyResult<()> {
+    if future.call_method0("done")?.extract::<bool>()? {
+        return Ok(());
+    }
+    if ok {
+        future.call_method1("set_result", (value,))?;
+    } else {
+        future.call_method1("set_exception", (value,))?;
+    }
+    Ok(())
+}
+
+/// Aborts the Rust task of an asyncio future when that future is cancelled.
+#[pyclass(frozen)]
+struct Canceller {
+    handle: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl Canceller {
+    fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        if future.call_method0("cancelled")?.extract::<bool>()? {
+            self.handle.abort();
+        }
+        Ok(())
+    }
+}
+
+/// Turns a Rust outcome into the Python value of a settled future.
+pub type Convert<T> = Box<dyn for<'py> FnOnce(Python<'py>, T) -> PyResult<Py<PyAny>> + Send>;
+
+/// Runs `fut` on the runtime and returns an asyncio future of the running loop that receives its
+/// outcome (converted by `convert`, or the mapped error). Cancelling the asyncio future aborts the
+/// Rust task, which drops the request in flight. A panic becomes an `AliPrefetchError`.
+pub fn spawn<'py, T, F>(py: Python<'py>, fut: F, convert: Convert<T>) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Result<T, aliprefetch::Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    let event_loop = running_loop(py)?;
+    let future = event_loop.call_method0("create_future")?;
+    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let count = TaskCount::new();
+    let handle = runtime().spawn(async move {
+        let _count = count;
+        let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+        attach_from_runtime(|py| {
+            let settled = match outcome {
+                Ok(Ok(value)) => convert(py, value),
+                Ok(Err(e)) => Err(crate::errors::to_py(py, e)),
+                Err(panic) => Err(crate::errors::panicked(py, &panic)),
+            };
+            let (ok, value) = match settled {
+                Ok(v) => (true, v),
+                Err(e) => (false, e.into_value(py).into_any()),
+            };
+            // A closed loop has nobody left to tell.
+            let _ = settle_soon(py, &loop_ref, &future_ref, ok, value);
+        });
+    });
+    future.call_method1("add_done_callback", (Canceller { handle: handle.abort_handle() },))?;
+    Ok(future)
+}
+
+fn settle_soon(py: Python<'_>, event_loop: &Py<PyAny>, future: &Py<PyAny>, ok: bool, value: Py<PyAny>) -> PyResult<()> {
+    static SETTLE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let settle = SETTLE.get_or_try_init(py, || wrap_pyfunction!(_settle, py).map(|f| f.into_any().unbind()))?;
+    event_loop.call_method1(py, "call_soon_threadsafe", (settle, future, ok, value))?;
+    Ok(())
+}
+
+/// Calls `callback(arg)` on `event_loop`'s thread (from a runtime thread).
+pub fn call_soon(py: Python<'_>, event_loop: &Py<PyAny>, callback: &Py<PyAny>, arg: Py<PyAny>) -> PyResult<()> {
+    event_loop.call_method1(py, "call_soon_threadsafe", (callback, arg))?;
+    Ok(())
+}

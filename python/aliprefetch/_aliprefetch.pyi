@@ -1,0 +1,652 @@
+# The native module's public surface, checked against the compiled module by mypy.stubtest.
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from enum import Enum
+from os import PathLike
+from types import TracebackType
+from typing import Any, final
+
+from typing_extensions import Self
+
+from .types import (
+    Area,
+    Definition,
+    ErrorKind,
+    ItemOutcome,
+    MediaFormat,
+    PreloadStatus,
+    PullToPushRegion,
+    ResultType,
+    Seconds,
+    Service,
+    SignatureVersion,
+    StreamType,
+    TaskType,
+    Time,
+)
+
+__version__: str
+__all__ = [
+    "AsyncClient",
+    "AsyncPreloadTaskIterator",
+    "Client",
+    "Credentials",
+    "DescribeLiveStreamPreloadTasksResult",
+    "Emulator",
+    "HotLiveRtcStreamResult",
+    "ItemFailure",
+    "MediaItem",
+    "MediaReport",
+    "PreloadItem",
+    "PreloadReport",
+    "PreloadTask",
+    "PreloadTaskIterator",
+    "PreloadTasksMessage",
+    "Progress",
+    "RefreshMediaPlayUrlsResult",
+    "RetryConfig",
+    "SetLiveStreamPreloadTasksResult",
+    "SignedRequest",
+    "SignedV1",
+    "SignedV3",
+    "UpdateLivePullToPushResult",
+    "__version__",
+    "_tasks_in_flight",
+    "sign_v1",
+    "sign_v3",
+]
+
+_Strs = Sequence[str | Enum] | str
+_ProgressCallback = Callable[[Progress], object]
+
+@final
+class Credentials:
+    def __new__(cls, access_key_id: str, access_key_secret: str, security_token: str | None = None) -> Self: ...
+    @property
+    def access_key_id(self) -> str: ...
+    @property
+    def has_security_token(self) -> bool: ...
+
+@final
+class RetryConfig:
+    def __new__(
+        cls,
+        *,
+        max_attempts: int = 3,
+        base_delay: Seconds | None = None,
+        max_delay: Seconds | None = None,
+        max_elapsed: Seconds | None = None,
+    ) -> Self: ...
+    @staticmethod
+    def standard() -> RetryConfig: ...
+    @staticmethod
+    def disabled() -> RetryConfig: ...
+    @property
+    def max_attempts(self) -> int: ...
+    @property
+    def base_delay(self) -> float: ...
+    @property
+    def max_delay(self) -> float: ...
+    @property
+    def max_elapsed(self) -> float: ...
+
+@final
+class PreloadTasksMessage:
+    @property
+    def play_url(self) -> str: ...
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def succeeded(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class SetLiveStreamPreloadTasksResult:
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def total_url(self) -> int: ...
+    @property
+    def success_url(self) -> int: ...
+    @property
+    def failed_url(self) -> int: ...
+    @property
+    def preload_tasks_messages(self) -> list[PreloadTasksMessage]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PreloadTask:
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def domain_name(self) -> str: ...
+    @property
+    def play_url(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def create_time(self) -> datetime | None: ...
+    @property
+    def preloaded_start_time(self) -> datetime | None: ...
+    @property
+    def preloaded_end_time(self) -> datetime | None: ...
+    @property
+    def process(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def progress_percent(self) -> float | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class DescribeLiveStreamPreloadTasksResult:
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def page_num(self) -> int: ...
+    @property
+    def page_size(self) -> int: ...
+    @property
+    def total_num(self) -> int: ...
+    @property
+    def total_page(self) -> int: ...
+    @property
+    def preload_tasks(self) -> list[PreloadTask]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class HotLiveRtcStreamResult:
+    @property
+    def request_id(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class UpdateLivePullToPushResult:
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def ret_code(self) -> int: ...
+    @property
+    def description(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class RefreshMediaPlayUrlsResult:
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def media_refresh_job_id(self) -> str: ...
+    @property
+    def non_exist_media_ids(self) -> list[str]: ...
+    @property
+    def forbidden_media_ids(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class ItemFailure:
+    @property
+    def kind(self) -> ErrorKind: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PreloadItem:
+    @property
+    def url(self) -> str: ...
+    @property
+    def task_id(self) -> str | None: ...
+    @property
+    def failure(self) -> ItemFailure | None: ...
+    @property
+    def succeeded(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PreloadReport:
+    @property
+    def items(self) -> list[PreloadItem]: ...
+    @property
+    def duplicates_removed(self) -> int: ...
+    @property
+    def requests(self) -> int: ...
+    @property
+    def all_succeeded(self) -> bool: ...
+    def succeeded(self) -> list[PreloadItem]: ...
+    def failed(self) -> list[PreloadItem]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class MediaItem:
+    @property
+    def media_id(self) -> str: ...
+    @property
+    def outcome(self) -> ItemOutcome: ...
+    @property
+    def job_id(self) -> str | None: ...
+    @property
+    def failure(self) -> ItemFailure | None: ...
+    @property
+    def succeeded(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class MediaReport:
+    @property
+    def items(self) -> list[MediaItem]: ...
+    @property
+    def duplicates_removed(self) -> int: ...
+    @property
+    def requests(self) -> int: ...
+    @property
+    def job_ids(self) -> list[str]: ...
+    @property
+    def all_succeeded(self) -> bool: ...
+    def succeeded(self) -> list[MediaItem]: ...
+    def failed(self) -> list[MediaItem]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Progress:
+    @property
+    def done(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def succeeded(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class SignedV1:
+    @property
+    def params(self) -> list[tuple[str, str]]: ...
+    @property
+    def canonicalized_query(self) -> str: ...
+    @property
+    def string_to_sign(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+
+@final
+class SignedV3:
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def canonical_request(self) -> str: ...
+    @property
+    def string_to_sign(self) -> str: ...
+    @property
+    def signed_header_names(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def authorization(self) -> str: ...
+
+@final
+class SignedRequest:
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+
+def sign_v1(
+    *,
+    method: str,
+    action: str,
+    version: str,
+    params: Mapping[str, str] | Sequence[tuple[str, str]],
+    credentials: Credentials,
+    timestamp: Time,
+    nonce: str,
+    format: str = "JSON",
+) -> SignedV1: ...
+def sign_v3(
+    *,
+    method: str,
+    host: str,
+    action: str,
+    version: str,
+    query: Mapping[str, str] | Sequence[tuple[str, str]],
+    credentials: Credentials,
+    timestamp: Time,
+    nonce: str,
+    headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+    body: bytes = ...,
+    signed_headers: Sequence[str] | None = None,
+    path: str = "/",
+) -> SignedV3: ...
+def _tasks_in_flight() -> int: ...
+
+@final
+class PreloadTaskIterator(Iterator[PreloadTask]):
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> PreloadTask: ...
+
+@final
+class AsyncPreloadTaskIterator(AsyncIterator[PreloadTask]):
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[PreloadTask]: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        *,
+        region: str | None = None,
+        endpoint: str | None = None,
+        live_endpoint: str | None = None,
+        vod_endpoint: str | None = None,
+        credentials: Credentials | None = None,
+        profile: str | None = None,
+        signature_version: SignatureVersion = "v3",
+        connect_timeout: Seconds | None = None,
+        read_timeout: Seconds | None = None,
+        retry: RetryConfig | str | None = None,
+        rate_limits: str | Mapping[str, int] | None = None,
+        allow_insecure_http: bool = False,
+        user_agent: str | None = None,
+    ) -> Self: ...
+    @property
+    def region(self) -> str: ...
+    def set_live_stream_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        play_urls: _Strs,
+        area: Area | Enum | None = None,
+        preloaded_start_time: Time | None = None,
+        preloaded_end_time: Time | None = None,
+    ) -> SetLiveStreamPreloadTasksResult: ...
+    def describe_live_stream_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        task_id: str | None = None,
+        play_urls: _Strs | None = None,
+        status: PreloadStatus | Enum | None = None,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        page_size: int | None = None,
+        page_num: int | None = None,
+    ) -> DescribeLiveStreamPreloadTasksResult: ...
+    def hot_live_rtc_stream(
+        self,
+        *,
+        domain_name: str,
+        app_name: str,
+        stream_name: str,
+        region_code: str,
+        audio_msid: str | None = None,
+        video_msid: str | None = None,
+        connection_timeout: int | timedelta | None = None,
+        media_timeout: int | timedelta | None = None,
+    ) -> HotLiveRtcStreamResult: ...
+    def update_live_pull_to_push(
+        self,
+        *,
+        task_id: str,
+        region: PullToPushRegion | Enum,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        source_urls: _Strs | None = None,
+        repeat_number: int | None = None,
+        offset: int | timedelta | None = None,
+        callback_url: str | None = None,
+        file_index: int | None = None,
+    ) -> UpdateLivePullToPushResult: ...
+    def refresh_media_play_urls(
+        self,
+        *,
+        media_ids: _Strs,
+        task_type: TaskType | Enum,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+    ) -> RefreshMediaPlayUrlsResult: ...
+    def preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> PreloadReport: ...
+    def refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> MediaReport: ...
+    def preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> MediaReport: ...
+    def iter_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        task_id: str | None = None,
+        play_urls: _Strs | None = None,
+        status: PreloadStatus | Enum | None = None,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        page_size: int | None = None,
+    ) -> PreloadTaskIterator: ...
+    def wait_for_preload(
+        self,
+        domain: str,
+        task_ids: _Strs,
+        *,
+        timeout: Seconds | None = None,
+        poll_interval: Seconds | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> list[PreloadTask]: ...
+    def call(
+        self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
+    ) -> dict[str, Any]: ...
+    def presign(self, action: str, params: Mapping[str, Any]) -> SignedRequest: ...
+
+@final
+class AsyncClient:
+    def __new__(
+        cls,
+        *,
+        region: str | None = None,
+        endpoint: str | None = None,
+        live_endpoint: str | None = None,
+        vod_endpoint: str | None = None,
+        credentials: Credentials | None = None,
+        profile: str | None = None,
+        signature_version: SignatureVersion = "v3",
+        connect_timeout: Seconds | None = None,
+        read_timeout: Seconds | None = None,
+        retry: RetryConfig | str | None = None,
+        rate_limits: str | Mapping[str, int] | None = None,
+        allow_insecure_http: bool = False,
+        user_agent: str | None = None,
+    ) -> Self: ...
+    @property
+    def region(self) -> str: ...
+    def set_live_stream_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        play_urls: _Strs,
+        area: Area | Enum | None = None,
+        preloaded_start_time: Time | None = None,
+        preloaded_end_time: Time | None = None,
+    ) -> Awaitable[SetLiveStreamPreloadTasksResult]: ...
+    def describe_live_stream_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        task_id: str | None = None,
+        play_urls: _Strs | None = None,
+        status: PreloadStatus | Enum | None = None,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        page_size: int | None = None,
+        page_num: int | None = None,
+    ) -> Awaitable[DescribeLiveStreamPreloadTasksResult]: ...
+    def hot_live_rtc_stream(
+        self,
+        *,
+        domain_name: str,
+        app_name: str,
+        stream_name: str,
+        region_code: str,
+        audio_msid: str | None = None,
+        video_msid: str | None = None,
+        connection_timeout: int | timedelta | None = None,
+        media_timeout: int | timedelta | None = None,
+    ) -> Awaitable[HotLiveRtcStreamResult]: ...
+    def update_live_pull_to_push(
+        self,
+        *,
+        task_id: str,
+        region: PullToPushRegion | Enum,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        source_urls: _Strs | None = None,
+        repeat_number: int | None = None,
+        offset: int | timedelta | None = None,
+        callback_url: str | None = None,
+        file_index: int | None = None,
+    ) -> Awaitable[UpdateLivePullToPushResult]: ...
+    def refresh_media_play_urls(
+        self,
+        *,
+        media_ids: _Strs,
+        task_type: TaskType | Enum,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+    ) -> Awaitable[RefreshMediaPlayUrlsResult]: ...
+    def preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[PreloadReport]: ...
+    def refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[MediaReport]: ...
+    def preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[MediaReport]: ...
+    def iter_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        task_id: str | None = None,
+        play_urls: _Strs | None = None,
+        status: PreloadStatus | Enum | None = None,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPreloadTaskIterator: ...
+    def wait_for_preload(
+        self,
+        domain: str,
+        task_ids: _Strs,
+        *,
+        timeout: Seconds | None = None,
+        poll_interval: Seconds | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[list[PreloadTask]]: ...
+    def call(
+        self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
+    ) -> Awaitable[dict[str, Any]]: ...
+    def presign(self, action: str, params: Mapping[str, Any]) -> Awaitable[SignedRequest]: ...
+
+@final
+class Emulator:
+    def __new__(
+        cls,
+        fixtures: Mapping[str, Any] | str | PathLike[str] | None = None,
+        *,
+        seed: int = 0,
+        now: Time | None = None,
+    ) -> Self: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def credentials(self) -> Credentials: ...
+    def advance(self, seconds: Seconds) -> None: ...
+    def now(self) -> datetime: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc: BaseException | None = None,
+        tb: TracebackType | None = None,
+    ) -> bool: ...
