@@ -388,8 +388,8 @@ class Client:
         app_name: str,
         stream_name: str,
         region_code: str,
-        audio_msid: str | None = None,
-        video_msid: str | None = None,
+        audio_msid: str,
+        video_msid: str,
         connection_timeout: int | timedelta | None = None,
         media_timeout: int | timedelta | None = None,
     ) -> HotLiveRtcStreamResult: ...
@@ -532,8 +532,8 @@ class AsyncClient:
         app_name: str,
         stream_name: str,
         region_code: str,
-        audio_msid: str | None = None,
-        video_msid: str | None = None,
+        audio_msid: str,
+        video_msid: str,
         connection_timeout: int | timedelta | None = None,
         media_timeout: int | timedelta | None = None,
     ) -> Awaitable[HotLiveRtcStreamResult]: ...

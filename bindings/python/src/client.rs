@@ -496,7 +496,7 @@ macro_rules! client_methods {
                 execute::<$mode>(py, &self.client, "DescribeLiveStreamPreloadTasks", p)
             }
 
-            #[pyo3(signature = (*, domain_name, app_name, stream_name, region_code, audio_msid=None, video_msid=None, connection_timeout=None, media_timeout=None))]
+            #[pyo3(signature = (*, domain_name, app_name, stream_name, region_code, audio_msid, video_msid, connection_timeout=None, media_timeout=None))]
             #[allow(clippy::too_many_arguments)]
             fn hot_live_rtc_stream(
                 &self,
@@ -505,12 +505,11 @@ macro_rules! client_methods {
                 app_name: &Bound<'_, PyAny>,
                 stream_name: &Bound<'_, PyAny>,
                 region_code: &Bound<'_, PyAny>,
-                audio_msid: Option<&Bound<'_, PyAny>>,
-                video_msid: Option<&Bound<'_, PyAny>>,
+                audio_msid: &Bound<'_, PyAny>,
+                video_msid: &Bound<'_, PyAny>,
                 connection_timeout: Option<&Bound<'_, PyAny>>,
                 media_timeout: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let defaults = (pyo3::types::PyString::new(py, "rts audio"), pyo3::types::PyString::new(py, "rts video"));
                 let p = params(
                     py,
                     &[
@@ -518,8 +517,8 @@ macro_rules! client_methods {
                         ("AppName", Some(app_name)),
                         ("StreamName", Some(stream_name)),
                         ("RegionCode", Some(region_code)),
-                        ("AudioMsid", Some(audio_msid.unwrap_or(defaults.0.as_any()))),
-                        ("VideoMsid", Some(video_msid.unwrap_or(defaults.1.as_any()))),
+                        ("AudioMsid", Some(audio_msid)),
+                        ("VideoMsid", Some(video_msid)),
                         ("ConnectionTimeout", connection_timeout),
                         ("MediaTimeout", media_timeout),
                     ],

@@ -1,0 +1,140 @@
+"""Every operation, sync and async, against the in-process emulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import pytest
+from conftest import DOMAIN, RELAY_TASK, run
+
+import aliprefetch
+
+
+def test_set_and_describe(client: Any, emulator: aliprefetch.Emulator) -> None:
+    start = emulator.now() + dt.timedelta(minutes=1)
+    created = run(
+        client,
+        "set_live_stream_preload_tasks",
+        domain_name=DOMAIN,
+        play_urls=["rtmp://play.example.com/live/a", "rtmp://play.example.com/live/b"],
+        area="domestic",
+        preloaded_start_time=start,
+        preloaded_end_time=start + dt.timedelta(hours=1),
+    )
+    assert isinstance(created, aliprefetch.SetLiveStreamPreloadTasksResult)
+    assert (created.total_url, created.success_url, created.failed_url) == (2, 2, 0)
+    messages = created.preload_tasks_messages
+    assert [m.play_url for m in messages] == ["rtmp://play.example.com/live/a", "rtmp://play.example.com/live/b"]
+    assert all(m.succeeded and len(m.task_id) == 36 for m in messages)
+    assert created.request_id and "SetLiveStreamPreloadTasksResult(request_id=" in repr(created)
+    assert created.to_dict()["preload_tasks_messages"][0]["play_url"] == "rtmp://play.example.com/live/a"
+
+    page = run(client, "describe_live_stream_preload_tasks", domain_name=DOMAIN, task_id=messages[0].task_id)
+    assert isinstance(page, aliprefetch.DescribeLiveStreamPreloadTasksResult)
+    assert page.total_num == 1
+    task = page.preload_tasks[0]
+    assert (task.task_id, task.play_url, task.area, task.status) == (messages[0].task_id, messages[0].play_url, "domestic", "pending")
+    assert task.preloaded_start_time == start.replace(microsecond=0)
+    assert task.create_time is not None and task.create_time.tzinfo is not None
+    assert task.progress_percent == 0.0
+    assert task.to_dict()["preloaded_start_time"] == task.preloaded_start_time
+
+
+def test_hot_live_rtc_stream(client: Any) -> None:
+    result = run(
+        client,
+        "hot_live_rtc_stream",
+        domain_name=DOMAIN,
+        app_name="live",
+        stream_name="s1",
+        region_code="ZHJ",
+        audio_msid="rts audio",
+        video_msid="rts video",
+        connection_timeout=dt.timedelta(seconds=30),
+        media_timeout=100000,
+    )
+    assert isinstance(result, aliprefetch.HotLiveRtcStreamResult)
+    assert result.request_id
+    assert result.to_dict() == {"request_id": result.request_id}
+
+
+def test_update_live_pull_to_push(client: Any) -> None:
+    result = run(
+        client,
+        "update_live_pull_to_push",
+        task_id=RELAY_TASK,
+        region="cn-shanghai",
+        source_urls=["rtmp://origin.example.com/app/a", "rtmp://origin.example.com/app/b"],
+        repeat_number=-1,
+        offset=dt.timedelta(seconds=30),
+        end_time=dt.datetime(2030, 1, 3, tzinfo=dt.timezone.utc),
+    )
+    assert isinstance(result, aliprefetch.UpdateLivePullToPushResult)
+    assert (result.ret_code, result.description) == (0, "OK")
+
+
+def test_refresh_media_play_urls(emulator: aliprefetch.Emulator) -> None:
+    with aliprefetch.Emulator({"vod": {"media": [{"media_id": "m1"}, {"media_id": "locked", "forbidden": True}]}}) as emu:
+        for mode in ("sync", "async"):
+            from conftest import client_on
+
+            client = client_on(emu, mode)
+            result = run(
+                client,
+                "refresh_media_play_urls",
+                media_ids=["m1", "nope", "locked"],
+                task_type="Refresh",
+                formats=["mp4", "m3u8"],
+                result_type="Single",
+                user_data={"Extend": {"localId": "x"}},
+            )
+            assert isinstance(result, aliprefetch.RefreshMediaPlayUrlsResult)
+            assert result.media_refresh_job_id
+            assert (result.non_exist_media_ids, result.forbidden_media_ids) == (["nope"], ["locked"])
+
+
+def test_enums_and_strings_both_work(client: Any) -> None:
+    class Area(enum.Enum):
+        OVERSEAS = "overseas"
+
+    result = run(client, "set_live_stream_preload_tasks", domain_name=DOMAIN, play_urls="rtmp://h/a/1,rtmp://h/a/2", area=Area.OVERSEAS)
+    assert result.success_url == 2
+
+
+def test_generic_call_and_presign(client: Any, emulator: aliprefetch.Emulator) -> None:
+    answer = run(client, "call", "DescribeLiveStreamPreloadTasks", service="live", params={"DomainName": DOMAIN, "PageSize": 5})
+    assert answer["PageSize"] == 5 and isinstance(answer["RequestId"], str)
+    signed = run(client, "presign", "SetLiveStreamPreloadTasks", {"DomainName": DOMAIN, "PlayUrl": ["rtmp://h/a/s"]})
+    assert isinstance(signed, aliprefetch.SignedRequest)
+    assert signed.method == "POST" and signed.url.startswith(emulator.endpoint)
+    authorization = dict(signed.headers)["authorization"]
+    assert authorization.startswith("ACS3-HMAC-SHA256 Credential=testid,")
+    assert authorization not in repr(signed) and "<redacted>" in repr(signed)
+    with pytest.raises(aliprefetch.InvalidInputError) as refused:
+        run(client, "presign", "SetLiveStreamPreloadTasks", {"DomainName": DOMAIN})
+    assert refused.value.field == "PlayUrl"
+
+
+def test_v1_signing_and_sts(emulator: aliprefetch.Emulator) -> None:
+    sts = {"accounts": [{"access_key_id": "STS.demo", "access_key_secret": "stssecret", "security_token": "token-value"}]}
+    with aliprefetch.Emulator(sts) as emu:
+        assert emu.credentials.has_security_token
+        for signature in ("v1", "v3"):
+            client = aliprefetch.Client(endpoint=emu.endpoint, credentials=emu.credentials, signature_version=signature)
+            assert client.describe_live_stream_preload_tasks(domain_name=DOMAIN).total_num == 0
+
+
+def test_client_options_are_checked() -> None:
+    with pytest.raises(aliprefetch.InvalidInputError) as e:
+        aliprefetch.Client(endpoint="http://example.com", credentials=aliprefetch.Credentials("a", "b"))
+    assert e.value.field == "endpoint"
+    with pytest.raises(aliprefetch.InvalidInputError) as e:
+        aliprefetch.Client(signature_version="v2")  # type: ignore[arg-type]
+    assert e.value.field == "signature_version"
+    with pytest.raises(aliprefetch.InvalidInputError):
+        aliprefetch.Client(credentials=aliprefetch.Credentials("a", "b"), profile="p")
+    client = aliprefetch.Client(region="cn-beijing", rate_limits={"HotLiveRtcStream": 0}, retry="disabled", read_timeout=2.5)
+    assert client.region == "cn-beijing"
+    assert "live.aliyuncs.com" in repr(client)
