@@ -14,10 +14,10 @@ import threading
 import time
 
 import pytest
-from conftest import DOMAIN, client_on
 
 import aliprefetch
 from aliprefetch import _aliprefetch
+from conftest import DOMAIN, client_on
 
 # Starts calls (and a batch with a progress callback) against a slow emulator, then leaves the
 # interpreter while they are in flight: the runtime's threads finish them during finalisation.

@@ -8,9 +8,9 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import DOMAIN, client_on, fixtures, run
 
 import aliprefetch
+from conftest import DOMAIN, client_on, fixtures, run
 
 
 def urls(prefix: str, n: int) -> list[str]:
@@ -36,7 +36,10 @@ def test_a_5000_url_batch_reports_every_url_once_with_progress(mode: str) -> Non
         assert (len(report.items), report.duplicates_removed, report.requests) == (5000, 1, 50)
         assert [i.url for i in report.items] == given[:5000], "each URL once, in input order"
         failed = {i.url: (i.failure.kind, i.failure.code) for i in report.failed() if i.failure}
-        assert failed == {f"http://{DOMAIN}/live/s.m3u8": ("InvalidInput", "hls"), "not-a-url": ("Api", "TaskNotCreated")}
+        assert failed == {
+            f"http://{DOMAIN}/live/s.m3u8": ("InvalidInput", "hls"),
+            "not-a-url": ("Api", "TaskNotCreated"),
+        }
         assert len(report.succeeded()) == 4998 and not report.all_succeeded
         assert len({i.task_id for i in report.succeeded()}) == 4998
         last = seen[-1]

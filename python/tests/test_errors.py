@@ -6,10 +6,10 @@ import socket
 from typing import Any
 
 import pytest
-from conftest import DOMAIN, client_on, run
 
 import aliprefetch
 from aliprefetch import errors
+from conftest import DOMAIN, client_on, run
 
 SECRET = "sEcReT-9f8e7d"
 TOKEN = "ToKeN/+=-4c3b2a"
@@ -35,7 +35,12 @@ def test_throttling(mode: str) -> None:
         client = client_on(emu, mode)
         with pytest.raises(aliprefetch.ThrottledError) as e:
             run(client, "describe_live_stream_preload_tasks", domain_name=DOMAIN)
-    assert (e.value.kind, e.value.code, e.value.retryable, e.value.attempts) == ("Throttled", "Throttling.User", True, 3)
+    assert (e.value.kind, e.value.code, e.value.retryable, e.value.attempts) == (
+        "Throttled",
+        "Throttling.User",
+        True,
+        3,
+    )
     assert e.value.request_id and e.value.http_status
 
 
@@ -44,7 +49,16 @@ def test_server_failure_is_retried_then_raised(mode: str) -> None:
     with aliprefetch.Emulator({"faults": {"error_rate": 1.0, "errors": ["ServiceUnavailable"]}}) as emu:
         client = client_on(emu, mode)
         with pytest.raises(aliprefetch.ServerError) as e:
-            run(client, "hot_live_rtc_stream", domain_name=DOMAIN, app_name="a", stream_name="s", region_code="US", audio_msid="a", video_msid="v")
+            run(
+                client,
+                "hot_live_rtc_stream",
+                domain_name=DOMAIN,
+                app_name="a",
+                stream_name="s",
+                region_code="US",
+                audio_msid="a",
+                video_msid="v",
+            )
     assert (e.value.code, e.value.http_status, e.value.attempts) == ("ServiceUnavailable", 503, 3)
 
 
@@ -53,7 +67,12 @@ def test_auth(mode: str, emulator: aliprefetch.Emulator) -> None:
     wrong = run_with(emulator, mode, aliprefetch.Credentials("testid", SECRET, TOKEN))
     with pytest.raises(aliprefetch.AuthError) as e:
         run(wrong, "describe_live_stream_preload_tasks", domain_name=DOMAIN)
-    assert (e.value.kind, e.value.code, e.value.http_status, e.value.attempts) == ("Auth", "SignatureDoesNotMatch", 400, 1)
+    assert (e.value.kind, e.value.code, e.value.http_status, e.value.attempts) == (
+        "Auth",
+        "SignatureDoesNotMatch",
+        400,
+        1,
+    )
     for shown in (str(e.value), repr(e.value), e.value.message):
         assert SECRET not in shown and TOKEN not in shown
     unknown = run_with(emulator, mode, aliprefetch.Credentials("nobody", "x"))
@@ -73,7 +92,9 @@ def test_transport_failure(mode: str) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     client = (aliprefetch.AsyncClient if mode == "async" else aliprefetch.Client)(
-        endpoint=f"127.0.0.1:{port}", credentials=aliprefetch.Credentials("a", "b"), retry=aliprefetch.RetryConfig(base_delay=0.005)
+        endpoint=f"127.0.0.1:{port}",
+        credentials=aliprefetch.Credentials("a", "b"),
+        retry=aliprefetch.RetryConfig(base_delay=0.005),
     )
     with pytest.raises(aliprefetch.TransportError) as e:
         run(client, "set_live_stream_preload_tasks", domain_name=DOMAIN, play_urls=["rtmp://h/a/s"])
@@ -109,7 +130,11 @@ def test_secrets_stay_out_of_reprs(emulator: aliprefetch.Emulator) -> None:
         client = aliprefetch.Client(endpoint=emulator.endpoint, credentials=creds, signature_version=signature)  # type: ignore[arg-type]
         signed = client.presign("DescribeLiveStreamPreloadTasks", {"DomainName": DOMAIN})
         secret_parts = [v for k, v in signed.headers if k in ("authorization", "x-acs-security-token")]
-        secret_parts += [v for k, v in (p.split("=", 1) for p in signed.url.split("?", 1)[1].split("&")) if k in ("Signature", "SecurityToken")]
+        secret_parts += [
+            v
+            for k, v in (p.split("=", 1) for p in signed.url.split("?", 1)[1].split("&"))
+            if k in ("Signature", "SecurityToken")
+        ]
         assert secret_parts, signature
         for part in secret_parts:
             assert part not in repr(signed), (signature, repr(signed))

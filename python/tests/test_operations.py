@@ -7,9 +7,9 @@ import enum
 from typing import Any
 
 import pytest
-from conftest import DOMAIN, RELAY_TASK, run
 
 import aliprefetch
+from conftest import DOMAIN, RELAY_TASK, client_on, run
 
 
 def test_set_and_describe(client: Any, emulator: aliprefetch.Emulator) -> None:
@@ -35,7 +35,12 @@ def test_set_and_describe(client: Any, emulator: aliprefetch.Emulator) -> None:
     assert isinstance(page, aliprefetch.DescribeLiveStreamPreloadTasksResult)
     assert page.total_num == 1
     task = page.preload_tasks[0]
-    assert (task.task_id, task.play_url, task.area, task.status) == (messages[0].task_id, messages[0].play_url, "domestic", "pending")
+    assert (task.task_id, task.play_url, task.area, task.status) == (
+        messages[0].task_id,
+        messages[0].play_url,
+        "domestic",
+        "pending",
+    )
     assert task.preloaded_start_time == start.replace(microsecond=0)
     assert task.create_time is not None and task.create_time.tzinfo is not None
     assert task.progress_percent == 0.0
@@ -75,11 +80,11 @@ def test_update_live_pull_to_push(client: Any) -> None:
     assert (result.ret_code, result.description) == (0, "OK")
 
 
-def test_refresh_media_play_urls(emulator: aliprefetch.Emulator) -> None:
-    with aliprefetch.Emulator({"vod": {"media": [{"media_id": "m1"}, {"media_id": "locked", "forbidden": True}]}}) as emu:
+def test_refresh_media_play_urls() -> None:
+    with aliprefetch.Emulator(
+        {"vod": {"media": [{"media_id": "m1"}, {"media_id": "locked", "forbidden": True}]}}
+    ) as emu:
         for mode in ("sync", "async"):
-            from conftest import client_on
-
             client = client_on(emu, mode)
             result = run(
                 client,
@@ -99,12 +104,20 @@ def test_enums_and_strings_both_work(client: Any) -> None:
     class Area(enum.Enum):
         OVERSEAS = "overseas"
 
-    result = run(client, "set_live_stream_preload_tasks", domain_name=DOMAIN, play_urls="rtmp://h/a/1,rtmp://h/a/2", area=Area.OVERSEAS)
+    result = run(
+        client,
+        "set_live_stream_preload_tasks",
+        domain_name=DOMAIN,
+        play_urls="rtmp://h/a/1,rtmp://h/a/2",
+        area=Area.OVERSEAS,
+    )
     assert result.success_url == 2
 
 
 def test_generic_call_and_presign(client: Any, emulator: aliprefetch.Emulator) -> None:
-    answer = run(client, "call", "DescribeLiveStreamPreloadTasks", service="live", params={"DomainName": DOMAIN, "PageSize": 5})
+    answer = run(
+        client, "call", "DescribeLiveStreamPreloadTasks", service="live", params={"DomainName": DOMAIN, "PageSize": 5}
+    )
     assert answer["PageSize"] == 5 and isinstance(answer["RequestId"], str)
     signed = run(client, "presign", "SetLiveStreamPreloadTasks", {"DomainName": DOMAIN, "PlayUrl": ["rtmp://h/a/s"]})
     assert isinstance(signed, aliprefetch.SignedRequest)
@@ -118,7 +131,9 @@ def test_generic_call_and_presign(client: Any, emulator: aliprefetch.Emulator) -
 
 
 def test_v1_signing_and_sts(emulator: aliprefetch.Emulator) -> None:
-    sts = {"accounts": [{"access_key_id": "STS.demo", "access_key_secret": "stssecret", "security_token": "token-value"}]}
+    sts = {
+        "accounts": [{"access_key_id": "STS.demo", "access_key_secret": "stssecret", "security_token": "token-value"}]
+    }
     with aliprefetch.Emulator(sts) as emu:
         assert emu.credentials.has_security_token
         for signature in ("v1", "v3"):
@@ -135,6 +150,8 @@ def test_client_options_are_checked() -> None:
     assert e.value.field == "signature_version"
     with pytest.raises(aliprefetch.InvalidInputError):
         aliprefetch.Client(credentials=aliprefetch.Credentials("a", "b"), profile="p")
-    client = aliprefetch.Client(region="cn-beijing", rate_limits={"HotLiveRtcStream": 0}, retry="disabled", read_timeout=2.5)
+    client = aliprefetch.Client(
+        region="cn-beijing", rate_limits={"HotLiveRtcStream": 0}, retry="disabled", read_timeout=2.5
+    )
     assert client.region == "cn-beijing"
     assert "live.aliyuncs.com" in repr(client)

@@ -7,9 +7,9 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from conftest import load
 
 import aliprefetch
+from conftest import load
 
 V1_COMMON = {
     "Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce",
@@ -29,7 +29,9 @@ def wire_query(path: str) -> list[tuple[str, str]]:
     return urllib.parse.parse_qsl(path.split("?", 1)[1] if "?" in path else "", keep_blank_values=True)
 
 
-@pytest.mark.parametrize("vector", DOC["vectors"], ids=lambda v: f"{v['mode']} {v['action']} sts={v['sts'] is not None}")
+@pytest.mark.parametrize(
+    "vector", DOC["vectors"], ids=lambda v: f"{v['mode']} {v['action']} sts={v['sts'] is not None}"
+)
 def test_official_vector(vector: dict[str, Any]) -> None:
     assert len(DOC["vectors"]) == 20
     creds = aliprefetch.Credentials(FIXED["access_key_id"], FIXED["access_key_secret"], vector["sts"])
@@ -111,5 +113,9 @@ def test_documented_examples() -> None:
     )
     assert signed3.canonical_request == v3["canonical_request"]
     assert signed3.string_to_sign == v3["string_to_sign"]
-    assert signed3.signature == v3["documented_signature"] == "e521358f7776c97df52e6b2891a8bc73026794a071b50c3323388c4e0df64804"
+    assert (
+        signed3.signature
+        == v3["documented_signature"]
+        == "e521358f7776c97df52e6b2891a8bc73026794a071b50c3323388c4e0df64804"
+    )
     assert signed3.authorization == v3["authorization"]

@@ -17,9 +17,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import client_on, fixtures, load
 
 import aliprefetch
+from conftest import client_on, fixtures, load
 
 FILES = [
     "set_live_stream_preload_tasks",
@@ -109,7 +109,12 @@ def test_case(operation: str, service: str, case: dict[str, Any]) -> None:
             getattr(client, method)(**kwargs)
         error = refused.value
         assert isinstance(error, ValueError)
-        assert (error.kind, error.field, error.rule, error.code) == ("InvalidInput", expect["field"], expect["rule"], None)
+        assert (error.kind, error.field, error.rule, error.code) == (
+            "InvalidInput",
+            expect["field"],
+            expect["rule"],
+            None,
+        )
         assert error.attempts == 0 and not error.retryable
         if case.get("client_only"):
             return

@@ -310,7 +310,7 @@ impl PreloadTaskIterator {
         let Some(mut stream) = taken else {
             return Ok(None);
         };
-        let next = runtime::block_on(py, stream.next());
+        let next = runtime::block_on_here(py, stream.next());
         let next = match next {
             Ok(n) => n,
             Err(interrupted) => {

@@ -43,12 +43,12 @@ fn duration_unit(field: &str) -> Option<f64> {
 /// lists; `datetime` as a wire timestamp, `timedelta` in the field's unit, enum members as their
 /// value, a dict (UserData) as its JSON text. Anything else is refused naming the field.
 pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let c = classes(py)?;
+    // The common types first; a str- or int-valued enum member is already its value here.
+    if value.is_instance_of::<PyString>() {
+        return Ok(Value::String(value.extract()?));
+    }
     if value.is_none() {
         return Ok(Value::Null);
-    }
-    if value.is_instance(c.enum_.bind(py))? {
-        return to_json(py, field, &value.getattr("value")?);
     }
     if value.is_instance_of::<PyBool>() {
         return Ok(Value::Bool(value.extract()?));
@@ -59,14 +59,23 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
             Err(_) => Err(invalid(py, field, "range", format!("{} is out of range", value.repr()?))),
         };
     }
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        let items: PyResult<Vec<Value>> = value.try_iter()?.map(|item| to_json(py, field, &item?)).collect();
+        return Ok(Value::Array(items?));
+    }
     if value.is_instance_of::<PyFloat>() {
         let f: f64 = value.extract()?;
         return serde_json::Number::from_f64(f)
             .map(Value::Number)
             .ok_or_else(|| invalid(py, field, "type", format!("must be a finite number, got {f}")));
     }
-    if value.is_instance_of::<PyString>() {
-        return Ok(Value::String(value.extract()?));
+    if value.is_instance_of::<PyDict>() {
+        let json = py.import("json")?.call_method1("dumps", (value,))?;
+        return Ok(Value::String(json.extract()?));
+    }
+    let c = classes(py)?;
+    if value.is_instance(c.enum_.bind(py))? {
+        return to_json(py, field, &value.getattr("value")?);
     }
     if value.is_instance(c.datetime.bind(py))? {
         return Ok(Value::String(aliprefetch::wire::format_timestamp(datetime_of(py, field, value)?)));
@@ -77,14 +86,6 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
         };
         let seconds: f64 = value.call_method0("total_seconds")?.extract()?;
         return Ok(Value::from((seconds * unit).round() as i64));
-    }
-    if value.is_instance_of::<PyDict>() {
-        let json = py.import("json")?.call_method1("dumps", (value,))?;
-        return Ok(Value::String(json.extract()?));
-    }
-    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let items: PyResult<Vec<Value>> = value.try_iter()?.map(|item| to_json(py, field, &item?)).collect();
-        return Ok(Value::Array(items?));
     }
     let type_name = value.get_type().name()?;
     Err(invalid(py, field, "type", format!("cannot take a value of type `{type_name}`")))

@@ -31,9 +31,43 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// Runs `fut` to completion with the GIL released, checking for signals (Ctrl-C) every 50 ms so a
-/// long wait stays interruptible.
+/// Runs `fut` to completion for a blocking call. A future that is ready at once (presigning, a
+/// refused input) completes here; otherwise it runs on the runtime's workers, where its I/O is driven,
+/// while this thread waits with the GIL released, checking for signals (Ctrl-C) every 50 ms — an
+/// interrupt aborts the task and raises `KeyboardInterrupt`.
 pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut fut = Box::pin(fut);
+    {
+        let _context = runtime().enter();
+        if let Some(out) = (&mut fut).now_or_never() {
+            return Ok(out);
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let task = runtime().spawn(async move {
+        let _ = tx.send(fut.await);
+    });
+    let aborted = AbortOnDrop(task.abort_handle());
+    let out = py.detach(move || loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(out) => return Ok(out),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals())?,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err("aliprefetch: a call ended without an answer (it panicked)"))
+            }
+        }
+    });
+    drop(aborted);
+    out
+}
+
+/// Runs a future that borrows (an iterator's stream) to completion on this thread, with the GIL
+/// released and signals checked every 50 ms.
+pub fn block_on_here<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     F: Future<Output = T> + Send,
     T: Send,
@@ -51,6 +85,15 @@ where
             }
         })
     })
+}
+
+/// Aborts a task when the blocking call waiting for it is left (by an interrupt, or after its answer).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Runs `f` attached to the interpreter from a runtime thread, unless the interpreter is exiting

@@ -143,26 +143,30 @@ pub fn sign_v3(
 /// signature and the STS token.
 #[pyclass(frozen, module = "aliprefetch._aliprefetch")]
 pub struct SignedRequest {
-    #[pyo3(get)]
-    method: String,
-    #[pyo3(get)]
-    url: String,
-    #[pyo3(get)]
-    headers: Vec<(String, String)>,
-    /// The core's redacted `Debug`.
-    shown: String,
+    inner: aliprefetch::SignedRequest,
 }
 
 impl SignedRequest {
-    pub fn of(r: aliprefetch::SignedRequest) -> Self {
-        let shown = format!("{r:?}");
-        SignedRequest { method: r.method.as_str().to_owned(), url: r.url, headers: r.headers, shown }
+    pub fn of(inner: aliprefetch::SignedRequest) -> Self {
+        SignedRequest { inner }
     }
 }
 
 #[pymethods]
 impl SignedRequest {
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+    #[getter]
+    fn url(&self) -> &str {
+        &self.inner.url
+    }
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.inner.headers.clone()
+    }
     fn __repr__(&self) -> String {
-        self.shown.clone()
+        format!("{:?}", self.inner)
     }
 }
