@@ -40,29 +40,32 @@ where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    let mut fut = Box::pin(fut);
-    {
+    // A panic in the core becomes an `AliPrefetchError`, never a crash or a `PanicException`.
+    let mut fut = Box::pin(AssertUnwindSafe(fut).catch_unwind());
+    let first = {
         let _context = runtime().enter();
-        if let Some(out) = (&mut fut).now_or_never() {
-            return Ok(out);
+        (&mut fut).now_or_never()
+    };
+    let outcome = match first {
+        Some(outcome) => outcome,
+        None => {
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            let task = runtime().spawn(async move {
+                let _ = tx.send(fut.await);
+            });
+            let _abort = AbortOnDrop(task.abort_handle());
+            py.detach(move || loop {
+                match rx.recv_timeout(Duration::from_millis(50)) {
+                    Ok(outcome) => return Ok(outcome),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals())?,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err(PyRuntimeError::new_err("aliprefetch: a call ended without an answer"))
+                    }
+                }
+            })?
         }
-    }
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let task = runtime().spawn(async move {
-        let _ = tx.send(fut.await);
-    });
-    let aborted = AbortOnDrop(task.abort_handle());
-    let out = py.detach(move || loop {
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(out) => return Ok(out),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals())?,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(PyRuntimeError::new_err("aliprefetch: a call ended without an answer (it panicked)"))
-            }
-        }
-    });
-    drop(aborted);
-    out
+    };
+    outcome.map_err(|panic| crate::errors::panicked(py, &panic))
 }
 
 /// Runs a future that borrows (an iterator's stream) to completion on this thread, with the GIL
@@ -72,19 +75,20 @@ where
     F: Future<Output = T> + Send,
     T: Send,
 {
-    py.detach(|| {
+    let outcome = py.detach(|| {
         runtime().block_on(async {
-            let mut fut = std::pin::pin!(fut);
+            let mut fut = std::pin::pin!(AssertUnwindSafe(fut).catch_unwind());
             loop {
                 tokio::select! {
-                    out = &mut fut => return Ok(out),
+                    out = &mut fut => return PyResult::Ok(out),
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {
                         Python::attach(|py| py.check_signals())?;
                     }
                 }
             }
         })
-    })
+    })?;
+    outcome.map_err(|panic| crate::errors::panicked(py, &panic))
 }
 
 /// Aborts a task when the blocking call waiting for it is left (by an interrupt, or after its answer).
