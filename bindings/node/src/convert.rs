@@ -1,0 +1,349 @@
+//! JS values (as JSON) to the core's inputs, the core's answers to plain camelCase objects, and the
+//! core's errors to a payload the JS layer turns into its error classes.
+
+use std::time::Duration;
+
+use aliprefetch::batch::{ItemFailure, MediaOutcome, MediaReport, PreloadReport};
+use aliprefetch::sign::{v1, v3};
+use aliprefetch::types::WireEnum;
+use aliprefetch::{AnyRequest, AnyResponse, PreloadTask};
+use napi::{Error, Result, Status};
+use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
+
+/// Starts the message of every error the JS layer rebuilds as an `AliPrefetchError`.
+pub const MARKER: &str = "\u{1}aliprefetch:";
+
+/// A core error as a rejected promise's payload: the marker, then every field as JSON.
+pub fn error(e: aliprefetch::Error) -> Error {
+    let payload = json!({
+        "kind": e.kind().as_str(),
+        "message": e.message(),
+        "code": e.code(),
+        "requestId": e.request_id(),
+        "hostId": e.host_id(),
+        "recommend": e.recommend(),
+        "httpStatus": e.http_status(),
+        "retryable": e.is_retryable(),
+        "attempts": e.attempts(),
+        "field": e.field(),
+        "rule": e.rule(),
+        "retryAfterMs": e.retry_after().map(|d| d.as_millis() as u64),
+    });
+    Error::new(Status::GenericFailure, format!("{MARKER}{payload}"))
+}
+
+/// An `InvalidInput` error for a value the binding cannot take.
+pub fn invalid(field: &str, rule: &str, message: impl Into<String>) -> Error {
+    error(aliprefetch::Error::invalid_input(field, rule, message))
+}
+
+pub fn opt_str(o: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(key, "type", "must be a string")),
+    }
+}
+
+/// The options object of a helper (`undefined` is an empty one).
+pub fn object(name: &str, v: Option<&Value>) -> Result<Map<String, Value>> {
+    match v {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m.clone()),
+        Some(_) => Err(invalid(name, "type", "must be an object")),
+    }
+}
+
+pub fn opt_millis(o: &Map<String, Value>, key: &str) -> Result<Option<Duration>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+            .map(|ms| Some(Duration::from_secs_f64(ms / 1000.0)))
+            .ok_or_else(|| invalid(key, "range", "must be 0 or more milliseconds")),
+    }
+}
+
+pub fn opt_u32(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<u32>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| invalid(field, "range", format!("must be a whole number 0 or more, got {v}"))),
+    }
+}
+
+pub fn opt_usize(o: &Map<String, Value>, key: &str) -> Result<Option<usize>> {
+    Ok(opt_u32(o, key, key)?.map(|n| n as usize))
+}
+
+/// A list of strings (an array, or a comma string).
+pub fn strings(field: &str, v: &Value) -> Result<Vec<String>> {
+    match v {
+        Value::String(s) => Ok(aliprefetch::wire::split_comma_list(s)),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| invalid(field, "type", "must be a list of strings")))
+            .collect(),
+        _ => Err(invalid(field, "type", "must be a list of strings")),
+    }
+}
+
+pub fn wire_enum<E: WireEnum>(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<E>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => E::parse_for(field, s).map(Some).map_err(error),
+        Some(_) => Err(invalid(field, "type", "must be a string")),
+    }
+}
+
+pub fn wire_enums<E: WireEnum>(o: &Map<String, Value>, key: &str, field: &str) -> Result<Vec<E>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(v) => strings(field, v)?.iter().map(|s| E::parse_for(field, s).map_err(error)).collect(),
+    }
+}
+
+/// A time the JS layer sent as `yyyy-MM-ddTHH:mm:ssZ` (it turns `Date`s into that).
+pub fn time(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<OffsetDateTime>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => aliprefetch::wire::parse_timestamp(field, s).map(Some).map_err(error),
+        Some(_) => Err(invalid(field, "type", "must be a Date or a yyyy-MM-ddTHH:mm:ssZ string")),
+    }
+}
+
+pub fn credentials(v: &Value) -> Result<aliprefetch::Credentials> {
+    let o = v.as_object().ok_or_else(|| invalid("credentials", "type", "must be { accessKeyId, accessKeySecret }"))?;
+    let id = opt_str(o, "accessKeyId")?.ok_or_else(|| invalid("accessKeyId", "required", "is required"))?;
+    let secret = opt_str(o, "accessKeySecret")?.ok_or_else(|| invalid("accessKeySecret", "required", "is required"))?;
+    let mut c = aliprefetch::Credentials::new(id, secret);
+    if let Some(t) = opt_str(o, "securityToken")? {
+        c = c.with_security_token(t);
+    }
+    Ok(c)
+}
+
+/// The API name of a camelCase key (`domainName` → `DomainName`); names already in the API's case
+/// pass unchanged, so a misspelt one is refused by the core as unknown.
+fn api_name(key: &str) -> String {
+    match key {
+        "playUrls" => "PlayUrl".to_owned(),
+        "streamTypes" => "StreamType".to_owned(),
+        _ => {
+            let mut chars = key.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        }
+    }
+}
+
+/// One of the five operations from a params object, checked strictly by the core.
+pub fn request(action: &str, params: &Value) -> Result<AnyRequest> {
+    let map = match params {
+        Value::Object(m) => m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (api_name(k), v.clone())).collect(),
+        Value::Null => Map::new(),
+        _ => return Err(invalid("params", "type", "must be an object")),
+    };
+    AnyRequest::from_params(action, &map, true).map_err(error)
+}
+
+/// Query parameters for `call`: strings as given, arrays comma-joined, anything else as JSON text.
+pub fn wire_pairs(params: Option<&Value>) -> Result<Vec<(String, String)>> {
+    let o = object("params", params)?;
+    Ok(o.into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let s = match v {
+                Value::String(s) => s,
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            (k, s)
+        })
+        .collect())
+}
+
+fn time_value(t: Option<OffsetDateTime>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(aliprefetch::wire::format_timestamp(t)))
+}
+
+/// A task; the JS layer turns its times into `Date`s.
+pub fn task(t: PreloadTask) -> Value {
+    json!({
+        "taskId": t.task_id,
+        "domainName": t.domain_name,
+        "playUrl": t.play_url,
+        "area": t.area,
+        "createTime": time_value(t.create_time),
+        "preloadedStartTime": time_value(t.preloaded_start_time),
+        "preloadedEndTime": time_value(t.preloaded_end_time),
+        "process": t.process,
+        "status": t.status,
+        "description": t.description,
+    })
+}
+
+pub fn response(r: AnyResponse) -> Value {
+    match r {
+        AnyResponse::SetLiveStreamPreloadTasks(r) => json!({
+            "requestId": r.request_id,
+            "status": r.status,
+            "totalUrl": r.total_url,
+            "successUrl": r.success_url,
+            "failedUrl": r.failed_url,
+            "preloadTasksMessages": r.preload_tasks_messages.into_iter().map(|m| json!({
+                "playUrl": m.play_url, "taskId": m.task_id, "description": m.description,
+            })).collect::<Vec<_>>(),
+        }),
+        AnyResponse::DescribeLiveStreamPreloadTasks(r) => json!({
+            "requestId": r.request_id,
+            "pageNum": r.page_num,
+            "pageSize": r.page_size,
+            "totalNum": r.total_num,
+            "totalPage": r.total_page,
+            "preloadTasks": r.preload_tasks.into_iter().map(task).collect::<Vec<_>>(),
+        }),
+        AnyResponse::HotLiveRtcStream(r) => json!({"requestId": r.request_id}),
+        AnyResponse::UpdateLivePullToPush(r) => {
+            json!({"requestId": r.request_id, "retCode": r.ret_code, "description": r.description})
+        }
+        AnyResponse::RefreshMediaPlayUrls(r) => json!({
+            "requestId": r.request_id,
+            "mediaRefreshJobId": r.media_refresh_job_id,
+            "nonExistMediaIds": r.non_exist_media_ids(),
+            "forbiddenMediaIds": r.forbidden_media_ids(),
+        }),
+    }
+}
+
+fn failure(f: Option<&ItemFailure>) -> Value {
+    f.map_or(Value::Null, |f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message}))
+}
+
+pub fn preload_report(r: PreloadReport) -> Value {
+    json!({
+        "items": r.items.iter().map(|i| json!({
+            "url": i.url, "taskId": i.task_id, "succeeded": i.succeeded(), "failure": failure(i.failure.as_ref()),
+        })).collect::<Vec<_>>(),
+        "duplicatesRemoved": r.duplicates_removed,
+        "requests": r.requests,
+    })
+}
+
+pub fn media_report(r: MediaReport) -> Value {
+    json!({
+        "items": r.items.iter().map(|i| {
+            let (outcome, job_id, fail) = match &i.outcome {
+                MediaOutcome::Submitted { job_id } => ("submitted", Value::String(job_id.clone()), Value::Null),
+                MediaOutcome::NotFound => ("not_found", Value::Null, Value::Null),
+                MediaOutcome::Forbidden => ("forbidden", Value::Null, Value::Null),
+                MediaOutcome::Failed(f) => ("failed", Value::Null, failure(Some(f))),
+            };
+            json!({"mediaId": i.media_id, "outcome": outcome, "jobId": job_id, "succeeded": i.succeeded(), "failure": fail})
+        }).collect::<Vec<_>>(),
+        "duplicatesRemoved": r.duplicates_removed,
+        "requests": r.requests,
+        "jobIds": r.job_ids,
+    })
+}
+
+fn field<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
+    o.get(key).and_then(Value::as_str).ok_or_else(|| invalid(key, "required", "is required (a string)"))
+}
+
+/// `[[name, value], …]` or `{ name: value }`.
+fn pairs(o: &Map<String, Value>, key: &str) -> Result<Vec<(String, String)>> {
+    let bad = || invalid(key, "type", "must be an object or a list of [name, value] pairs of strings");
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(m)) => {
+            m.iter().map(|(k, v)| Ok((k.clone(), v.as_str().ok_or_else(bad)?.to_owned()))).collect()
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|p| match p.as_array().map(Vec::as_slice) {
+                Some([Value::String(k), Value::String(v)]) => Ok((k.clone(), v.clone())),
+                _ => Err(bad()),
+            })
+            .collect(),
+        Some(_) => Err(bad()),
+    }
+}
+
+fn signing_inputs(input: &Value) -> Result<(&Map<String, Value>, aliprefetch::Credentials, OffsetDateTime)> {
+    let o = input.as_object().ok_or_else(|| invalid("input", "type", "must be an object"))?;
+    let creds = credentials(o.get("credentials").unwrap_or(&Value::Null))?;
+    let at = aliprefetch::wire::parse_timestamp("timestamp", field(o, "timestamp")?).map_err(error)?;
+    Ok((o, creds, at))
+}
+
+pub fn sign_v1(input: &Value) -> Result<Value> {
+    let (o, creds, at) = signing_inputs(input)?;
+    let params = pairs(o, "params")?;
+    let format = o.get("format").and_then(Value::as_str).unwrap_or("JSON");
+    let s = v1::sign(
+        &v1::Request {
+            method: field(o, "method")?,
+            action: field(o, "action")?,
+            version: field(o, "version")?,
+            format,
+            params: &params,
+        },
+        &creds,
+        at,
+        field(o, "nonce")?,
+    );
+    Ok(json!({
+        "params": s.params.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "canonicalizedQuery": s.canonicalized_query,
+        "stringToSign": s.string_to_sign,
+        "signature": s.signature,
+    }))
+}
+
+pub fn sign_v3(input: &Value) -> Result<Value> {
+    let (o, creds, at) = signing_inputs(input)?;
+    let query = pairs(o, "query")?;
+    let headers = pairs(o, "headers")?;
+    let names: Option<Vec<String>> = match o.get("signedHeaders") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(strings("signedHeaders", v)?),
+    };
+    let names_ref: Option<Vec<&str>> = names.as_ref().map(|n| n.iter().map(String::as_str).collect());
+    let body = o.get("body").and_then(Value::as_str).unwrap_or("");
+    let s = v3::sign(
+        &v3::Request {
+            method: field(o, "method")?,
+            path: o.get("path").and_then(Value::as_str).unwrap_or("/"),
+            host: field(o, "host")?,
+            action: field(o, "action")?,
+            version: field(o, "version")?,
+            query: &query,
+            headers: &headers,
+            body: body.as_bytes(),
+            signed_headers: match &names_ref {
+                Some(n) => v3::SignedHeaders::Named(n),
+                None => v3::SignedHeaders::Default,
+            },
+        },
+        &creds,
+        at,
+        field(o, "nonce")?,
+    );
+    Ok(json!({
+        "headers": s.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "canonicalRequest": s.canonical_request,
+        "stringToSign": s.string_to_sign,
+        "signedHeaderNames": s.signed_header_names,
+        "signature": s.signature,
+        "authorization": s.authorization,
+    }))
+}

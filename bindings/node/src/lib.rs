@@ -1,0 +1,393 @@
+//! The native addon behind the `aliprefetch` npm package. It converts JS values to the core's and back
+//! and reports the core's errors as structured payloads the JS layer turns into its error classes; the
+//! logic lives in the core. Every async method returns a Promise driven by tokio.
+
+mod convert;
+mod emulator;
+
+use std::sync::Arc;
+
+use aliprefetch::batch::ProgressFn;
+use aliprefetch::credentials::{CliProfileProvider, Env as CredentialsEnv};
+use aliprefetch::{
+    AnyRequest, Definition, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits, ResultType, RetryConfig,
+    Service, SignatureVersion, StreamType, WaitOptions,
+};
+use futures::stream::BoxStream;
+use futures::StreamExt as _;
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use serde_json::{json, Map, Value};
+
+use crate::convert::{error, invalid, opt_str, strings};
+
+/// A JS progress callback, called from the runtime's threads without blocking them.
+type ProgressCallback = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false>;
+
+fn progress_fn(callback: Option<ProgressCallback>) -> Option<ProgressFn> {
+    callback.map(|cb| {
+        let cb = Arc::new(cb);
+        Arc::new(move |p: aliprefetch::Progress| {
+            let value = json!({"done": p.done, "total": p.total, "succeeded": p.succeeded, "failed": p.failed});
+            cb.call(value, ThreadsafeFunctionCallMode::NonBlocking);
+        }) as ProgressFn
+    })
+}
+
+/// The workspace version, which package.json must carry too.
+#[napi]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// The client. Construct with an options object; every method returns a Promise.
+#[napi]
+pub struct Client {
+    inner: aliprefetch::Client,
+}
+
+#[napi]
+impl Client {
+    #[napi(constructor)]
+    pub fn new(options: Option<Value>) -> Result<Self> {
+        let options = options.unwrap_or(Value::Null);
+        let o = match &options {
+            Value::Object(m) => m.clone(),
+            Value::Null => Map::new(),
+            _ => return Err(invalid("options", "type", "must be an object")),
+        };
+        let mut b = aliprefetch::Client::builder()
+            .user_agent(format!("aliprefetch/{} (node)", env!("CARGO_PKG_VERSION")))
+            .allow_insecure_http(o.get("allowInsecureHttp").and_then(Value::as_bool).unwrap_or(false));
+        if let Some(r) = opt_str(&o, "region")? {
+            b = b.region(r);
+        }
+        if let Some(e) = opt_str(&o, "endpoint")? {
+            b = b.endpoint(e);
+        }
+        if let Some(e) = opt_str(&o, "liveEndpoint")? {
+            b = b.live_endpoint(e);
+        }
+        if let Some(e) = opt_str(&o, "vodEndpoint")? {
+            b = b.vod_endpoint(e);
+        }
+        b = b.signature_version(
+            match opt_str(&o, "signatureVersion")?.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("v3") => SignatureVersion::V3,
+                Some("v1") => SignatureVersion::V1,
+                Some(other) => {
+                    return Err(invalid("signatureVersion", "enum", format!("`{other}` is not one of v3, v1")))
+                }
+            },
+        );
+        match (o.get("credentials").filter(|v| !v.is_null()), opt_str(&o, "profile")?) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("profile", "conflict", "give credentials or a profile, not both"))
+            }
+            (Some(c), None) => b = b.credentials(convert::credentials(c)?),
+            (None, Some(p)) => {
+                b = b.credentials_provider(Arc::new(CliProfileProvider::new(CredentialsEnv::process()).profile(p)))
+            }
+            (None, None) => {}
+        }
+        if let Some(t) = o.get("timeouts").filter(|v| !v.is_null()) {
+            let t = t.as_object().ok_or_else(|| invalid("timeouts", "type", "must be { connectMs, readMs }"))?;
+            if let Some(ms) = convert::opt_millis(t, "connectMs")? {
+                b = b.connect_timeout(ms);
+            }
+            if let Some(ms) = convert::opt_millis(t, "readMs")? {
+                b = b.read_timeout(ms);
+            }
+        }
+        if let Some(r) = o.get("retry").filter(|v| !v.is_null()) {
+            b = b.retry(retry_of(r)?);
+        }
+        if let Some(r) = o.get("rateLimits").filter(|v| !v.is_null()) {
+            b = b.rate_limits(rate_limits_of(r)?);
+        }
+        Ok(Client { inner: b.build().map_err(error)? })
+    }
+
+    /// The region of the endpoints.
+    #[napi(getter)]
+    pub fn region(&self) -> String {
+        self.inner.region().to_owned()
+    }
+
+    /// One of the five operations, its parameters keyed in camelCase (`domainName`, `playUrls`, …) or
+    /// by their API names.
+    #[napi]
+    pub fn execute<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
+        let request = convert::request(&action, &params);
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let response = client.execute_any(&request?).await.map_err(error)?;
+            Ok(convert::response(response))
+        })
+    }
+
+    /// Validates and signs one of the five operations as it would be sent, without sending it.
+    #[napi]
+    pub fn presign<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
+        let request = convert::request(&action, &params);
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let signed = client.presign_any(&request?).await.map_err(error)?;
+            let headers: Vec<Value> = signed.headers.iter().map(|(k, v)| json!([k, v])).collect();
+            Ok(json!({"method": signed.method.as_str(), "url": signed.url, "headers": headers}))
+        })
+    }
+
+    #[napi]
+    pub fn preload_live_streams<'env>(
+        &self,
+        env: &'env Env,
+        domain: String,
+        urls: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| -> Result<_> {
+            let o = convert::object("options", options.as_ref())?;
+            Ok((
+                strings("PlayUrl", &urls)?,
+                PreloadOptions {
+                    area: convert::wire_enum(&o, "area", "Area")?,
+                    start: convert::time(&o, "start", "PreloadedStartTime")?,
+                    end: convert::time(&o, "end", "PreloadedEndTime")?,
+                    concurrency: convert::opt_usize(&o, "concurrency")?,
+                    progress: progress_fn(on_progress),
+                },
+            ))
+        })();
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let (urls, options) = prepared?;
+            let report = client.preload_live_streams(&domain, urls, options).await.map_err(error)?;
+            Ok(convert::preload_report(report))
+        })
+    }
+
+    #[napi]
+    pub fn refresh_media<'env>(
+        &self,
+        env: &'env Env,
+        media_ids: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        self.media(env, aliprefetch::TaskType::Refresh, media_ids, options, on_progress)
+    }
+
+    #[napi]
+    pub fn preload_media<'env>(
+        &self,
+        env: &'env Env,
+        media_ids: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        self.media(env, aliprefetch::TaskType::Preload, media_ids, options, on_progress)
+    }
+
+    fn media<'env>(
+        &self,
+        env: &'env Env,
+        task_type: aliprefetch::TaskType,
+        media_ids: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| -> Result<_> {
+            let o = convert::object("options", options.as_ref())?;
+            let user_data = match o.get("userData") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(v @ Value::Object(_)) => Some(v.to_string()),
+                Some(_) => return Err(invalid("UserData", "type", "must be an object or its JSON text")),
+            };
+            Ok((
+                strings("MediaIds", &media_ids)?,
+                MediaOptions {
+                    formats: convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?,
+                    definitions: convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?,
+                    stream_types: convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?,
+                    result_type: convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?,
+                    slice_flag: o.get("sliceFlag").and_then(Value::as_bool),
+                    slice_count: convert::opt_u32(&o, "sliceCount", "SliceCount")?,
+                    user_data,
+                    concurrency: convert::opt_usize(&o, "concurrency")?,
+                    progress: progress_fn(on_progress),
+                },
+            ))
+        })();
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let (ids, options) = prepared?;
+            let report = match task_type {
+                aliprefetch::TaskType::Refresh => client.refresh_media(ids, options).await,
+                aliprefetch::TaskType::Preload => client.preload_media(ids, options).await,
+            }
+            .map_err(error)?;
+            Ok(convert::media_report(report))
+        })
+    }
+
+    /// The pages of a DescribeLiveStreamPreloadTasks query, for an async iterator in JS.
+    #[napi]
+    pub fn preload_task_pages(&self, query: Value) -> Result<TaskPages> {
+        let query = match convert::request("DescribeLiveStreamPreloadTasks", &query)? {
+            AnyRequest::DescribeLiveStreamPreloadTasks(q) => q,
+            _ => unreachable!("a Describe request"),
+        };
+        aliprefetch::Operation::validate(&query).map_err(error)?;
+        let stream = self.inner.preload_task_pages(query).map(|page| page.map(|p| p.preload_tasks)).boxed();
+        Ok(TaskPages { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
+    }
+
+    #[napi]
+    pub fn wait_for_preload<'env>(
+        &self,
+        env: &'env Env,
+        domain: String,
+        task_ids: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| -> Result<_> {
+            let o = convert::object("options", options.as_ref())?;
+            let defaults = WaitOptions::default();
+            Ok((
+                strings("TaskId", &task_ids)?,
+                WaitOptions {
+                    timeout: convert::opt_millis(&o, "timeoutMs")?.unwrap_or(defaults.timeout),
+                    poll_interval: convert::opt_millis(&o, "pollIntervalMs")?.unwrap_or(defaults.poll_interval),
+                    progress: progress_fn(on_progress),
+                    on_poll: None,
+                },
+            ))
+        })();
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let (ids, options) = prepared?;
+            let tasks = client.wait_for_preload(&domain, &ids, options).await.map_err(error)?;
+            Ok(Value::Array(tasks.into_iter().map(convert::task).collect()))
+        })
+    }
+
+    /// Any RPC action of either service, signed, paced and retried like the rest.
+    #[napi]
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        action: String,
+        service: String,
+        method: Option<String>,
+        params: Option<Value>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let prepared = (|| -> Result<_> {
+            let service = match service.as_str() {
+                "live" => Service::Live,
+                "vod" => Service::Vod,
+                other => return Err(invalid("service", "enum", format!("`{other}` is not one of live, vod"))),
+            };
+            let method = match method.as_deref().map(str::to_ascii_uppercase).as_deref() {
+                None | Some("POST") => Method::Post,
+                Some("GET") => Method::Get,
+                Some(other) => return Err(invalid("method", "enum", format!("`{other}` is not one of GET, POST"))),
+            };
+            Ok((service, method, convert::wire_pairs(params.as_ref())?))
+        })();
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let (service, method, params) = prepared?;
+            client.call(service, &action, method, params).await.map_err(error)
+        })
+    }
+}
+
+type Pages = BoxStream<'static, std::result::Result<Vec<aliprefetch::PreloadTask>, aliprefetch::Error>>;
+
+/// The pages of a query, fetched one at a time.
+#[napi]
+pub struct TaskPages {
+    stream: Arc<tokio::sync::Mutex<Pages>>,
+}
+
+#[napi]
+impl TaskPages {
+    /// The next page's tasks, or `null` after the last page.
+    #[napi]
+    pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
+        let stream = self.stream.clone();
+        env.spawn_future(async move {
+            match stream.lock().await.next().await {
+                None => Ok(Value::Null),
+                Some(Err(e)) => Err(error(e)),
+                Some(Ok(tasks)) => Ok(Value::Array(tasks.into_iter().map(convert::task).collect())),
+            }
+        })
+    }
+}
+
+/// The pure signers, for checking signatures against the official vectors.
+#[napi]
+pub fn sign_v1(input: Value) -> Result<Value> {
+    convert::sign_v1(&input)
+}
+
+#[napi]
+pub fn sign_v3(input: Value) -> Result<Value> {
+    convert::sign_v3(&input)
+}
+
+fn retry_of(v: &Value) -> Result<RetryConfig> {
+    match v {
+        Value::String(s) if s == "standard" => Ok(RetryConfig::standard()),
+        Value::String(s) if s == "disabled" => Ok(RetryConfig::disabled()),
+        Value::Object(o) => {
+            let mut r = RetryConfig::standard();
+            if let Some(n) = convert::opt_u32(o, "maxAttempts", "maxAttempts")? {
+                if n == 0 {
+                    return Err(invalid("maxAttempts", "range", "must be 1 or more"));
+                }
+                r = r.max_attempts(n);
+            }
+            if let Some(d) = convert::opt_millis(o, "baseDelayMs")? {
+                r = r.base_delay(d);
+            }
+            if let Some(d) = convert::opt_millis(o, "maxDelayMs")? {
+                r = r.max_delay(d);
+            }
+            if let Some(d) = convert::opt_millis(o, "maxElapsedMs")? {
+                r = r.max_elapsed(d);
+            }
+            Ok(r)
+        }
+        _ => Err(invalid(
+            "retry",
+            "type",
+            "must be 'standard', 'disabled' or { maxAttempts, baseDelayMs, maxDelayMs, maxElapsedMs }",
+        )),
+    }
+}
+
+fn rate_limits_of(v: &Value) -> Result<RateLimits> {
+    match v {
+        Value::String(s) if s == "documented" => Ok(RateLimits::documented()),
+        Value::String(s) if s == "disabled" => Ok(RateLimits::disabled()),
+        Value::Object(o) => {
+            let mut limits = RateLimits::documented();
+            for (action, n) in o {
+                let n = n
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| invalid("rateLimits", "type", format!("{action}: must be a count per second")))?;
+                limits = limits.set(action, n);
+            }
+            Ok(limits)
+        }
+        _ => Err(invalid("rateLimits", "type", "must be 'documented', 'disabled' or an object of limits by action")),
+    }
+}

@@ -1,0 +1,437 @@
+// The public API of the `aliprefetch` package (CommonJS and ESM alike). Checked by `tsc --strict` over
+// examples/typed.ts and the README quickstart in ./scripts/test.
+
+/// <reference types="node" />
+
+export type Area = 'domestic' | 'overseas' | 'global';
+export type PreloadStatus = 'pending' | 'preloading' | 'complete' | 'failed';
+export type PullToPushRegion = 'ap-southeast-1' | 'ap-southeast-5' | 'cn-beijing' | 'cn-shanghai';
+export type TaskType = 'Refresh' | 'Preload';
+export type MediaFormat = 'mp4' | 'm3u8' | 'mp3' | 'flv' | 'webm' | 'ts';
+export type Definition = 'FD' | 'LD' | 'SD' | 'HD' | 'OD' | '2K' | '4K' | 'SQ' | 'HQ' | 'AUTO';
+export type StreamType = 'video' | 'audio';
+export type ResultType = 'Single' | 'Multiple';
+export type ErrorKind =
+  | 'InvalidInput'
+  | 'Credentials'
+  | 'Auth'
+  | 'Throttled'
+  | 'Api'
+  | 'Server'
+  | 'Transport'
+  | 'Timeout'
+  | 'Decode'
+  | 'Internal';
+/** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */
+export type Time = Date | string;
+/** A list: an array, or a comma-separated string. */
+export type List<T extends string = string> = readonly T[] | string;
+
+export interface CredentialsInput {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string | null;
+}
+
+/** An access key, optionally with an STS token. Inspecting or serializing it never shows the secret or the token. */
+export class Credentials {
+  constructor(accessKeyId: string, accessKeySecret: string, securityToken?: string);
+  readonly accessKeyId: string;
+  readonly hasSecurityToken: boolean;
+  toJSON(): { accessKeyId: string; accessKeySecret: '<redacted>'; securityToken: '<redacted>' | null };
+}
+
+export interface RetryOptions {
+  /** Attempts in all (default 3). */
+  maxAttempts?: number;
+  /** Full-jitter backoff base (default 200). */
+  baseDelayMs?: number;
+  /** Backoff cap (default 5000). */
+  maxDelayMs?: number;
+  /** No retry starts after this long (default 30000). */
+  maxElapsedMs?: number;
+}
+
+export interface ClientOptions {
+  /** Region of the endpoints (default `cn-shanghai`). */
+  region?: string;
+  /** Both services' endpoint: `host[:port]` or a URL; loopback gets `http`, anything else `https`. */
+  endpoint?: string;
+  liveEndpoint?: string;
+  vodEndpoint?: string;
+  /** Without credentials or a profile, the default chain applies (environment, ~/.aliyun, ~/.alibabacloud, ECS role). */
+  credentials?: Credentials | CredentialsInput;
+  /** An aliyun CLI profile (~/.aliyun/config.json). */
+  profile?: string;
+  /** Default `v3`. */
+  signatureVersion?: 'v3' | 'v1';
+  /** Defaults: connect 5000, read 10000. */
+  timeouts?: { connectMs?: number; readMs?: number };
+  /** Default `standard`. */
+  retry?: 'standard' | 'disabled' | RetryOptions;
+  /** Default `documented` (the per-second quotas of each action); an object overrides limits by action (0 lifts one). */
+  rateLimits?: 'documented' | 'disabled' | Record<string, number>;
+  /** Allow plain http to a host that is not loopback. */
+  allowInsecureHttp?: boolean;
+}
+
+export interface SetLiveStreamPreloadTasksParams {
+  domainName: string;
+  playUrls: List;
+  area?: Area;
+  preloadedStartTime?: Time;
+  preloadedEndTime?: Time;
+}
+
+export interface PreloadTasksMessage {
+  playUrl: string;
+  taskId: string;
+  description: string;
+}
+
+export interface SetLiveStreamPreloadTasksResult {
+  requestId: string;
+  status: string;
+  totalUrl: number;
+  successUrl: number;
+  failedUrl: number;
+  preloadTasksMessages: PreloadTasksMessage[];
+}
+
+export interface DescribeLiveStreamPreloadTasksParams {
+  domainName: string;
+  taskId?: string;
+  playUrls?: List;
+  status?: PreloadStatus;
+  startTime?: Time;
+  endTime?: Time;
+  pageSize?: number;
+  pageNum?: number;
+}
+
+export interface PreloadTask {
+  taskId: string;
+  domainName: string;
+  playUrl: string;
+  area: string;
+  createTime: Date | null;
+  preloadedStartTime: Date | null;
+  preloadedEndTime: Date | null;
+  /** A percentage such as `100%`. */
+  process: string;
+  status: PreloadStatus | string;
+  description: string;
+}
+
+export interface DescribeLiveStreamPreloadTasksResult {
+  requestId: string;
+  pageNum: number;
+  pageSize: number;
+  totalNum: number;
+  totalPage: number;
+  preloadTasks: PreloadTask[];
+}
+
+export interface HotLiveRtcStreamParams {
+  domainName: string;
+  appName: string;
+  streamName: string;
+  /** A Chinese provincial code (ZHJ, SHH, …) or a country code (US, JP, …). */
+  regionCode: string;
+  audioMsid: string;
+  videoMsid: string;
+  /** Milliseconds. */
+  connectionTimeout?: number;
+  /** Milliseconds. */
+  mediaTimeout?: number;
+}
+
+export interface HotLiveRtcStreamResult {
+  requestId: string;
+}
+
+export interface UpdateLivePullToPushParams {
+  taskId: string;
+  region: PullToPushRegion;
+  startTime?: Time;
+  endTime?: Time;
+  sourceUrls?: List;
+  /** -1 repeats forever. */
+  repeatNumber?: number;
+  /** Seconds into the source. */
+  offset?: number;
+  callbackUrl?: string;
+  fileIndex?: number;
+}
+
+export interface UpdateLivePullToPushResult {
+  requestId: string;
+  retCode: number;
+  description: string;
+}
+
+export interface RefreshMediaPlayUrlsParams {
+  mediaIds: List;
+  taskType: TaskType;
+  formats?: List<MediaFormat>;
+  definitions?: List<Definition>;
+  streamTypes?: List<StreamType>;
+  resultType?: ResultType;
+  sliceFlag?: boolean;
+  sliceCount?: number;
+  /** A JSON object, or its text. */
+  userData?: Record<string, unknown> | string;
+}
+
+export interface RefreshMediaPlayUrlsResult {
+  requestId: string;
+  mediaRefreshJobId: string;
+  nonExistMediaIds: string[];
+  forbiddenMediaIds: string[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface ItemFailure {
+  kind: ErrorKind;
+  code: string;
+  message: string;
+}
+
+export interface PreloadItem {
+  url: string;
+  taskId: string | null;
+  succeeded: boolean;
+  failure: ItemFailure | null;
+}
+
+export interface PreloadReport {
+  /** Every distinct URL once, in input order. */
+  items: PreloadItem[];
+  duplicatesRemoved: number;
+  requests: number;
+}
+
+export interface MediaItem {
+  mediaId: string;
+  outcome: 'submitted' | 'not_found' | 'forbidden' | 'failed';
+  jobId: string | null;
+  succeeded: boolean;
+  failure: ItemFailure | null;
+}
+
+export interface MediaReport {
+  items: MediaItem[];
+  duplicatesRemoved: number;
+  requests: number;
+  jobIds: string[];
+}
+
+export interface PreloadLiveStreamsOptions {
+  area?: Area;
+  start?: Time;
+  end?: Time;
+  /** Requests in flight at once (default 8); the pacing still applies. */
+  concurrency?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface MediaOptions {
+  formats?: List<MediaFormat>;
+  definitions?: List<Definition>;
+  streamTypes?: List<StreamType>;
+  resultType?: ResultType;
+  sliceFlag?: boolean;
+  sliceCount?: number;
+  userData?: Record<string, unknown> | string;
+  concurrency?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface WaitOptions {
+  /** Default 600000 (10 minutes). */
+  timeoutMs?: number;
+  /** Default 5000. */
+  pollIntervalMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export type PreloadTasksQuery = Omit<DescribeLiveStreamPreloadTasksParams, 'pageNum'>;
+
+/** A request signed for the wire; inspecting or serializing it hides the signature and the token. */
+export class SignedRequest {
+  private constructor();
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  toJSON(): { method: string; url: string; headers: Array<[string, string]> };
+}
+
+export type Action =
+  | 'SetLiveStreamPreloadTasks'
+  | 'DescribeLiveStreamPreloadTasks'
+  | 'HotLiveRtcStream'
+  | 'UpdateLivePullToPush'
+  | 'RefreshMediaPlayUrls';
+
+/**
+ * The client. Every method returns a Promise; calls are validated before anything is sent (rejecting with an
+ * `InvalidInputError` naming the field), retried with backoff, paced under the documented quotas, and signed like
+ * the official SDKs.
+ */
+export class Client {
+  constructor(options?: ClientOptions);
+  readonly region: string;
+  setLiveStreamPreloadTasks(params: SetLiveStreamPreloadTasksParams): Promise<SetLiveStreamPreloadTasksResult>;
+  describeLiveStreamPreloadTasks(params: DescribeLiveStreamPreloadTasksParams): Promise<DescribeLiveStreamPreloadTasksResult>;
+  hotLiveRtcStream(params: HotLiveRtcStreamParams): Promise<HotLiveRtcStreamResult>;
+  updateLivePullToPush(params: UpdateLivePullToPushParams): Promise<UpdateLivePullToPushResult>;
+  refreshMediaPlayUrls(params: RefreshMediaPlayUrlsParams): Promise<RefreshMediaPlayUrlsResult>;
+  preloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): Promise<PreloadReport>;
+  refreshMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  preloadMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;
+  waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;
+  call(
+    action: string,
+    options: { service: 'live' | 'vod'; params?: Record<string, string | number | boolean | Date | readonly string[]>; method?: 'GET' | 'POST' },
+  ): Promise<Record<string, unknown>>;
+  presign(action: Action, params: Record<string, unknown>): Promise<SignedRequest>;
+}
+
+export interface EmulatorOptions {
+  /** The emulator's fixture format as an object, JSON text, or a path to a JSON file. */
+  fixtures?: Record<string, unknown> | string;
+  /** Seed of the fault generator. */
+  seed?: number;
+  /** Start the emulator's clock here instead of now. */
+  now?: Time;
+}
+
+/** The local Live/VOD service, in-process. */
+export class Emulator {
+  private constructor();
+  static start(options?: EmulatorOptions): Promise<Emulator>;
+  /** `http://127.0.0.1:PORT`. */
+  readonly endpoint: string;
+  /** The first account (by default `testid` / `testsecret`). */
+  readonly credentials: Credentials;
+  advance(ms: number): void;
+  now(): Date;
+  stop(): Promise<void>;
+}
+
+export interface ErrorDetails {
+  kind?: ErrorKind;
+  code?: string | null;
+  requestId?: string | null;
+  hostId?: string | null;
+  recommend?: string | null;
+  httpStatus?: number | null;
+  retryable?: boolean;
+  attempts?: number;
+  field?: string | null;
+  rule?: string | null;
+  retryAfterMs?: number | null;
+}
+
+/** Every failure of aliprefetch. */
+export class AliPrefetchError extends Error {
+  constructor(message: string, details?: ErrorDetails);
+  readonly kind: ErrorKind;
+  /** The service's error code when the service answered. */
+  readonly code: string | null;
+  readonly requestId: string | null;
+  readonly hostId: string | null;
+  readonly recommend: string | null;
+  readonly httpStatus: number | null;
+  readonly retryable: boolean;
+  readonly attempts: number;
+  /** The API field an invalid input is about. */
+  readonly field: string | null;
+  /** The rule it broke (`count`, `required`, `hls`, …). */
+  readonly rule: string | null;
+  readonly retryAfterMs: number | null;
+}
+export class InvalidInputError extends AliPrefetchError {}
+export class CredentialsError extends AliPrefetchError {}
+export class AuthError extends AliPrefetchError {}
+export class ThrottledError extends AliPrefetchError {}
+export class ApiError extends AliPrefetchError {}
+export class ServerError extends AliPrefetchError {}
+export class TransportError extends AliPrefetchError {}
+export class TimeoutError extends AliPrefetchError {}
+export class DecodeError extends AliPrefetchError {}
+
+export interface SignV1Input {
+  method: string;
+  action: string;
+  version: string;
+  params: Record<string, string> | ReadonlyArray<readonly [string, string]>;
+  credentials: Credentials | CredentialsInput;
+  timestamp: Time;
+  nonce: string;
+  format?: string;
+}
+export interface SignedV1 {
+  params: Array<[string, string]>;
+  canonicalizedQuery: string;
+  stringToSign: string;
+  signature: string;
+}
+export interface SignV3Input {
+  method: string;
+  host: string;
+  action: string;
+  version: string;
+  query: Record<string, string> | ReadonlyArray<readonly [string, string]>;
+  credentials: Credentials | CredentialsInput;
+  timestamp: Time;
+  nonce: string;
+  headers?: Record<string, string> | ReadonlyArray<readonly [string, string]>;
+  body?: string;
+  /** Exactly these (lower-case) headers; by default host, every x-acs-* header and content-type. */
+  signedHeaders?: readonly string[];
+  path?: string;
+}
+export interface SignedV3 {
+  headers: Array<[string, string]>;
+  canonicalRequest: string;
+  stringToSign: string;
+  signedHeaderNames: string;
+  signature: string;
+  authorization: string;
+}
+/** The pure V1 (HMAC-SHA1) signer. */
+export function signV1(input: SignV1Input): SignedV1;
+/** The pure V3 (ACS3-HMAC-SHA256) signer. */
+export function signV3(input: SignV3Input): SignedV3;
+
+/** The package's version (the workspace's). */
+export const version: string;
+
+declare const aliprefetch: {
+  AliPrefetchError: typeof AliPrefetchError;
+  ApiError: typeof ApiError;
+  AuthError: typeof AuthError;
+  Client: typeof Client;
+  Credentials: typeof Credentials;
+  CredentialsError: typeof CredentialsError;
+  DecodeError: typeof DecodeError;
+  Emulator: typeof Emulator;
+  InvalidInputError: typeof InvalidInputError;
+  ServerError: typeof ServerError;
+  SignedRequest: typeof SignedRequest;
+  ThrottledError: typeof ThrottledError;
+  TimeoutError: typeof TimeoutError;
+  TransportError: typeof TransportError;
+  signV1: typeof signV1;
+  signV3: typeof signV3;
+  version: string;
+};
+export default aliprefetch;

@@ -1,0 +1,391 @@
+'use strict';
+// The aliprefetch npm package: an idiomatic layer over the native addon (aliprefetch.node, built from
+// bindings/node). It turns Dates into wire times and back, rebuilds the core's errors as classes, and wraps
+// paging in an async iterator; every rule and all I/O live in the Rust core.
+
+const util = require('node:util');
+
+let native;
+try {
+  native = require('./aliprefetch.node');
+} catch (e) {
+  throw new Error(
+    `aliprefetch: the native addon is missing or does not load (${e.message}); run \`npm install\` (or \`npm run build\`) in the package folder, which builds it with cargo`,
+    { cause: e },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- errors
+
+/** Every failure of aliprefetch. `kind` names the class of failure; `code` is the service's code. */
+class AliPrefetchError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.kind = details.kind ?? 'Internal';
+    this.code = details.code ?? null;
+    this.requestId = details.requestId ?? null;
+    this.hostId = details.hostId ?? null;
+    this.recommend = details.recommend ?? null;
+    this.httpStatus = details.httpStatus ?? null;
+    this.retryable = details.retryable ?? false;
+    this.attempts = details.attempts ?? 0;
+    this.field = details.field ?? null;
+    this.rule = details.rule ?? null;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+  }
+}
+/** A parameter broke a documented rule; nothing was sent. `field` and `rule` say which. */
+class InvalidInputError extends AliPrefetchError {}
+/** No credentials could be found; the message lists every source tried. */
+class CredentialsError extends AliPrefetchError {}
+/** The service refused the credentials or the signature. */
+class AuthError extends AliPrefetchError {}
+/** The service throttled the call (after the retries). */
+class ThrottledError extends AliPrefetchError {}
+/** The service refused the request (a 4xx with a service code). */
+class ApiError extends AliPrefetchError {}
+/** The service failed (5xx) after the retries. */
+class ServerError extends AliPrefetchError {}
+/** The request did not complete at the transport level (connect, reset, TLS). */
+class TransportError extends AliPrefetchError {}
+/** A deadline passed: the read timeout, or a wait that did not finish in time. */
+class TimeoutError extends AliPrefetchError {}
+/** An answer could not be understood. */
+class DecodeError extends AliPrefetchError {}
+
+const CLASSES = {
+  InvalidInput: InvalidInputError,
+  Credentials: CredentialsError,
+  Auth: AuthError,
+  Throttled: ThrottledError,
+  Api: ApiError,
+  Server: ServerError,
+  Transport: TransportError,
+  Timeout: TimeoutError,
+  Decode: DecodeError,
+};
+const MARKER = '\u0001aliprefetch:';
+
+/** The native layer's structured error as its class; anything else unchanged. */
+function rebuild(e) {
+  if (e && typeof e.message === 'string' && e.message.startsWith(MARKER)) {
+    const details = JSON.parse(e.message.slice(MARKER.length));
+    const Class = CLASSES[details.kind] ?? AliPrefetchError;
+    const error = new Class(details.message, details);
+    Error.captureStackTrace?.(error, rebuild);
+    return error;
+  }
+  return e;
+}
+
+function guard(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw rebuild(e);
+  }
+}
+
+async function guardAsync(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    throw rebuild(e);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ conversion
+
+/** A Date as the wire's `yyyy-MM-ddTHH:mm:ssZ`; invalid Dates are refused naming the field. */
+function wireTime(date, field) {
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidInputError(`${field}: is an invalid Date`, { kind: 'InvalidInput', field, rule: 'type' });
+  }
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A params object with its Dates as wire times (one level deep, as every parameter is). */
+function toWire(params) {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
+  const out = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    out[key] = value instanceof Date ? wireTime(value, key) : value;
+  }
+  return out;
+}
+
+const TIMES = ['createTime', 'preloadedStartTime', 'preloadedEndTime'];
+
+function withDates(task) {
+  for (const key of TIMES) {
+    if (typeof task[key] === 'string') task[key] = new Date(task[key]);
+  }
+  return task;
+}
+
+// ----------------------------------------------------------------------------------------- credentials
+
+const SECRETS = new WeakMap();
+
+/** An access key, optionally with an STS token. Neither the secret nor the token is ever shown. */
+class Credentials {
+  constructor(accessKeyId, accessKeySecret, securityToken) {
+    if (typeof accessKeyId !== 'string' || typeof accessKeySecret !== 'string') {
+      throw new InvalidInputError('credentials: need an accessKeyId and an accessKeySecret (strings)', {
+        kind: 'InvalidInput',
+        field: 'credentials',
+        rule: 'type',
+      });
+    }
+    this.accessKeyId = accessKeyId;
+    SECRETS.set(this, { accessKeySecret, securityToken: securityToken ?? null });
+    Object.freeze(this);
+  }
+
+  get hasSecurityToken() {
+    return SECRETS.get(this).securityToken !== null;
+  }
+
+  toJSON() {
+    return { accessKeyId: this.accessKeyId, accessKeySecret: '<redacted>', securityToken: this.hasSecurityToken ? '<redacted>' : null };
+  }
+
+  [util.inspect.custom]() {
+    return `Credentials { accessKeyId: '${this.accessKeyId}', accessKeySecret: <redacted>, securityToken: ${this.hasSecurityToken ? '<redacted>' : 'null'} }`;
+  }
+}
+
+function nativeCredentials(credentials) {
+  if (credentials === undefined || credentials === null) return undefined;
+  if (credentials instanceof Credentials) {
+    const { accessKeySecret, securityToken } = SECRETS.get(credentials);
+    return { accessKeyId: credentials.accessKeyId, accessKeySecret, securityToken };
+  }
+  return credentials;
+}
+
+// -------------------------------------------------------------------------------------------- client
+
+const SECRET_HEADERS = new Set(['authorization', 'x-acs-security-token']);
+const SECRET_PARAMS = new Set(['Signature', 'SecurityToken']);
+
+/** A request signed for the wire (from `Client.presign`); inspecting or serializing it hides the signature and token. */
+class SignedRequest {
+  constructor({ method, url, headers }) {
+    this.method = method;
+    this.url = url;
+    this.headers = headers;
+    Object.freeze(this);
+  }
+
+  toJSON() {
+    const [base, query] = this.url.split('?');
+    const shown = query
+      ?.split('&')
+      .map((pair) => (SECRET_PARAMS.has(pair.split('=')[0]) ? `${pair.split('=')[0]}=<redacted>` : pair))
+      .join('&');
+    return {
+      method: this.method,
+      url: shown === undefined ? base : `${base}?${shown}`,
+      headers: this.headers.map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? '<redacted>' : v]),
+    };
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `SignedRequest ${inspect(this.toJSON(), options)}`;
+  }
+}
+
+function progress(onProgress) {
+  if (onProgress === undefined || onProgress === null) return undefined;
+  if (typeof onProgress !== 'function') {
+    throw new InvalidInputError('onProgress: must be a function', { kind: 'InvalidInput', field: 'onProgress', rule: 'type' });
+  }
+  // Errors thrown by the callback must not break the batch; report them as uncaught, like an event handler's.
+  return (err, p) => {
+    const value = err ?? p;
+    try {
+      onProgress(value);
+    } catch (e) {
+      process.nextTick(() => {
+        throw e;
+      });
+    }
+  };
+}
+
+/**
+ * The client. Every method returns a Promise; calls are validated before anything is sent, retried with
+ * backoff, paced under the documented quotas, and signed like the official SDKs (V3 by default).
+ */
+class Client {
+  #native;
+
+  constructor(options = {}) {
+    const { credentials, ...rest } = options ?? {};
+    this.#native = guard(() => new native.Client({ ...rest, credentials: nativeCredentials(credentials) }));
+  }
+
+  get region() {
+    return this.#native.region;
+  }
+
+  setLiveStreamPreloadTasks(params) {
+    return this.#execute('SetLiveStreamPreloadTasks', params);
+  }
+
+  async describeLiveStreamPreloadTasks(params) {
+    const page = await this.#execute('DescribeLiveStreamPreloadTasks', params);
+    page.preloadTasks.forEach(withDates);
+    return page;
+  }
+
+  hotLiveRtcStream(params) {
+    return this.#execute('HotLiveRtcStream', params);
+  }
+
+  updateLivePullToPush(params) {
+    return this.#execute('UpdateLivePullToPush', params);
+  }
+
+  refreshMediaPlayUrls(params) {
+    return this.#execute('RefreshMediaPlayUrls', params);
+  }
+
+  /** Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once. */
+  preloadLiveStreams(domain, urls, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    return guardAsync(() => this.#native.preloadLiveStreams(domain, urls, toWire(rest), progress(onProgress)));
+  }
+
+  /** Purges the play URLs of any number of media (20 per request). */
+  refreshMedia(mediaIds, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    return guardAsync(() => this.#native.refreshMedia(mediaIds, rest, progress(onProgress)));
+  }
+
+  /** Prefetches the play URLs of any number of media (20 per request). */
+  preloadMedia(mediaIds, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    return guardAsync(() => this.#native.preloadMedia(mediaIds, rest, progress(onProgress)));
+  }
+
+  /** Every task of a query, across all pages, fetched as the loop needs them: `for await (const t of …)`. */
+  async *preloadTasks(query) {
+    const pages = guard(() => this.#native.preloadTaskPages(toWire(query)));
+    for (;;) {
+      const tasks = await guardAsync(() => pages.next());
+      if (tasks === null) return;
+      for (const task of tasks) yield withDates(task);
+    }
+  }
+
+  /** Polls until every task is complete or failed; resolves with them in the order of the ids. */
+  async waitForPreload(domain, taskIds, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    const tasks = await guardAsync(() => this.#native.waitForPreload(domain, taskIds, rest, progress(onProgress)));
+    return tasks.map(withDates);
+  }
+
+  /** Any RPC action of either service, signed, paced and retried like the rest; resolves with the decoded answer. */
+  call(action, { service, params, method } = {}) {
+    return guardAsync(() => this.#native.call(action, service, method, toWire(params)));
+  }
+
+  /** Validates and signs one of the five operations as it would be sent, without sending it. */
+  async presign(action, params) {
+    return new SignedRequest(await guardAsync(() => this.#native.presign(action, toWire(params))));
+  }
+
+  #execute(action, params) {
+    return guardAsync(() => this.#native.execute(action, toWire(params)));
+  }
+
+  [util.inspect.custom]() {
+    return `Client { region: '${this.region}' }`;
+  }
+}
+
+// ------------------------------------------------------------------------------------------- emulator
+
+/** The local Live/VOD service, in-process: `const emu = await Emulator.start({ fixtures })`. */
+class Emulator {
+  #native;
+
+  constructor(handle) {
+    this.#native = handle;
+  }
+
+  /** Starts an emulator on a free loopback port; `fixtures` is an object, JSON text or a path. */
+  static async start({ fixtures, seed, now } = {}) {
+    const nowArg = now instanceof Date ? wireTime(now, 'now') : now;
+    return new Emulator(guard(() => native.Emulator.start(fixtures, seed, nowArg)));
+  }
+
+  get endpoint() {
+    return this.#native.endpoint;
+  }
+
+  get credentials() {
+    const c = this.#native.credentials;
+    return new Credentials(c.accessKeyId, c.accessKeySecret, c.securityToken ?? undefined);
+  }
+
+  /** Moves the emulator's clock forward (task lifecycles, windows, timestamp checks). */
+  advance(ms) {
+    this.#native.advance(ms);
+  }
+
+  now() {
+    return new Date(this.#native.now());
+  }
+
+  /** Stops after the requests in flight; stopping twice is harmless. */
+  stop() {
+    return this.#native.stop();
+  }
+
+  [util.inspect.custom]() {
+    return `Emulator { endpoint: '${this.endpoint}' }`;
+  }
+}
+
+// -------------------------------------------------------------------------------------------- signing
+
+function signV1(input) {
+  const { credentials, timestamp, ...rest } = input;
+  return guard(() =>
+    native.signV1({ ...rest, credentials: nativeCredentials(credentials), timestamp: timestamp instanceof Date ? wireTime(timestamp, 'timestamp') : timestamp }),
+  );
+}
+
+function signV3(input) {
+  const { credentials, timestamp, ...rest } = input;
+  return guard(() =>
+    native.signV3({ ...rest, credentials: nativeCredentials(credentials), timestamp: timestamp instanceof Date ? wireTime(timestamp, 'timestamp') : timestamp }),
+  );
+}
+
+module.exports = {
+  AliPrefetchError,
+  ApiError,
+  AuthError,
+  Client,
+  Credentials,
+  CredentialsError,
+  DecodeError,
+  Emulator,
+  InvalidInputError,
+  ServerError,
+  SignedRequest,
+  ThrottledError,
+  TimeoutError,
+  TransportError,
+  signV1,
+  signV3,
+  version: native.version(),
+};
+// `import aliprefetch from 'aliprefetch'` under TypeScript's CommonJS interop finds the same object.
+module.exports.default = module.exports;

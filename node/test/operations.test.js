@@ -1,0 +1,117 @@
+'use strict';
+// Every operation against the in-process emulator.
+
+const assert = require('node:assert/strict');
+const util = require('node:util');
+const { test } = require('node:test');
+const aliprefetch = require('..');
+const { DOMAIN, RELAY_TASK, fixtures, withEmulator, clientOn } = require('./helpers');
+
+test('SetLiveStreamPreloadTasks and DescribeLiveStreamPreloadTasks', () =>
+  withEmulator(fixtures(), async (emu) => {
+    const client = clientOn(emu);
+    const start = new Date(Date.now() + 60_000);
+    const created = await client.setLiveStreamPreloadTasks({
+      domainName: DOMAIN,
+      playUrls: ['rtmp://play.example.com/live/a', 'rtmp://play.example.com/live/b'],
+      area: 'domestic',
+      preloadedStartTime: start,
+      preloadedEndTime: new Date(start.getTime() + 3_600_000),
+    });
+    assert.deepEqual([created.totalUrl, created.successUrl, created.failedUrl], [2, 2, 0]);
+    assert.equal(typeof created.requestId, 'string');
+    const [first] = created.preloadTasksMessages;
+    assert.equal(first.playUrl, 'rtmp://play.example.com/live/a');
+    assert.match(first.taskId, /^[0-9a-f-]{36}$/);
+
+    const page = await client.describeLiveStreamPreloadTasks({ domainName: DOMAIN, taskId: first.taskId });
+    assert.equal(page.totalNum, 1);
+    const task = page.preloadTasks[0];
+    assert.deepEqual([task.taskId, task.playUrl, task.area, task.status], [first.taskId, first.playUrl, 'domestic', 'pending']);
+    assert.ok(task.createTime instanceof Date);
+    assert.equal(task.preloadedStartTime.getTime(), Math.floor(start.getTime() / 1000) * 1000, 'Dates in, Dates out');
+  }));
+
+test('HotLiveRtcStream', () =>
+  withEmulator(fixtures(), async (emu) => {
+    const result = await clientOn(emu).hotLiveRtcStream({
+      domainName: DOMAIN,
+      appName: 'live',
+      streamName: 's1',
+      regionCode: 'ZHJ',
+      audioMsid: 'rts audio',
+      videoMsid: 'rts video',
+      connectionTimeout: 30_000,
+    });
+    assert.deepEqual(Object.keys(result), ['requestId']);
+  }));
+
+test('UpdateLivePullToPush', () =>
+  withEmulator(fixtures(), async (emu) => {
+    const result = await clientOn(emu).updateLivePullToPush({
+      taskId: RELAY_TASK,
+      region: 'cn-shanghai',
+      sourceUrls: ['rtmp://origin.example.com/app/a', 'rtmp://origin.example.com/app/b'],
+      repeatNumber: -1,
+      offset: 30,
+      endTime: new Date('2030-01-03T00:00:00Z'),
+    });
+    assert.deepEqual([result.retCode, result.description], [0, 'OK']);
+  }));
+
+test('RefreshMediaPlayUrls', () =>
+  withEmulator({ vod: { media: [{ media_id: 'm1' }, { media_id: 'locked', forbidden: true }] } }, async (emu) => {
+    const result = await clientOn(emu).refreshMediaPlayUrls({
+      mediaIds: ['m1', 'nope', 'locked'],
+      taskType: 'Refresh',
+      formats: ['mp4', 'm3u8'],
+      userData: { Extend: { localId: 'x' } },
+    });
+    assert.ok(result.mediaRefreshJobId);
+    assert.deepEqual([result.nonExistMediaIds, result.forbiddenMediaIds], [['nope'], ['locked']]);
+  }));
+
+test('V1 signing and STS credentials', () =>
+  withEmulator({ accounts: [{ access_key_id: 'STS.demo', access_key_secret: 'stssecret', security_token: 'token-value' }] }, async (emu) => {
+    assert.ok(emu.credentials.hasSecurityToken);
+    for (const signatureVersion of ['v1', 'v3']) {
+      const client = new aliprefetch.Client({ endpoint: emu.endpoint, credentials: emu.credentials, signatureVersion });
+      assert.equal((await client.describeLiveStreamPreloadTasks({ domainName: DOMAIN })).totalNum, 0);
+    }
+  }));
+
+test('the generic call and presign', () =>
+  withEmulator(fixtures(), async (emu) => {
+    const client = clientOn(emu);
+    const answer = await client.call('DescribeLiveStreamPreloadTasks', { service: 'live', params: { DomainName: DOMAIN, PageSize: 5 } });
+    assert.equal(answer.PageSize, 5);
+    const signed = await client.presign('SetLiveStreamPreloadTasks', { domainName: DOMAIN, playUrls: ['rtmp://h/a/s'] });
+    assert.ok(signed instanceof aliprefetch.SignedRequest);
+    assert.equal(signed.method, 'POST');
+    assert.ok(signed.url.startsWith(emu.endpoint));
+    const authorization = signed.headers.find(([k]) => k === 'authorization')[1];
+    assert.ok(authorization.startsWith('ACS3-HMAC-SHA256 Credential=testid,'));
+    for (const shown of [util.inspect(signed), JSON.stringify(signed)]) {
+      assert.ok(!shown.includes(authorization) && shown.includes('<redacted>'), shown);
+    }
+    await assert.rejects(client.presign('SetLiveStreamPreloadTasks', { domainName: DOMAIN }), { field: 'PlayUrl', rule: 'required' });
+  }));
+
+test('client options are checked', () => {
+  assert.throws(() => new aliprefetch.Client({ endpoint: 'http://example.com', credentials: { accessKeyId: 'a', accessKeySecret: 'b' } }), {
+    name: 'InvalidInputError',
+    field: 'endpoint',
+  });
+  assert.throws(() => new aliprefetch.Client({ signatureVersion: 'v2' }), { field: 'signatureVersion' });
+  assert.throws(() => new aliprefetch.Client({ credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, profile: 'p' }), aliprefetch.InvalidInputError);
+  const client = new aliprefetch.Client({ region: 'cn-beijing', rateLimits: { HotLiveRtcStream: 0 }, retry: 'disabled', timeouts: { readMs: 2500 } });
+  assert.equal(client.region, 'cn-beijing');
+});
+
+test('secrets stay out of inspection and JSON', () => {
+  const creds = new aliprefetch.Credentials('LTAI-id', 'sEcReT-9f8e7d', 'ToKeN-4c3b2a');
+  for (const shown of [util.inspect(creds), JSON.stringify(creds), util.inspect(new aliprefetch.Client({ credentials: creds }))]) {
+    assert.ok(!shown.includes('sEcReT-9f8e7d') && !shown.includes('ToKeN-4c3b2a'), shown);
+  }
+  assert.ok(util.inspect(creds).includes('LTAI-id'));
+});
