@@ -1,0 +1,476 @@
+//! UniFFI bindings of aliprefetch for Kotlin and Swift (library mode, proc macros). Records and enums
+//! mirror the core's requests, responses and value sets; `Client` methods are `async` on tokio (Kotlin
+//! `suspend fun`s, Swift `async` functions); errors are one enum with the core's kinds. Everything here
+//! converts; the logic lives in the core.
+
+// UniFFI errors carry their fields by value (they cross the boundary once per failed call), so
+// `Result<_, AliPrefetchError>` is large by design.
+#![allow(clippy::result_large_err)]
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aliprefetch::batch::ProgressFn;
+use aliprefetch::credentials::{CliProfileProvider, Env};
+use futures::stream::BoxStream;
+use futures::{FutureExt as _, StreamExt as _};
+
+mod records;
+
+pub use records::*;
+
+uniffi::setup_scaffolding!();
+
+macro_rules! error_enum {
+    ($($(#[$doc:meta])* $variant:ident),* $(,)?) => {
+        /// Every failure, one variant per kind of the core, each with the same fields.
+        #[derive(Debug, uniffi::Error)]
+        pub enum AliPrefetchError {
+            $($(#[$doc])* $variant {
+                /// The service's error code, when the service answered.
+                code: Option<String>,
+                /// The sentence for people (never contains a secret).
+                error_message: String,
+                request_id: Option<String>,
+                http_status: Option<u16>,
+                /// Whether the failure may pass if tried again.
+                retryable: bool,
+                /// Attempts made.
+                attempts: u32,
+                /// The API field an invalid input is about.
+                field: Option<String>,
+                /// The rule it broke (`count`, `required`, `hls`, …).
+                rule: Option<String>,
+            }),*
+        }
+
+        impl AliPrefetchError {
+            fn of_kind(kind: &str, e: &aliprefetch::Error) -> Self {
+                let code = e.code().map(str::to_owned);
+                let error_message = e.message().to_owned();
+                let request_id = e.request_id().map(str::to_owned);
+                let http_status = e.http_status();
+                let retryable = e.is_retryable();
+                let attempts = e.attempts();
+                let field = e.field().map(str::to_owned);
+                let rule = e.rule().map(str::to_owned);
+                match kind {
+                    $(stringify!($variant) => AliPrefetchError::$variant {
+                        code, error_message, request_id, http_status, retryable, attempts, field, rule,
+                    },)*
+                    _ => AliPrefetchError::Internal {
+                        code, error_message, request_id, http_status, retryable, attempts, field, rule,
+                    },
+                }
+            }
+
+            fn error_message(&self) -> &str {
+                match self {
+                    $(AliPrefetchError::$variant { error_message, .. } => error_message,)*
+                }
+            }
+        }
+    };
+}
+
+error_enum!(
+    /// A parameter broke a documented rule; nothing was sent.
+    InvalidInput,
+    /// No credentials could be found.
+    Credentials,
+    /// The service refused the credentials or the signature.
+    Auth,
+    /// The service throttled the call (after the retries).
+    Throttled,
+    /// The service refused the request.
+    Api,
+    /// The service failed (5xx) after the retries.
+    Server,
+    /// The request did not complete at the transport level.
+    Transport,
+    /// A deadline passed.
+    Timeout,
+    /// An answer could not be understood.
+    Decode,
+    /// A bug in aliprefetch (a panic), reported instead of crashing.
+    Internal,
+);
+
+impl std::fmt::Display for AliPrefetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.error_message())
+    }
+}
+
+impl std::error::Error for AliPrefetchError {}
+
+impl From<aliprefetch::Error> for AliPrefetchError {
+    fn from(e: aliprefetch::Error) -> Self {
+        AliPrefetchError::of_kind(e.kind().as_str(), &e)
+    }
+}
+
+fn invalid(field: &str, rule: &str, message: impl Into<String>) -> AliPrefetchError {
+    aliprefetch::Error::invalid_input(field, rule, message).into()
+}
+
+/// Runs a core future, turning a panic into `AliPrefetchError::Internal`.
+async fn guarded<T>(
+    fut: impl std::future::Future<Output = Result<T, AliPrefetchError>>,
+) -> Result<T, AliPrefetchError> {
+    match AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(out) => out,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            let e = aliprefetch::Error::new(aliprefetch::ErrorKind::Decode, format!("internal error: {what}"));
+            Err(AliPrefetchError::of_kind("Internal", &e))
+        }
+    }
+}
+
+/// Receives the progress of a batch or a wait (called from the runtime's threads).
+#[uniffi::export(with_foreign)]
+pub trait ProgressListener: Send + Sync {
+    fn on_progress(&self, progress: Progress);
+}
+
+fn progress_fn(listener: Option<Arc<dyn ProgressListener>>) -> Option<ProgressFn> {
+    listener.map(|l| Arc::new(move |p: aliprefetch::Progress| l.on_progress(Progress::from(p))) as ProgressFn)
+}
+
+/// An access key, optionally with an STS token. It never shows its secret or token.
+#[derive(uniffi::Object)]
+pub struct Credentials {
+    inner: aliprefetch::Credentials,
+}
+
+#[uniffi::export]
+impl Credentials {
+    #[uniffi::constructor(default(security_token = None))]
+    pub fn new(access_key_id: String, access_key_secret: String, security_token: Option<String>) -> Arc<Self> {
+        let mut inner = aliprefetch::Credentials::new(access_key_id, access_key_secret);
+        if let Some(t) = security_token {
+            inner = inner.with_security_token(t);
+        }
+        Arc::new(Credentials { inner })
+    }
+
+    pub fn access_key_id(&self) -> String {
+        self.inner.access_key_id().to_owned()
+    }
+
+    pub fn has_security_token(&self) -> bool {
+        self.inner.security_token().is_some()
+    }
+}
+
+/// The client: every call is validated before anything is sent, retried with backoff, paced under
+/// the documented quotas, and signed like the official SDKs.
+#[derive(uniffi::Object)]
+pub struct Client {
+    inner: aliprefetch::Client,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>, AliPrefetchError> {
+        let mut b = aliprefetch::Client::builder()
+            .user_agent(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION")))
+            .allow_insecure_http(config.allow_insecure_http)
+            .signature_version(match config.signature_version.unwrap_or(SignatureVersion::V3) {
+                SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
+                SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
+            });
+        if let Some(r) = config.region {
+            b = b.region(r);
+        }
+        if let Some(e) = config.endpoint {
+            b = b.endpoint(e);
+        }
+        if let Some(e) = config.live_endpoint {
+            b = b.live_endpoint(e);
+        }
+        if let Some(e) = config.vod_endpoint {
+            b = b.vod_endpoint(e);
+        }
+        match (config.credentials, config.profile) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("profile", "conflict", "give credentials or a profile, not both"))
+            }
+            (Some(c), None) => b = b.credentials(c.inner.clone()),
+            (None, Some(p)) => b = b.credentials_provider(Arc::new(CliProfileProvider::new(Env::process()).profile(p))),
+            (None, None) => {}
+        }
+        if let Some(t) = config.connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(t) = config.read_timeout {
+            b = b.read_timeout(t);
+        }
+        if let Some(r) = config.retry {
+            b = b.retry(r.into());
+        }
+        if let Some(r) = config.rate_limits {
+            b = b.rate_limits(r.into());
+        }
+        Ok(Arc::new(Client { inner: b.build()? }))
+    }
+
+    pub fn region(&self) -> String {
+        self.inner.region().to_owned()
+    }
+
+    pub async fn set_live_stream_preload_tasks(
+        &self,
+        request: SetLiveStreamPreloadTasksRequest,
+    ) -> Result<SetLiveStreamPreloadTasksResponse, AliPrefetchError> {
+        guarded(async { Ok(self.inner.set_live_stream_preload_tasks(&request.try_into()?).await?.into()) }).await
+    }
+
+    pub async fn describe_live_stream_preload_tasks(
+        &self,
+        request: DescribeLiveStreamPreloadTasksRequest,
+    ) -> Result<DescribeLiveStreamPreloadTasksResponse, AliPrefetchError> {
+        guarded(async { Ok(self.inner.describe_live_stream_preload_tasks(&request.into()).await?.into()) }).await
+    }
+
+    pub async fn hot_live_rtc_stream(
+        &self,
+        request: HotLiveRtcStreamRequest,
+    ) -> Result<HotLiveRtcStreamResponse, AliPrefetchError> {
+        guarded(async { Ok(self.inner.hot_live_rtc_stream(&request.try_into()?).await?.into()) }).await
+    }
+
+    pub async fn update_live_pull_to_push(
+        &self,
+        request: UpdateLivePullToPushRequest,
+    ) -> Result<UpdateLivePullToPushResponse, AliPrefetchError> {
+        guarded(async { Ok(self.inner.update_live_pull_to_push(&request.into()).await?.into()) }).await
+    }
+
+    pub async fn refresh_media_play_urls(
+        &self,
+        request: RefreshMediaPlayUrlsRequest,
+    ) -> Result<RefreshMediaPlayUrlsResponse, AliPrefetchError> {
+        guarded(async { Ok(self.inner.refresh_media_play_urls(&request.into()).await?.into()) }).await
+    }
+
+    /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report names every
+    /// distinct URL once.
+    pub async fn preload_live_streams(
+        &self,
+        domain: String,
+        urls: Vec<String>,
+        options: PreloadOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<PreloadReport, AliPrefetchError> {
+        let options = aliprefetch::PreloadOptions {
+            area: options.area.map(Into::into),
+            start: options.start.map(records::instant),
+            end: options.end.map(records::instant),
+            concurrency: options.concurrency.map(|n| n as usize),
+            progress: progress_fn(listener),
+        };
+        guarded(async { Ok(self.inner.preload_live_streams(&domain, urls, options).await?.into()) }).await
+    }
+
+    /// Purges the play URLs of any number of media (20 per request).
+    pub async fn refresh_media(
+        &self,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<MediaReport, AliPrefetchError> {
+        let options = options.into_core(progress_fn(listener));
+        guarded(async { Ok(self.inner.refresh_media(media_ids, options).await?.into()) }).await
+    }
+
+    /// Prefetches the play URLs of any number of media (20 per request).
+    pub async fn preload_media(
+        &self,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<MediaReport, AliPrefetchError> {
+        let options = options.into_core(progress_fn(listener));
+        guarded(async { Ok(self.inner.preload_media(media_ids, options).await?.into()) }).await
+    }
+
+    /// The pages of a query, fetched one at a time with `next()`.
+    pub fn preload_task_pages(
+        &self,
+        query: DescribeLiveStreamPreloadTasksRequest,
+    ) -> Result<Arc<PreloadTaskPages>, AliPrefetchError> {
+        let query: aliprefetch::DescribeLiveStreamPreloadTasksRequest = query.into();
+        aliprefetch::Operation::validate(&query)?;
+        let stream = self.inner.preload_task_pages(query).map(|page| page.map(|p| p.preload_tasks)).boxed();
+        Ok(Arc::new(PreloadTaskPages { stream: tokio::sync::Mutex::new(stream) }))
+    }
+
+    /// Every task of a query, across all pages.
+    pub async fn all_preload_tasks(
+        &self,
+        query: DescribeLiveStreamPreloadTasksRequest,
+    ) -> Result<Vec<PreloadTask>, AliPrefetchError> {
+        guarded(async {
+            let tasks = self.inner.all_preload_tasks(query.into()).await?;
+            Ok(tasks.into_iter().map(PreloadTask::from).collect())
+        })
+        .await
+    }
+
+    /// Polls until every task is complete or failed; returns them in the order of the ids.
+    pub async fn wait_for_preload(
+        &self,
+        domain: String,
+        task_ids: Vec<String>,
+        options: WaitOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Vec<PreloadTask>, AliPrefetchError> {
+        let defaults = aliprefetch::WaitOptions::default();
+        let options = aliprefetch::WaitOptions {
+            timeout: options.timeout.unwrap_or(defaults.timeout),
+            poll_interval: options.poll_interval.unwrap_or(defaults.poll_interval),
+            progress: progress_fn(listener),
+            on_poll: None,
+        };
+        guarded(async {
+            let tasks = self.inner.wait_for_preload(&domain, &task_ids, options).await?;
+            Ok(tasks.into_iter().map(PreloadTask::from).collect())
+        })
+        .await
+    }
+
+    /// Any RPC action of either service, signed, paced and retried like the rest; the decoded answer
+    /// as JSON text.
+    pub async fn call(
+        &self,
+        service: Service,
+        action: String,
+        method: HttpMethod,
+        params: HashMap<String, String>,
+    ) -> Result<String, AliPrefetchError> {
+        let service = match service {
+            Service::Live => aliprefetch::Service::Live,
+            Service::Vod => aliprefetch::Service::Vod,
+        };
+        let method = match method {
+            HttpMethod::Get => aliprefetch::Method::Get,
+            HttpMethod::Post => aliprefetch::Method::Post,
+        };
+        let mut params: Vec<(String, String)> = params.into_iter().collect();
+        params.sort();
+        guarded(async { Ok(self.inner.call(service, &action, method, params).await?.to_string()) }).await
+    }
+
+    /// One of the five operations with its parameters as a JSON object keyed by the API's names,
+    /// checked like the typed calls; the answer as JSON text (the service's own field names).
+    pub async fn execute_json(&self, action: String, params_json: String) -> Result<String, AliPrefetchError> {
+        guarded(async {
+            let params: serde_json::Value = serde_json::from_str(&params_json)
+                .map_err(|e| invalid("params", "json", format!("is not JSON: {e}")))?;
+            let map = params.as_object().ok_or_else(|| invalid("params", "type", "must be a JSON object"))?;
+            let request = aliprefetch::AnyRequest::from_params(&action, map, true)?;
+            let answer = match self.inner.execute_any(&request).await? {
+                aliprefetch::AnyResponse::SetLiveStreamPreloadTasks(r) => serde_json::to_string(&r),
+                aliprefetch::AnyResponse::DescribeLiveStreamPreloadTasks(r) => serde_json::to_string(&r),
+                aliprefetch::AnyResponse::HotLiveRtcStream(r) => serde_json::to_string(&r),
+                aliprefetch::AnyResponse::UpdateLivePullToPush(r) => serde_json::to_string(&r),
+                aliprefetch::AnyResponse::RefreshMediaPlayUrls(r) => serde_json::to_string(&r),
+            };
+            answer.map_err(|e| invalid("response", "json", e.to_string()))
+        })
+        .await
+    }
+}
+
+type Pages = BoxStream<'static, Result<Vec<aliprefetch::PreloadTask>, aliprefetch::Error>>;
+
+/// The pages of a DescribeLiveStreamPreloadTasks query.
+#[derive(uniffi::Object)]
+pub struct PreloadTaskPages {
+    stream: tokio::sync::Mutex<Pages>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl PreloadTaskPages {
+    /// The next page's tasks, or `null` / `nil` after the last page.
+    pub async fn next(&self) -> Result<Option<Vec<PreloadTask>>, AliPrefetchError> {
+        guarded(async {
+            match self.stream.lock().await.next().await {
+                None => Ok(None),
+                Some(Err(e)) => Err(e.into()),
+                Some(Ok(tasks)) => Ok(Some(tasks.into_iter().map(PreloadTask::from).collect())),
+            }
+        })
+        .await
+    }
+}
+
+/// The local Live/VOD service in-process, for an app's own tests.
+#[derive(uniffi::Object)]
+pub struct Emulator {
+    inner: Mutex<Option<aliprefetch_emulator::Emulator>>,
+    endpoint: String,
+    credentials: aliprefetch::Credentials,
+}
+
+#[uniffi::export]
+impl Emulator {
+    /// Starts an emulator on a free loopback port; `fixtures_json` is the emulator's fixture format.
+    #[uniffi::constructor(default(fixtures_json = None))]
+    pub fn start(fixtures_json: Option<String>) -> Result<Arc<Self>, AliPrefetchError> {
+        let fixtures = match fixtures_json {
+            Some(text) => {
+                aliprefetch_emulator::Fixtures::from_json(&text).map_err(|e| invalid("fixtures", "fixtures", e))?
+            }
+            None => aliprefetch_emulator::Fixtures::default(),
+        };
+        let emu =
+            aliprefetch_emulator::Emulator::start_in_background(aliprefetch_emulator::Config::with_fixtures(fixtures))
+                .map_err(|e| invalid("fixtures", "start", format!("cannot start the emulator: {e}")))?;
+        Ok(Arc::new(Emulator {
+            endpoint: emu.endpoint(),
+            credentials: emu.credentials(),
+            inner: Mutex::new(Some(emu)),
+        }))
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        self.endpoint.clone()
+    }
+
+    /// The first account of the fixtures.
+    pub fn credentials(&self) -> Arc<Credentials> {
+        Arc::new(Credentials { inner: self.credentials.clone() })
+    }
+
+    /// Moves the emulator's clock forward.
+    pub fn advance(&self, by: Duration) {
+        if let Some(emu) = self.inner.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            emu.advance(by);
+        }
+    }
+
+    /// Stops the server after the requests in flight; stopping twice is harmless.
+    pub fn stop(&self) {
+        let taken = self.inner.lock().ok().and_then(|mut g| g.take());
+        if let Some(emu) = taken {
+            emu.shutdown_blocking();
+        }
+    }
+}
+
+/// The workspace version this library was built from.
+#[uniffi::export]
+pub fn library_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

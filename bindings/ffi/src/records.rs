@@ -1,0 +1,640 @@
+//! Records and enums: the core's requests, responses, reports and value sets in each language's case,
+//! with their conversions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use time::OffsetDateTime;
+
+use crate::{AliPrefetchError, Credentials};
+
+/// `SystemTime` → the core's instant (whole seconds, as the wire carries them).
+pub(crate) fn instant(t: SystemTime) -> OffsetDateTime {
+    let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    };
+    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn system_time(t: OffsetDateTime) -> SystemTime {
+    let secs = t.unix_timestamp();
+    if secs >= 0 {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64)
+    } else {
+        SystemTime::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
+    }
+}
+
+/// An enum mirroring one of the core's value sets, converted both ways.
+macro_rules! mirror_enum {
+    ($(#[$doc:meta])* $name:ident => $core:path { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+        pub enum $name { $($variant),+ }
+
+        impl From<$name> for $core {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => <$core>::$variant),+ }
+            }
+        }
+
+        impl From<$core> for $name {
+            fn from(v: $core) -> Self {
+                match v { $(<$core>::$variant => $name::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// Where a live stream is prefetched.
+    Area => aliprefetch::Area { Domestic, Overseas, Global }
+);
+mirror_enum!(
+    /// The state of a prefetch task.
+    PreloadStatus => aliprefetch::PreloadStatus { Pending, Preloading, Complete, Failed }
+);
+mirror_enum!(
+    /// Where a pull-to-push task runs.
+    PullToPushRegion => aliprefetch::PullToPushRegion { ApSoutheast1, ApSoutheast5, CnBeijing, CnShanghai }
+);
+mirror_enum!(
+    /// Purge or prefetch.
+    TaskType => aliprefetch::TaskType { Refresh, Preload }
+);
+mirror_enum!(
+    MediaFormat => aliprefetch::MediaFormat { Mp4, M3u8, Mp3, Flv, Webm, Ts }
+);
+mirror_enum!(
+    Definition => aliprefetch::Definition { Fd, Ld, Sd, Hd, Od, K2, K4, Sq, Hq, Auto }
+);
+mirror_enum!(
+    StreamType => aliprefetch::StreamType { Video, Audio }
+);
+mirror_enum!(
+    /// One job for all ids, or one per id.
+    ResultType => aliprefetch::ResultType { Single, Multiple }
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SignatureVersion {
+    /// ACS3-HMAC-SHA256 (the default).
+    V3,
+    /// HMAC-SHA1.
+    V1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Service {
+    Live,
+    Vod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+/// How calls are retried.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum RetryPolicy {
+    /// 3 attempts, 200 ms full-jitter base, 5 s cap, 30 s in all.
+    Standard,
+    /// One attempt.
+    Disabled,
+    Custom {
+        max_attempts: u32,
+        base_delay: Duration,
+        max_delay: Duration,
+        max_elapsed: Duration,
+    },
+}
+
+impl From<RetryPolicy> for aliprefetch::RetryConfig {
+    fn from(r: RetryPolicy) -> Self {
+        match r {
+            RetryPolicy::Standard => aliprefetch::RetryConfig::standard(),
+            RetryPolicy::Disabled => aliprefetch::RetryConfig::disabled(),
+            RetryPolicy::Custom { max_attempts, base_delay, max_delay, max_elapsed } => {
+                aliprefetch::RetryConfig::standard()
+                    .max_attempts(max_attempts.max(1))
+                    .base_delay(base_delay)
+                    .max_delay(max_delay)
+                    .max_elapsed(max_elapsed)
+            }
+        }
+    }
+}
+
+/// How calls are paced.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum RateLimitPolicy {
+    /// The documented per-second quota of each action.
+    Documented,
+    Disabled,
+    /// The documented quotas with these per-second limits by action (0 lifts one).
+    Custom {
+        per_second: HashMap<String, u32>,
+    },
+}
+
+impl From<RateLimitPolicy> for aliprefetch::RateLimits {
+    fn from(r: RateLimitPolicy) -> Self {
+        match r {
+            RateLimitPolicy::Documented => aliprefetch::RateLimits::documented(),
+            RateLimitPolicy::Disabled => aliprefetch::RateLimits::disabled(),
+            RateLimitPolicy::Custom { per_second } => {
+                per_second.into_iter().fold(aliprefetch::RateLimits::documented(), |l, (a, n)| l.set(a, n))
+            }
+        }
+    }
+}
+
+/// How to build a `Client`. Every field is optional: region `cn-shanghai`, the region's endpoints, the
+/// default credential chain, V3, 5 s connect and 10 s read timeouts, standard retries, documented quotas.
+#[derive(uniffi::Record)]
+pub struct ClientConfig {
+    #[uniffi(default)]
+    pub region: Option<String>,
+    #[uniffi(default)]
+    pub endpoint: Option<String>,
+    #[uniffi(default)]
+    pub live_endpoint: Option<String>,
+    #[uniffi(default)]
+    pub vod_endpoint: Option<String>,
+    #[uniffi(default)]
+    pub credentials: Option<Arc<Credentials>>,
+    #[uniffi(default)]
+    pub profile: Option<String>,
+    #[uniffi(default)]
+    pub signature_version: Option<SignatureVersion>,
+    #[uniffi(default)]
+    pub connect_timeout: Option<Duration>,
+    #[uniffi(default)]
+    pub read_timeout: Option<Duration>,
+    #[uniffi(default)]
+    pub retry: Option<RetryPolicy>,
+    #[uniffi(default)]
+    pub rate_limits: Option<RateLimitPolicy>,
+    #[uniffi(default)]
+    pub allow_insecure_http: bool,
+}
+
+#[derive(uniffi::Record)]
+pub struct SetLiveStreamPreloadTasksRequest {
+    pub domain_name: String,
+    pub play_urls: Vec<String>,
+    #[uniffi(default)]
+    pub area: Option<Area>,
+    #[uniffi(default)]
+    pub preloaded_start_time: Option<SystemTime>,
+    #[uniffi(default)]
+    pub preloaded_end_time: Option<SystemTime>,
+}
+
+impl TryFrom<SetLiveStreamPreloadTasksRequest> for aliprefetch::SetLiveStreamPreloadTasksRequest {
+    type Error = AliPrefetchError;
+    fn try_from(r: SetLiveStreamPreloadTasksRequest) -> Result<Self, AliPrefetchError> {
+        Ok(aliprefetch::SetLiveStreamPreloadTasksRequest {
+            domain_name: r.domain_name,
+            play_urls: r.play_urls,
+            area: r.area.map(Into::into),
+            preloaded_start_time: r.preloaded_start_time.map(instant),
+            preloaded_end_time: r.preloaded_end_time.map(instant),
+        })
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct PreloadTasksMessage {
+    pub play_url: String,
+    pub task_id: String,
+    pub description: String,
+}
+
+#[derive(uniffi::Record)]
+pub struct SetLiveStreamPreloadTasksResponse {
+    pub request_id: String,
+    pub status: String,
+    pub total_url: i64,
+    pub success_url: i64,
+    pub failed_url: i64,
+    pub preload_tasks_messages: Vec<PreloadTasksMessage>,
+}
+
+impl From<aliprefetch::SetLiveStreamPreloadTasksResponse> for SetLiveStreamPreloadTasksResponse {
+    fn from(r: aliprefetch::SetLiveStreamPreloadTasksResponse) -> Self {
+        SetLiveStreamPreloadTasksResponse {
+            request_id: r.request_id,
+            status: r.status,
+            total_url: r.total_url,
+            success_url: r.success_url,
+            failed_url: r.failed_url,
+            preload_tasks_messages: r
+                .preload_tasks_messages
+                .into_iter()
+                .map(|m| PreloadTasksMessage { play_url: m.play_url, task_id: m.task_id, description: m.description })
+                .collect(),
+        }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct DescribeLiveStreamPreloadTasksRequest {
+    pub domain_name: String,
+    #[uniffi(default)]
+    pub task_id: Option<String>,
+    #[uniffi(default)]
+    pub play_urls: Vec<String>,
+    #[uniffi(default)]
+    pub status: Option<PreloadStatus>,
+    #[uniffi(default)]
+    pub start_time: Option<SystemTime>,
+    #[uniffi(default)]
+    pub end_time: Option<SystemTime>,
+    #[uniffi(default)]
+    pub page_size: Option<u32>,
+    #[uniffi(default)]
+    pub page_num: Option<u32>,
+}
+
+impl From<DescribeLiveStreamPreloadTasksRequest> for aliprefetch::DescribeLiveStreamPreloadTasksRequest {
+    fn from(r: DescribeLiveStreamPreloadTasksRequest) -> Self {
+        aliprefetch::DescribeLiveStreamPreloadTasksRequest {
+            domain_name: r.domain_name,
+            task_id: r.task_id,
+            play_urls: r.play_urls,
+            status: r.status.map(Into::into),
+            start_time: r.start_time.map(instant),
+            end_time: r.end_time.map(instant),
+            page_size: r.page_size,
+            page_num: r.page_num,
+        }
+    }
+}
+
+/// One live prefetch task.
+#[derive(uniffi::Record)]
+pub struct PreloadTask {
+    pub task_id: String,
+    pub domain_name: String,
+    pub play_url: String,
+    pub area: String,
+    pub create_time: Option<SystemTime>,
+    pub preloaded_start_time: Option<SystemTime>,
+    pub preloaded_end_time: Option<SystemTime>,
+    /// A percentage such as `100%`.
+    pub process: String,
+    /// `pending`, `preloading`, `complete` or `failed`, as the service sent it.
+    pub status: String,
+    pub description: String,
+}
+
+impl From<aliprefetch::PreloadTask> for PreloadTask {
+    fn from(t: aliprefetch::PreloadTask) -> Self {
+        PreloadTask {
+            task_id: t.task_id,
+            domain_name: t.domain_name,
+            play_url: t.play_url,
+            area: t.area,
+            create_time: t.create_time.map(system_time),
+            preloaded_start_time: t.preloaded_start_time.map(system_time),
+            preloaded_end_time: t.preloaded_end_time.map(system_time),
+            process: t.process,
+            status: t.status,
+            description: t.description,
+        }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct DescribeLiveStreamPreloadTasksResponse {
+    pub request_id: String,
+    pub page_num: i64,
+    pub page_size: i64,
+    pub total_num: i64,
+    pub total_page: i64,
+    pub preload_tasks: Vec<PreloadTask>,
+}
+
+impl From<aliprefetch::DescribeLiveStreamPreloadTasksResponse> for DescribeLiveStreamPreloadTasksResponse {
+    fn from(r: aliprefetch::DescribeLiveStreamPreloadTasksResponse) -> Self {
+        DescribeLiveStreamPreloadTasksResponse {
+            request_id: r.request_id,
+            page_num: r.page_num,
+            page_size: r.page_size,
+            total_num: r.total_num,
+            total_page: r.total_page,
+            preload_tasks: r.preload_tasks.into_iter().map(PreloadTask::from).collect(),
+        }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct HotLiveRtcStreamRequest {
+    pub domain_name: String,
+    pub app_name: String,
+    pub stream_name: String,
+    /// A Chinese provincial code (ZHJ, SHH, …) or a country code (US, JP, …).
+    pub region_code: String,
+    pub audio_msid: String,
+    pub video_msid: String,
+    #[uniffi(default)]
+    pub connection_timeout: Option<Duration>,
+    #[uniffi(default)]
+    pub media_timeout: Option<Duration>,
+}
+
+impl TryFrom<HotLiveRtcStreamRequest> for aliprefetch::HotLiveRtcStreamRequest {
+    type Error = AliPrefetchError;
+    fn try_from(r: HotLiveRtcStreamRequest) -> Result<Self, AliPrefetchError> {
+        let region: aliprefetch::RegionCode = r.region_code.parse()?;
+        let mut request = aliprefetch::HotLiveRtcStreamRequest::new(r.domain_name, r.app_name, r.stream_name, region)
+            .audio_msid(r.audio_msid)
+            .video_msid(r.video_msid);
+        request.connection_timeout = r.connection_timeout;
+        request.media_timeout = r.media_timeout;
+        Ok(request)
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct HotLiveRtcStreamResponse {
+    pub request_id: String,
+}
+
+impl From<aliprefetch::HotLiveRtcStreamResponse> for HotLiveRtcStreamResponse {
+    fn from(r: aliprefetch::HotLiveRtcStreamResponse) -> Self {
+        HotLiveRtcStreamResponse { request_id: r.request_id }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct UpdateLivePullToPushRequest {
+    pub task_id: String,
+    pub region: PullToPushRegion,
+    #[uniffi(default)]
+    pub start_time: Option<SystemTime>,
+    #[uniffi(default)]
+    pub end_time: Option<SystemTime>,
+    #[uniffi(default)]
+    pub source_urls: Option<Vec<String>>,
+    /// -1 repeats forever.
+    #[uniffi(default)]
+    pub repeat_number: Option<i64>,
+    #[uniffi(default)]
+    pub offset: Option<Duration>,
+    #[uniffi(default)]
+    pub callback_url: Option<String>,
+    #[uniffi(default)]
+    pub file_index: Option<u32>,
+}
+
+impl From<UpdateLivePullToPushRequest> for aliprefetch::UpdateLivePullToPushRequest {
+    fn from(r: UpdateLivePullToPushRequest) -> Self {
+        let mut request = aliprefetch::UpdateLivePullToPushRequest::new(r.task_id, r.region.into());
+        request.start_time = r.start_time.map(instant);
+        request.end_time = r.end_time.map(instant);
+        request.source_urls = r.source_urls;
+        request.repeat_number = r.repeat_number;
+        request.offset = r.offset;
+        request.callback_url = r.callback_url;
+        request.file_index = r.file_index;
+        request
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct UpdateLivePullToPushResponse {
+    pub request_id: String,
+    pub ret_code: i64,
+    pub description: String,
+}
+
+impl From<aliprefetch::UpdateLivePullToPushResponse> for UpdateLivePullToPushResponse {
+    fn from(r: aliprefetch::UpdateLivePullToPushResponse) -> Self {
+        UpdateLivePullToPushResponse { request_id: r.request_id, ret_code: r.ret_code, description: r.description }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct RefreshMediaPlayUrlsRequest {
+    pub media_ids: Vec<String>,
+    pub task_type: TaskType,
+    #[uniffi(default)]
+    pub formats: Vec<MediaFormat>,
+    #[uniffi(default)]
+    pub definitions: Vec<Definition>,
+    #[uniffi(default)]
+    pub stream_types: Vec<StreamType>,
+    #[uniffi(default)]
+    pub result_type: Option<ResultType>,
+    #[uniffi(default)]
+    pub slice_flag: Option<bool>,
+    #[uniffi(default)]
+    pub slice_count: Option<u32>,
+    /// A JSON object as text.
+    #[uniffi(default)]
+    pub user_data: Option<String>,
+}
+
+impl From<RefreshMediaPlayUrlsRequest> for aliprefetch::RefreshMediaPlayUrlsRequest {
+    fn from(r: RefreshMediaPlayUrlsRequest) -> Self {
+        aliprefetch::RefreshMediaPlayUrlsRequest {
+            media_ids: r.media_ids,
+            task_type: r.task_type.into(),
+            formats: r.formats.into_iter().map(Into::into).collect(),
+            definitions: r.definitions.into_iter().map(Into::into).collect(),
+            stream_types: r.stream_types.into_iter().map(Into::into).collect(),
+            result_type: r.result_type.map(Into::into),
+            slice_flag: r.slice_flag,
+            slice_count: r.slice_count,
+            user_data: r.user_data,
+        }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct RefreshMediaPlayUrlsResponse {
+    pub request_id: String,
+    pub media_refresh_job_id: String,
+    pub non_exist_media_ids: Vec<String>,
+    pub forbidden_media_ids: Vec<String>,
+}
+
+impl From<aliprefetch::RefreshMediaPlayUrlsResponse> for RefreshMediaPlayUrlsResponse {
+    fn from(r: aliprefetch::RefreshMediaPlayUrlsResponse) -> Self {
+        RefreshMediaPlayUrlsResponse {
+            non_exist_media_ids: r.non_exist_media_ids(),
+            forbidden_media_ids: r.forbidden_media_ids(),
+            request_id: r.request_id,
+            media_refresh_job_id: r.media_refresh_job_id,
+        }
+    }
+}
+
+/// How far a batch or a wait has come.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+}
+
+impl From<aliprefetch::Progress> for Progress {
+    fn from(p: aliprefetch::Progress) -> Self {
+        Progress { done: p.done as u64, total: p.total as u64, succeeded: p.succeeded as u64, failed: p.failed as u64 }
+    }
+}
+
+/// Why one item of a batch failed; `kind` is the core's error kind (`InvalidInput`, `Api`, …).
+#[derive(uniffi::Record)]
+pub struct ItemFailure {
+    pub kind: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl From<aliprefetch::ItemFailure> for ItemFailure {
+    fn from(f: aliprefetch::ItemFailure) -> Self {
+        ItemFailure { kind: f.kind.as_str().to_owned(), code: f.code, message: f.message }
+    }
+}
+
+#[derive(uniffi::Record)]
+pub struct PreloadItem {
+    pub url: String,
+    pub task_id: Option<String>,
+    pub failure: Option<ItemFailure>,
+}
+
+/// Every distinct URL of a batch once, in input order.
+#[derive(uniffi::Record)]
+pub struct PreloadReport {
+    pub items: Vec<PreloadItem>,
+    pub duplicates_removed: u64,
+    pub requests: u64,
+}
+
+impl From<aliprefetch::PreloadReport> for PreloadReport {
+    fn from(r: aliprefetch::PreloadReport) -> Self {
+        PreloadReport {
+            items: r
+                .items
+                .into_iter()
+                .map(|i| PreloadItem { url: i.url, task_id: i.task_id, failure: i.failure.map(Into::into) })
+                .collect(),
+            duplicates_removed: r.duplicates_removed as u64,
+            requests: r.requests as u64,
+        }
+    }
+}
+
+#[derive(uniffi::Enum)]
+pub enum MediaOutcome {
+    Submitted { job_id: String },
+    NotFound,
+    Forbidden,
+    Failed { failure: ItemFailure },
+}
+
+#[derive(uniffi::Record)]
+pub struct MediaItem {
+    pub media_id: String,
+    pub outcome: MediaOutcome,
+}
+
+#[derive(uniffi::Record)]
+pub struct MediaReport {
+    pub items: Vec<MediaItem>,
+    pub duplicates_removed: u64,
+    pub requests: u64,
+    pub job_ids: Vec<String>,
+}
+
+impl From<aliprefetch::MediaReport> for MediaReport {
+    fn from(r: aliprefetch::MediaReport) -> Self {
+        MediaReport {
+            items: r
+                .items
+                .into_iter()
+                .map(|i| MediaItem {
+                    media_id: i.media_id,
+                    outcome: match i.outcome {
+                        aliprefetch::MediaOutcome::Submitted { job_id } => MediaOutcome::Submitted { job_id },
+                        aliprefetch::MediaOutcome::NotFound => MediaOutcome::NotFound,
+                        aliprefetch::MediaOutcome::Forbidden => MediaOutcome::Forbidden,
+                        aliprefetch::MediaOutcome::Failed(f) => MediaOutcome::Failed { failure: f.into() },
+                    },
+                })
+                .collect(),
+            duplicates_removed: r.duplicates_removed as u64,
+            requests: r.requests as u64,
+            job_ids: r.job_ids,
+        }
+    }
+}
+
+/// Options of `preloadLiveStreams`.
+#[derive(uniffi::Record)]
+pub struct PreloadOptions {
+    #[uniffi(default)]
+    pub area: Option<Area>,
+    #[uniffi(default)]
+    pub start: Option<SystemTime>,
+    #[uniffi(default)]
+    pub end: Option<SystemTime>,
+    /// Requests in flight at once (default 8).
+    #[uniffi(default)]
+    pub concurrency: Option<u32>,
+}
+
+/// Options of `refreshMedia` / `preloadMedia`.
+#[derive(uniffi::Record)]
+pub struct MediaOptions {
+    #[uniffi(default)]
+    pub formats: Vec<MediaFormat>,
+    #[uniffi(default)]
+    pub definitions: Vec<Definition>,
+    #[uniffi(default)]
+    pub stream_types: Vec<StreamType>,
+    #[uniffi(default)]
+    pub result_type: Option<ResultType>,
+    #[uniffi(default)]
+    pub slice_flag: Option<bool>,
+    #[uniffi(default)]
+    pub slice_count: Option<u32>,
+    #[uniffi(default)]
+    pub user_data: Option<String>,
+    #[uniffi(default)]
+    pub concurrency: Option<u32>,
+}
+
+impl MediaOptions {
+    pub(crate) fn into_core(self, progress: Option<aliprefetch::batch::ProgressFn>) -> aliprefetch::MediaOptions {
+        aliprefetch::MediaOptions {
+            formats: self.formats.into_iter().map(Into::into).collect(),
+            definitions: self.definitions.into_iter().map(Into::into).collect(),
+            stream_types: self.stream_types.into_iter().map(Into::into).collect(),
+            result_type: self.result_type.map(Into::into),
+            slice_flag: self.slice_flag,
+            slice_count: self.slice_count,
+            user_data: self.user_data,
+            concurrency: self.concurrency.map(|n| n as usize),
+            progress,
+        }
+    }
+}
+
+/// Options of `waitForPreload`: default 10 minutes, polling every 5 s.
+#[derive(uniffi::Record)]
+pub struct WaitOptions {
+    #[uniffi(default)]
+    pub timeout: Option<Duration>,
+    #[uniffi(default)]
+    pub poll_interval: Option<Duration>,
+}

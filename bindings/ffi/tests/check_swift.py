@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The generated Swift package declares the public API: the client and its async methods, the error enum with
+every kind and field, the emulator, the progress protocol; and the package has its manifest, module map and header.
+(No Swift compiler exists on these machines; this checks what was generated.)
+
+    check_swift.py PACKAGE_DIR
+"""
+
+import pathlib
+import re
+import sys
+
+METHODS = [
+    "setLiveStreamPreloadTasks(request: SetLiveStreamPreloadTasksRequest)",
+    "describeLiveStreamPreloadTasks(request: DescribeLiveStreamPreloadTasksRequest)",
+    "hotLiveRtcStream(request: HotLiveRtcStreamRequest)",
+    "updateLivePullToPush(request: UpdateLivePullToPushRequest)",
+    "refreshMediaPlayUrls(request: RefreshMediaPlayUrlsRequest)",
+    "preloadLiveStreams(domain: String, urls: [String], options: PreloadOptions, listener: ProgressListener?)",
+    "refreshMedia(mediaIds: [String], options: MediaOptions, listener: ProgressListener?)",
+    "preloadMedia(mediaIds: [String], options: MediaOptions, listener: ProgressListener?)",
+    "allPreloadTasks(query: DescribeLiveStreamPreloadTasksRequest)",
+    "waitForPreload(domain: String, taskIds: [String], options: WaitOptions, listener: ProgressListener?)",
+    "call(service: Service, action: String, method: HttpMethod, params: [String: String])",
+]
+KINDS = [
+    "InvalidInput",
+    "Credentials",
+    "Auth",
+    "Throttled",
+    "Api",
+    "Server",
+    "Transport",
+    "Timeout",
+    "Decode",
+    "Internal",
+]
+FIELDS = ["code: String?", "errorMessage: String", "requestId: String?", "httpStatus: UInt16?", "retryable: Bool",
+          "attempts: UInt32", "field: String?", "rule: String?"]  # fmt: skip
+
+
+def main() -> None:
+    package = pathlib.Path(sys.argv[1])
+    for required in ["Package.swift", "Sources/AliPrefetch/AliPrefetch.swift",
+                     "Sources/AliPrefetchFFI/include/AliPrefetchFFI.h",
+                     "Sources/AliPrefetchFFI/include/module.modulemap"]:  # fmt: skip
+        assert (package / required).is_file(), f"missing {required}"
+    text = re.sub(r"/\*.*?\*/", "", (package / "Sources/AliPrefetch/AliPrefetch.swift").read_text(), flags=re.S)
+    source = re.sub(r"\s+", " ", text)
+    compact = re.sub(r"\s+", "", text)
+    problems = []
+    if "open class Client: ClientProtocol" not in source:
+        problems.append("the Client class")
+    for method in METHODS:
+        if not re.search(re.escape(f"open func {method}") + r" ?async throws", source):
+            problems.append(f"async method {method}")
+    if "public enum AliPrefetchError: Swift.Error" not in source:
+        problems.append("the public error enum")
+    fields = ",".join(f.replace(" ", "") for f in FIELDS)
+    for kind in KINDS:
+        if f"case{kind}({fields})" not in compact:
+            problems.append(f"error case {kind} with every field")
+    for declaration in ["open class Emulator", "public protocol ProgressListener", "open class Credentials",
+                        "public struct ClientConfig", "public enum Area"]:  # fmt: skip
+        if declaration not in source:
+            problems.append(declaration)
+    manifest = (package / "Package.swift").read_text()
+    if 'name: "AliPrefetch"' not in manifest:
+        problems.append("Package.swift names the library")
+    if problems:
+        sys.exit("generated Swift lacks: " + "; ".join(problems))
+    print(f"Swift package at {package}: Client with {len(METHODS)} async methods, {len(KINDS)} error cases")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+// The Kotlin bindings on the JVM against the in-process emulator: every operation, a batch with progress
+// callbacks, paging, waiting, typed exceptions (invalid input with its field, auth, throttling), and the shared
+// validation table. Run by scripts/mobile; prints one line per check and exits non-zero on any failure.
+package aliprefetch.tests
+
+import io.aliprefetch.*
+import java.time.Duration
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import java.util.Collections
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.runBlocking
+
+const val DOMAIN = "play.example.com"
+const val RELAY_TASK = "fd245384-4067-4f91-9d75-9666a6bc0001"
+const val FIXTURES = """{"live": {"preload": {"seconds_to_complete": 1},
+  "pull_to_push_tasks": [{"task_id": "$RELAY_TASK", "region": "cn-shanghai", "state": "scheduled",
+    "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z"}]}}"""
+val FAST_RETRY = RetryPolicy.Custom(3u, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(30))
+
+class CheckFailed(message: String) : Exception(message)
+
+fun check(condition: Boolean, message: () -> String) {
+    if (!condition) throw CheckFailed(message())
+}
+
+fun <T> eq(actual: T, expected: T, what: String) = check(actual == expected) { "$what: expected <$expected>, got <$actual>" }
+
+suspend inline fun <reified E : Throwable> throws(block: suspend () -> Unit): E {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is E) return e
+        throw CheckFailed("expected ${E::class.simpleName}, got $e")
+    }
+    throw CheckFailed("expected ${E::class.simpleName}, nothing was thrown")
+}
+
+suspend fun <T> withEmulator(fixtures: String? = FIXTURES, block: suspend (Emulator, Client) -> T): T {
+    val emulator = Emulator.start(fixtures)
+    try {
+        val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(), retry = FAST_RETRY))
+        return block(emulator, client)
+    } finally {
+        emulator.stop()
+    }
+}
+
+fun urls(prefix: String, n: Int) = (0 until n).map { "rtmp://$DOMAIN/$prefix/s$it" }
+
+val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
+    "SetLiveStreamPreloadTasks and DescribeLiveStreamPreloadTasks" to suspend {
+        withEmulator { _, client ->
+            val start = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.SECONDS)
+            val created = client.setLiveStreamPreloadTasks(
+                SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("rtmp://$DOMAIN/live/a", "rtmp://$DOMAIN/live/b"), Area.DOMESTIC, start, start.plusSeconds(3600)),
+            )
+            eq(listOf(created.totalUrl, created.successUrl, created.failedUrl), listOf(2L, 2L, 0L), "counts")
+            val taskId = created.preloadTasksMessages[0].taskId
+            val page = client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN, taskId = taskId))
+            eq(page.totalNum, 1L, "found by id")
+            val task = page.preloadTasks[0]
+            eq(listOf(task.taskId, task.area, task.status), listOf(taskId, "domestic", "pending"), "task")
+            eq(task.preloadedStartTime, start, "times come back as Instants")
+        }
+    },
+    "HotLiveRtcStream" to suspend {
+        withEmulator { _, client ->
+            val r = client.hotLiveRtcStream(HotLiveRtcStreamRequest(DOMAIN, "live", "s1", "ZHJ", "rts audio", "rts video", Duration.ofSeconds(30)))
+            check(r.requestId.isNotEmpty()) { "a request id" }
+        }
+    },
+    "UpdateLivePullToPush" to suspend {
+        withEmulator { _, client ->
+            val r = client.updateLivePullToPush(
+                UpdateLivePullToPushRequest(RELAY_TASK, PullToPushRegion.CN_SHANGHAI, sourceUrls = listOf("rtmp://o/a/1", "rtmp://o/a/2"), repeatNumber = -1, offset = Duration.ofSeconds(30)),
+            )
+            eq(listOf(r.retCode, r.description), listOf(0L, "OK"), "relay updated")
+        }
+    },
+    "RefreshMediaPlayUrls" to suspend {
+        withEmulator("""{"vod": {"media": [{"media_id": "m1"}, {"media_id": "locked", "forbidden": true}]}}""") { _, client ->
+            val r = client.refreshMediaPlayUrls(RefreshMediaPlayUrlsRequest(listOf("m1", "nope", "locked"), TaskType.REFRESH, formats = listOf(MediaFormat.MP4, MediaFormat.M3U8)))
+            check(r.mediaRefreshJobId.isNotEmpty()) { "a job id" }
+            eq(listOf(r.nonExistMediaIds, r.forbiddenMediaIds), listOf(listOf("nope"), listOf("locked")), "media sorted")
+        }
+    },
+    "a batch of 1,002 URLs with progress callbacks" to suspend {
+        withEmulator { _, client ->
+            val seen = Collections.synchronizedList(mutableListOf<Progress>())
+            val listener = object : ProgressListener {
+                override fun onProgress(progress: Progress) {
+                    seen.add(progress)
+                }
+            }
+            val given = urls("batch", 1000) + listOf("http://$DOMAIN/live/s.m3u8", "not-a-url")
+            val report = client.preloadLiveStreams(DOMAIN, given, PreloadOptions(), listener)
+            eq(report.items.map { it.url }, given, "every URL once, in order")
+            eq(report.requests, 11uL, "1,001 URLs sent, in requests of 100")
+            val failed = report.items.filter { it.taskId == null }.map { it.url to it.failure?.code }
+            eq(failed, listOf("http://$DOMAIN/live/s.m3u8" to "hls", "not-a-url" to "TaskNotCreated"), "failures with reasons")
+            val last = seen.maxByOrNull { it.done }!!
+            eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002uL, 1002uL, 1000uL, 2uL), "last progress")
+        }
+    },
+    "media batches of 20" to suspend {
+        withEmulator("""{"vod": {"media": [${(0 until 41).joinToString(",") { "{\"media_id\": \"m$it\"}" }}]}}""") { _, client ->
+            val report = client.preloadMedia((0 until 43).map { "m$it" }, MediaOptions(), null)
+            eq(listOf(report.items.size.toULong(), report.requests), listOf(43uL, 3uL), "43 ids in 3 requests")
+            eq(report.items.filter { it.outcome is MediaOutcome.NotFound }.map { it.mediaId }, listOf("m41", "m42"), "unknown media")
+        }
+    },
+    "paging" to suspend {
+        withEmulator { _, client ->
+            client.preloadLiveStreams(DOMAIN, urls("page", 45), PreloadOptions(), null)
+            val pages = client.preloadTaskPages(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = 10u))
+            val sizes = mutableListOf<Int>()
+            while (true) {
+                val page = pages.next() ?: break
+                sizes.add(page.size)
+            }
+            eq(sizes, listOf(10, 10, 10, 10, 5), "five pages")
+            eq(client.allPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)).map { it.taskId }.toSet().size, 45, "all tasks")
+        }
+    },
+    "waiting" to suspend {
+        withEmulator { _, client ->
+            val ids = client.preloadLiveStreams(DOMAIN, urls("wait", 3), PreloadOptions(), null).items.mapNotNull { it.taskId }
+            val tasks = client.waitForPreload(DOMAIN, ids, WaitOptions(Duration.ofSeconds(20), Duration.ofMillis(200)), null)
+            eq(tasks.map { it.taskId }, ids, "in the order asked")
+            check(tasks.all { it.status == "complete" && it.process == "100%" }) { "all complete: $tasks" }
+        }
+    },
+    "invalid input: a typed exception naming the field, before anything is sent" to suspend {
+        withEmulator { _, client ->
+            val e = throws<AliPrefetchException.InvalidInput> {
+                client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, emptyList()))
+            }
+            eq(listOf(e.field, e.rule, e.code), listOf("PlayUrl", "required", null), "field and rule")
+            eq(e.attempts, 0u, "nothing was sent")
+            val region = throws<AliPrefetchException.InvalidInput> {
+                client.hotLiveRtcStream(HotLiveRtcStreamRequest(DOMAIN, "a", "s", "NOWHERE", "a", "v"))
+            }
+            eq(region.field, "RegionCode", "region code")
+        }
+    },
+    "auth failure" to suspend {
+        withEmulator { emulator, _ ->
+            val wrong = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = Credentials("testid", "wrong-secret")))
+            val e = throws<AliPrefetchException.Auth> { wrong.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+            eq(listOf(e.code, e.httpStatus?.toInt()), listOf("SignatureDoesNotMatch", 400), "the service's code")
+            check(!e.message!!.contains("wrong-secret")) { "no secret in the message" }
+        }
+    },
+    "throttling, retried then raised" to suspend {
+        withEmulator("""{"faults": {"error_rate": 1.0, "errors": ["Throttling.User"]}}""") { _, client ->
+            val e = throws<AliPrefetchException.Throttled> { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+            eq(listOf(e.code, e.retryable, e.attempts), listOf("Throttling.User", true, 3u), "throttled")
+        }
+    },
+    "the service refusing a request" to suspend {
+        withEmulator { _, client ->
+            val e = throws<AliPrefetchException.Api> { client.updateLivePullToPush(UpdateLivePullToPushRequest("nope", PullToPushRegion.CN_SHANGHAI)) }
+            eq(e.code, "CodeTaskNotExist", "code")
+        }
+    },
+    "the generic call, and many calls at once" to suspend {
+        withEmulator("""{"quotas": {"DescribeLiveStreamPreloadTasks": 0}}""") { emulator, _ ->
+            val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(), rateLimits = RateLimitPolicy.Disabled))
+            val json = client.call(Service.LIVE, "DescribeLiveStreamPreloadTasks", HttpMethod.POST, mapOf("DomainName" to DOMAIN, "PageSize" to "5"))
+            check(json.contains("\"PageSize\":5") && json.contains("RequestId")) { json }
+            val ids = coroutineScope {
+                (1..50).map { async { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)).requestId } }.awaitAll()
+            }
+            eq(ids.toSet().size, 50, "50 concurrent calls")
+        }
+    },
+    "V1 signing and STS credentials" to suspend {
+        withEmulator("""{"accounts": [{"access_key_id": "STS.demo", "access_key_secret": "stssecret", "security_token": "token-value"}]}""") { emulator, _ ->
+            check(emulator.credentials().hasSecurityToken()) { "an STS account" }
+            val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(), signatureVersion = SignatureVersion.V1))
+            eq(client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)).totalNum, 0L, "V1 + STS accepted")
+        }
+    },
+    "the shared validation table" to suspend {
+        withEmulator { _, client ->
+            eq(VALIDATION_CASES.size, 118, "cases")
+            val now = Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            for (case in VALIDATION_CASES) {
+                val params = resolveTimes(case.input, now)
+                val what = "${case.operation}: ${case.name}"
+                if (case.field == null) {
+                    val answer = client.executeJson(case.operation, params)
+                    check(answer.contains("RequestId")) { "$what: $answer" }
+                } else {
+                    val e = throws<AliPrefetchException.InvalidInput> { client.executeJson(case.operation, params) }
+                    eq(listOf(e.field, e.rule), listOf(case.field, case.rule), what)
+                }
+            }
+        }
+    },
+)
+
+/** `"now"`, `"now+6h"`, `"now-2d"` … in a JSON text as wire times against `now`. */
+fun resolveTimes(json: String, now: Instant): String =
+    Regex("\"now(?:([+-])(\\d+)([smhd]))?\"").replace(json) { m ->
+        val (sign, amount, unit) = m.destructured
+        val seconds = if (sign.isEmpty()) 0L else amount.toLong() * mapOf("s" to 1L, "m" to 60L, "h" to 3600L, "d" to 86400L).getValue(unit)
+        "\"" + (if (sign == "-") now.minusSeconds(seconds) else now.plusSeconds(seconds)).toString() + "\""
+    }
+
+fun main() = runBlocking {
+    var failures = 0
+    for ((name, body) in CHECKS) {
+        try {
+            body()
+            println("ok   $name")
+        } catch (e: Throwable) {
+            failures += 1
+            println("FAIL $name: $e")
+        }
+    }
+    println("${CHECKS.size - failures} of ${CHECKS.size} Kotlin checks passed")
+    if (failures > 0) kotlin.system.exitProcess(1)
+}
