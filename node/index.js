@@ -168,29 +168,21 @@ function nativeCredentials(credentials) {
 
 // -------------------------------------------------------------------------------------------- client
 
-const SECRET_HEADERS = new Set(['authorization', 'x-acs-security-token']);
-const SECRET_PARAMS = new Set(['Signature', 'SecurityToken']);
+const REDACTED = new WeakMap();
 
 /** A request signed for the wire (from `Client.presign`); inspecting or serializing it hides the signature and token. */
 class SignedRequest {
-  constructor({ method, url, headers }) {
-    this.method = method;
-    this.url = url;
-    this.headers = headers;
+  constructor({ request, redacted }) {
+    this.method = request.method;
+    this.url = request.url;
+    this.headers = request.headers;
+    // The core's redacted copy: what inspection and JSON show.
+    REDACTED.set(this, redacted);
     Object.freeze(this);
   }
 
   toJSON() {
-    const [base, query] = this.url.split('?');
-    const shown = query
-      ?.split('&')
-      .map((pair) => (SECRET_PARAMS.has(pair.split('=')[0]) ? `${pair.split('=')[0]}=<redacted>` : pair))
-      .join('&');
-    return {
-      method: this.method,
-      url: shown === undefined ? base : `${base}?${shown}`,
-      headers: this.headers.map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? '<redacted>' : v]),
-    };
+    return REDACTED.get(this);
   }
 
   [util.inspect.custom](depth, options, inspect) {

@@ -134,8 +134,11 @@ impl Client {
         let client = self.inner.clone();
         env.spawn_future(async move {
             let signed = client.presign_any(&request?).await.map_err(error)?;
-            let headers: Vec<Value> = signed.headers.iter().map(|(k, v)| json!([k, v])).collect();
-            Ok(json!({"method": signed.method.as_str(), "url": signed.url, "headers": headers}))
+            let as_json = |r: &aliprefetch::SignedRequest| {
+                let headers: Vec<Value> = r.headers.iter().map(|(k, v)| json!([k, v])).collect();
+                json!({"method": r.method.as_str(), "url": r.url, "headers": headers})
+            };
+            Ok(json!({"request": as_json(&signed), "redacted": as_json(&signed.redacted())}))
         })
     }
 

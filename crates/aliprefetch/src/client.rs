@@ -286,34 +286,44 @@ pub struct SignedRequest {
     pub headers: Vec<(String, String)>,
 }
 
-impl fmt::Debug for SignedRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SignedRequest {
+    /// A copy safe to show: the signature and the STS token (query parameters for V1, headers for
+    /// V3) replaced by `<redacted>`. `Debug` prints this; bindings use it for their own displays.
+    pub fn redacted(&self) -> SignedRequest {
         const SECRET_PARAMS: [&str; 2] = ["Signature", "SecurityToken"];
         const SECRET_HEADERS: [&str; 2] = ["authorization", "x-acs-security-token"];
         let url = match self.url.split_once('?') {
             Some((base, query)) => {
-                let redacted: Vec<String> = query
+                let pairs: Vec<String> = query
                     .split('&')
                     .map(|pair| match pair.split_once('=') {
                         Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}=<redacted>"),
                         _ => pair.to_owned(),
                     })
                     .collect();
-                format!("{base}?{}", redacted.join("&"))
+                format!("{base}?{}", pairs.join("&"))
             }
             None => self.url.clone(),
         };
-        let headers: Vec<(&str, &str)> = self
+        let headers = self
             .headers
             .iter()
             .map(|(k, v)| {
-                (k.as_str(), if SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str()) { "<redacted>" } else { v })
+                let secret = SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str());
+                (k.clone(), if secret { "<redacted>".to_owned() } else { v.clone() })
             })
             .collect();
+        SignedRequest { method: self.method, url, headers }
+    }
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.redacted();
         f.debug_struct("SignedRequest")
-            .field("method", &self.method)
-            .field("url", &url)
-            .field("headers", &headers)
+            .field("method", &shown.method)
+            .field("url", &shown.url)
+            .field("headers", &shown.headers)
             .finish()
     }
 }
