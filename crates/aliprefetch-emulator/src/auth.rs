@@ -38,50 +38,84 @@ pub enum SignatureKind {
     V3,
 }
 
-/// Remembers nonces for [`WINDOW`]; at most `capacity` at once (the oldest go first).
+/// The longest nonce accepted (official clients send 32 to 36 characters).
+pub const MAX_NONCE_LEN: usize = 128;
+/// The most names a V3 `SignedHeaders` may list (official clients sign at most a dozen).
+pub const MAX_SIGNED_HEADERS: usize = 32;
+
+/// Remembers nonces for [`WINDOW`]; at most `capacity` of them and `max_bytes` of keys at once (the
+/// oldest go first), so memory stays bounded whatever the traffic.
 #[derive(Debug)]
 pub struct NonceStore {
     inner: Mutex<NonceInner>,
     capacity: usize,
+    max_bytes: usize,
 }
 
 #[derive(Debug, Default)]
 struct NonceInner {
     seen: HashSet<String>,
     order: VecDeque<(OffsetDateTime, String)>,
+    bytes: usize,
 }
 
 impl NonceStore {
+    /// `capacity` nonces, and 64 bytes of keys for each on average.
     pub fn new(capacity: usize) -> Self {
-        NonceStore { inner: Mutex::new(NonceInner::default()), capacity: capacity.max(1) }
+        let capacity = capacity.max(1);
+        NonceStore { inner: Mutex::new(NonceInner::default()), capacity, max_bytes: capacity.saturating_mul(64) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, NonceInner> {
+        // Nothing here can panic between changes that must go together, so a poisoned lock is usable.
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Records the nonce; false when it was already seen within the window.
     pub fn check_and_record(&self, access_key_id: &str, nonce: &str, now: OffsetDateTime) -> bool {
         let key = format!("{access_key_id}\u{0}{nonce}");
-        let mut inner = self.inner.lock().expect("nonce lock");
+        let mut inner = self.lock();
         while let Some((t, _)) = inner.order.front() {
-            if now - *t < WINDOW && inner.order.len() < self.capacity {
+            let full = inner.order.len() >= self.capacity || inner.bytes.saturating_add(key.len()) > self.max_bytes;
+            if crate::clock::between(now, *t) < WINDOW && !full {
                 break;
             }
-            let (_, old) = inner.order.pop_front().expect("front exists");
-            inner.seen.remove(&old);
+            if let Some((_, old)) = inner.order.pop_front() {
+                inner.bytes = inner.bytes.saturating_sub(old.len());
+                inner.seen.remove(&old);
+            }
         }
         if inner.seen.contains(&key) {
             return false;
         }
+        inner.bytes = inner.bytes.saturating_add(key.len());
         inner.seen.insert(key.clone());
         inner.order.push_back((now, key));
         true
     }
 
     pub fn len(&self) -> usize {
-        self.inner.lock().expect("nonce lock").order.len()
+        self.lock().order.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Bytes of keys held.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+}
+
+fn check_nonce_length(nonce: &str) -> Result<(), ApiError> {
+    if nonce.len() > MAX_NONCE_LEN {
+        return Err(ApiError::bad_request(
+            "InvalidParameter",
+            format!("The SignatureNonce is longer than {MAX_NONCE_LEN} characters."),
+        ));
+    }
+    Ok(())
 }
 
 /// The accounts the emulator accepts.
@@ -122,7 +156,7 @@ fn check_time(value: &str, now: OffsetDateTime) -> Result<(), ApiError> {
             format!("Specified time stamp or date value is not well formatted: {value}"),
         )
     })?;
-    if (t - now).abs() > WINDOW {
+    if crate::clock::between(t, now).abs() > WINDOW {
         return Err(ApiError::bad_request(
             "InvalidTimeStamp.Expired",
             format!(
@@ -185,6 +219,7 @@ fn verify_v1(
     let timestamp = get("Timestamp").ok_or_else(|| ApiError::missing_parameter("Timestamp"))?;
     check_time(timestamp, now)?;
     let nonce = get("SignatureNonce").ok_or_else(|| ApiError::missing_parameter("SignatureNonce"))?;
+    check_nonce_length(nonce)?;
     check_token(account, get("SecurityToken"))?;
 
     let unsigned: Vec<(&str, &str)> = all.iter().copied().filter(|(k, _)| *k != "Signature").collect();
@@ -199,8 +234,9 @@ fn verify_v1(
     Ok(Verified { access_key_id: id.to_owned(), version: SignatureKind::V1 })
 }
 
-/// Headers a V3 signature must cover, or a request could be replayed with another time or nonce.
-const MUST_SIGN: [&str; 3] = ["host", "x-acs-date", "x-acs-signature-nonce"];
+/// Headers a V3 signature must cover, or a request could be replayed with another time or nonce, or
+/// sent to another action than the one signed.
+const MUST_SIGN: [&str; 5] = ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce"];
 
 fn verify_v3(
     req: &SignedRequest<'_>,
@@ -212,6 +248,17 @@ fn verify_v3(
     let auth = v3::parse_authorization(authorization)
         .map_err(|part| incomplete(&format!("the Authorization header lacks {part}")))?;
     let account = accounts.get(&auth.access_key_id)?;
+    // Each name costs a copy of its header's value: a long or repeated list must not multiply the input.
+    if auth.signed_headers.len() > MAX_SIGNED_HEADERS {
+        return Err(incomplete(&format!(
+            "SignedHeaders lists {} names; at most {MAX_SIGNED_HEADERS} are accepted",
+            auth.signed_headers.len()
+        )));
+    }
+    let mut distinct = HashSet::with_capacity(auth.signed_headers.len());
+    if let Some(repeated) = auth.signed_headers.iter().find(|h| !distinct.insert(h.as_str())) {
+        return Err(incomplete(&format!("SignedHeaders names {repeated} twice")));
+    }
     if let Some(missing) = MUST_SIGN.iter().find(|h| !auth.signed_headers.iter().any(|s| s == *h)) {
         return Err(incomplete(&format!("SignedHeaders must include {missing}")));
     }
@@ -219,6 +266,7 @@ fn verify_v3(
     check_time(date, now)?;
     let nonce = header(req.headers, "x-acs-signature-nonce")
         .ok_or_else(|| ApiError::missing_parameter("x-acs-signature-nonce"))?;
+    check_nonce_length(nonce)?;
     check_token(account, header(req.headers, "x-acs-security-token"))?;
 
     let signed: Vec<(&str, String)> = auth
@@ -252,6 +300,18 @@ fn verify_v3(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nonce_memory_is_bounded_in_count_and_bytes() {
+        let store = NonceStore::new(100);
+        let t0 = time::macros::datetime!(2024-05-20 08:00 UTC);
+        for i in 0..10_000 {
+            let nonce = format!("{i:0>120}");
+            assert!(store.check_and_record("testid", &nonce, t0));
+            assert!(store.len() <= 100 && store.bytes() <= 100 * 64, "{} nonces, {} bytes", store.len(), store.bytes());
+        }
+        assert!(!store.check_and_record("testid", &format!("{:0>120}", 9_999), t0), "the newest is remembered");
+    }
 
     #[test]
     fn nonces_are_refused_within_the_window_and_memory_stays_bounded() {

@@ -48,10 +48,11 @@ pub fn init_logging(args: &ServeArgs) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&args.log));
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match args.log_format {
-        LogFormat::Json => logs.json().init(),
-        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
-    }
+    // A process that already has a logger (a binding's host running the command twice) keeps it.
+    let _ = match args.log_format {
+        LogFormat::Json => logs.json().try_init(),
+        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init(),
+    };
 }
 
 /// Starts the emulator, prints `listening on http://…` to stdout and serves until SIGINT or SIGTERM.
@@ -72,7 +73,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         .map(|s| aliprefetch::wire::parse_timestamp("--now", s))
         .transpose()
         .map_err(|e| e.to_string())?;
-    let config = Config { listen: args.listen, fixtures, seed: args.seed, now };
+    let config = Config { listen: args.listen, fixtures, seed: args.seed, now, ..Config::default() };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let emu = Emulator::start(config).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -87,10 +88,19 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
 }
 
 async fn wait_for_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+    // Without a SIGTERM handler (none can be installed, or not on this platform), Ctrl-C alone stops it.
+    #[cfg(unix)]
+    let term = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => term.recv().await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<Option<()>>();
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+        _ = term => {}
     }
 }

@@ -36,6 +36,7 @@ impl Fixtures {
     /// The demo data of `aliprefetch --emulator`: every domain and media id exists, prefetch tasks
     /// complete in 3 seconds, and one relay task (`fd245384-4067-4f91-9d75-9666a6bc0001`, cn-shanghai,
     /// scheduled for 2030) can be updated.
+    #[allow(clippy::expect_used, reason = "the demo file is built in, and a unit test parses it")]
     pub fn demo() -> Self {
         Self::from_json(include_str!("../fixtures/demo.json")).expect("the demo fixtures are valid")
     }
@@ -58,7 +59,7 @@ impl Fixtures {
             }
             t.region.parse::<aliprefetch::PullToPushRegion>().map_err(|e| format!("live.pull_to_push_tasks: {e}"))?;
         }
-        for r in [self.faults.error_rate, self.faults.reset_rate] {
+        for r in [self.faults.error_rate, self.faults.reset_rate, self.faults.ambiguous_rate] {
             if !(0.0..=1.0).contains(&r) {
                 return Err(format!("faults: rates are between 0 and 1, got {r}"));
             }
@@ -72,7 +73,7 @@ impl Fixtures {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     pub access_key_id: String,
@@ -80,6 +81,17 @@ pub struct Account {
     /// When set, the account is an STS identity: requests must carry this token.
     #[serde(default)]
     pub security_token: Option<String>,
+}
+
+/// The key id only: the secret and the token are the account's credentials.
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -182,20 +194,48 @@ pub struct Media {
     pub forbidden: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+/// Seeded faults. `error_rate`, `reset_rate` and `latency_ms` strike **before** a request is executed
+/// (nothing is created or changed, as at a real gateway); `ambiguous_rate` strikes **after** it was
+/// executed, losing the answer of a request whose effect stands.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
-    /// Share of requests answered with one of `errors`.
+    /// Share of requests answered with one of `errors`, before execution.
     #[serde(default)]
     pub error_rate: f64,
     #[serde(default = "default_fault_errors")]
     pub errors: Vec<String>,
-    /// Share of connections closed without an answer.
+    /// Share of connections closed without an answer, before execution.
     #[serde(default)]
     pub reset_rate: f64,
-    /// Added to every answer.
+    /// Added before every request is executed.
     #[serde(default)]
     pub latency_ms: u64,
+    /// Share of requests that are executed and then lose their answer: a 500 `InternalError`, a
+    /// connection reset, or an answer held back for `ambiguous_delay_ms` (one of the three, drawn
+    /// evenly).
+    #[serde(default)]
+    pub ambiguous_rate: f64,
+    /// How long an ambiguous answer is held back (default 15000: longer than a client's read timeout).
+    #[serde(default = "default_ambiguous_delay")]
+    pub ambiguous_delay_ms: u64,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            error_rate: 0.0,
+            errors: default_fault_errors(),
+            reset_rate: 0.0,
+            latency_ms: 0,
+            ambiguous_rate: 0.0,
+            ambiguous_delay_ms: default_ambiguous_delay(),
+        }
+    }
+}
+
+fn default_ambiguous_delay() -> u64 {
+    15_000
 }
 
 fn default_fault_errors() -> Vec<String> {
@@ -228,6 +268,18 @@ mod tests {
         assert_eq!(f.live.preload.seconds_to_complete, 5.0);
         assert_eq!(f.quotas.as_ref().unwrap()["DescribeLiveStreamPreloadTasks"], 10);
         assert_eq!(f.faults.errors.len(), 3);
+        assert_eq!((f.faults.ambiguous_rate, f.faults.ambiguous_delay_ms), (0.0, 15_000));
+    }
+
+    #[test]
+    fn account_debug_hides_secrets() {
+        let a = Account {
+            access_key_id: "STS.id".into(),
+            access_key_secret: "the-secret".into(),
+            security_token: Some("the-token".into()),
+        };
+        let shown = format!("{a:?} {:?}", Fixtures { accounts: Some(vec![a.clone()]), ..Fixtures::default() });
+        assert!(shown.contains("STS.id") && !shown.contains("the-secret") && !shown.contains("the-token"), "{shown}");
     }
 
     #[test]
@@ -248,5 +300,7 @@ mod tests {
             Fixtures::from_json(r#"{"live": {"pull_to_push_tasks": [{"task_id": "t", "region": "mars"}]}}"#).is_err()
         );
         assert!(Fixtures::from_json(r#"{"faults": {"errors": ["Boom"]}}"#).unwrap_err().contains("Boom"));
+        assert!(Fixtures::from_json(r#"{"faults": {"ambiguous_rate": 1.5}}"#).unwrap_err().contains("between 0 and 1"));
+        assert_eq!(Fixtures::from_json(r#"{"faults": {}}"#).unwrap().faults.ambiguous_delay_ms, 15_000);
     }
 }

@@ -14,8 +14,21 @@
 //! emu.shutdown().await;
 //! # Ok(()) }
 //! ```
+// No panic on what a request carries: the library code may not unwrap, expect, index, panic or use unchecked
+// arithmetic (tests may). The few invariants that hold by construction say why where they are allowed.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 pub mod auth;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod clock;
 pub mod fixtures;
@@ -31,6 +44,8 @@ use aliprefetch::Credentials;
 use time::OffsetDateTime;
 
 pub use fixtures::Fixtures;
+pub use server::{ConnectionLimits, RequestCount, ADMIN_PREFIX};
+pub use service::{HeldPreloadTask, HeldRefreshJob};
 
 /// How nonces the emulator remembers at most (15 minutes' worth at ~550 requests per second).
 const NONCE_CAPACITY: usize = 500_000;
@@ -45,11 +60,19 @@ pub struct Config {
     pub seed: u64,
     /// Overrides the fixtures' `now`.
     pub now: Option<OffsetDateTime>,
+    /// Timeouts and the connection cap (defaults: 10 s, 10 s, 1024).
+    pub limits: server::ConnectionLimits,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { listen: SocketAddr::from(([127, 0, 0, 1], 0)), fixtures: Fixtures::default(), seed: 0, now: None }
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            fixtures: Fixtures::default(),
+            seed: 0,
+            now: None,
+            limits: server::ConnectionLimits::default(),
+        }
     }
 }
 
@@ -65,13 +88,15 @@ pub fn default_credentials() -> Credentials {
 }
 
 fn accounts_of(fixtures: &Fixtures) -> Vec<fixtures::Account> {
-    fixtures.accounts.clone().unwrap_or_else(|| {
-        vec![fixtures::Account {
-            access_key_id: "testid".to_owned(),
-            access_key_secret: "testsecret".to_owned(),
-            security_token: None,
-        }]
-    })
+    fixtures.accounts.clone().unwrap_or_else(|| vec![default_account()])
+}
+
+fn default_account() -> fixtures::Account {
+    fixtures::Account {
+        access_key_id: "testid".to_owned(),
+        access_key_secret: "testsecret".to_owned(),
+        security_token: None,
+    }
 }
 
 /// A running emulator. Dropping it stops the server without waiting.
@@ -110,9 +135,16 @@ impl Emulator {
     }
 
     fn serve(listener: tokio::net::TcpListener, config: Config) -> Emulator {
-        let addr = listener.local_addr().expect("a bound listener has an address");
-        let accounts = accounts_of(&config.fixtures);
-        let first = &accounts[0];
+        let addr = listener.local_addr().unwrap_or(config.listen);
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "listening on an address that is not loopback: the admin API is unsigned and the accounts are test accounts; anyone who can reach this address can use them");
+        }
+        // The fixtures' check refuses an empty list; one built in code gets the default account.
+        let mut accounts = accounts_of(&config.fixtures);
+        if accounts.is_empty() {
+            accounts.push(default_account());
+        }
+        let first = accounts.first().cloned().unwrap_or_else(default_account);
         let mut credentials = Credentials::new(&first.access_key_id, &first.access_key_secret);
         if let Some(t) = &first.security_token {
             credentials = credentials.with_security_token(t);
@@ -124,6 +156,8 @@ impl Emulator {
             quotas: quota::Quotas::new(config.fixtures.quotas.clone()),
             faults: quota::FaultInjector::new(config.fixtures.faults.clone(), config.seed),
             services: service::Services::new(&config.fixtures),
+            requests: server::RequestCounts::default(),
+            limits: config.limits,
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, shared.clone(), rx));
@@ -157,6 +191,28 @@ impl Emulator {
     /// The state of the services, for assertions in tests.
     pub fn services(&self) -> &service::Services {
         &self.shared.services
+    }
+
+    /// Every prefetch task the emulator holds, of every account, in creation order (the admin API's
+    /// `GET /_emulator/tasks`).
+    pub fn tasks(&self) -> Vec<service::HeldPreloadTask> {
+        self.shared.services.preload_tasks(self.now())
+    }
+
+    /// Every RefreshMediaPlayUrls job held (`GET /_emulator/refresh_jobs`).
+    pub fn refresh_jobs(&self) -> Vec<service::HeldRefreshJob> {
+        self.shared.services.refresh_jobs()
+    }
+
+    /// Requests seen per action and outcome (`GET /_emulator/requests`).
+    pub fn request_counts(&self) -> Vec<server::RequestCount> {
+        self.shared.requests.snapshot()
+    }
+
+    /// Forgets every task, job, RTC configuration, counted request and quota window; relay tasks go back
+    /// to the fixtures (`POST /_emulator/reset`).
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
     /// Stops accepting, lets requests in flight finish, and returns when the server has stopped.

@@ -29,28 +29,44 @@ impl Quotas {
     /// Counts the call, or refuses it with how long until a place frees up.
     pub fn check(&self, account: &str, action: &str, now: OffsetDateTime) -> Result<(), ApiError> {
         let Some(&limit) = self.per_second.get(action) else { return Ok(()) };
-        let mut calls = self.calls.lock().expect("quota lock");
+        let mut calls = self.calls.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let window = calls.entry((account.to_owned(), action.to_owned())).or_default();
-        while window.front().is_some_and(|t| now - *t >= Duration::SECOND) {
+        while window.front().is_some_and(|t| crate::clock::between(now, *t) >= Duration::SECOND) {
             window.pop_front();
         }
         if window.len() >= limit as usize {
-            let free_at = *window.front().expect("a full window has a front") + Duration::SECOND;
-            let wait_ms = (free_at - now).whole_milliseconds().max(1) as u64;
+            let free_at = window.front().map_or(now, |t| t.saturating_add(Duration::SECOND));
+            let wait_ms = u64::try_from(crate::clock::between(free_at, now).whole_milliseconds().max(1)).unwrap_or(1);
             return Err(ApiError::throttled(wait_ms));
         }
         window.push_back(now);
         Ok(())
     }
+
+    /// Forgets every call counted so far.
+    pub fn reset(&self) {
+        self.calls.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
 }
 
-/// What the fault injector decided for one request.
+/// What the fault injector decided for one request, before it is executed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     None,
     /// Close the connection without answering.
     Reset,
     Error(ApiError),
+}
+
+/// How the answer of an executed request is lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostAnswer {
+    /// Answer a 500 `InternalError` instead of the real answer.
+    InternalError,
+    /// Close the connection without answering.
+    Reset,
+    /// Hold the answer back (longer than a client waits).
+    Delay(std::time::Duration),
 }
 
 /// Draws faults from a generator seeded once, so the same sequence of requests meets the same faults.
@@ -73,17 +89,32 @@ impl FaultInjector {
         self.config.error_rate > 0.0 || self.config.reset_rate > 0.0
     }
 
-    /// One draw per request: first whether to reset, then whether to fail and with which code.
+    /// Whether the answer of an executed request is lost, and how (one draw per executed request).
+    pub fn draw_after(&self) -> Option<LostAnswer> {
+        if self.config.ambiguous_rate <= 0.0 {
+            return None;
+        }
+        let mut rng = self.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (hit, how) = (rng.f64(), rng.u8(0..3));
+        (hit < self.config.ambiguous_rate).then_some(match how {
+            0 => LostAnswer::InternalError,
+            1 => LostAnswer::Reset,
+            _ => LostAnswer::Delay(std::time::Duration::from_millis(self.config.ambiguous_delay_ms)),
+        })
+    }
+
+    /// One draw per request, before it is executed: first whether to reset, then whether to fail and
+    /// with which code.
     pub fn draw(&self) -> Fault {
         if !self.is_active() {
             return Fault::None;
         }
-        let mut rng = self.rng.lock().expect("fault lock");
+        let mut rng = self.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (reset, error, pick) = (rng.f64(), rng.f64(), rng.usize(..self.config.errors.len().max(1)));
         if reset < self.config.reset_rate {
             Fault::Reset
-        } else if error < self.config.error_rate && !self.config.errors.is_empty() {
-            Fault::Error(fault_error(&self.config.errors[pick]))
+        } else if let Some(code) = self.config.errors.get(pick).filter(|_| error < self.config.error_rate) {
+            Fault::Error(fault_error(code))
         } else {
             Fault::None
         }

@@ -81,7 +81,7 @@ pub fn success_body(format: Format, action: &str, request_id: &str, mut body: Va
         map.insert("RequestId".to_owned(), Value::String(request_id.to_owned()));
     }
     match format {
-        Format::Json => serde_json::to_vec(&body).expect("a JSON value serialises"),
+        Format::Json => serde_json::to_vec(&body).unwrap_or_default(),
         Format::Xml => to_xml(&format!("{action}Response"), &body),
     }
 }
@@ -96,7 +96,7 @@ pub fn error_body(format: Format, err: &ApiError, request_id: &str, host_id: &st
         "Recommend": format!("https://api.aliyun.com/troubleshoot?q={}&product=emulator", err.code),
     });
     match format {
-        Format::Json => serde_json::to_vec(&body).expect("a JSON value serialises"),
+        Format::Json => serde_json::to_vec(&body).unwrap_or_default(),
         Format::Xml => to_xml("Error", &body),
     }
 }
@@ -104,7 +104,8 @@ pub fn error_body(format: Format, err: &ApiError, request_id: &str, host_id: &st
 /// Objects become elements; an array repeats its key's element once per item.
 pub fn to_xml(root: &str, value: &Value) -> Vec<u8> {
     let mut w = Writer::new(Vec::with_capacity(256));
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).expect("writing to a Vec");
+    // Writing to a Vec cannot fail.
+    let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     write_element(&mut w, root, value);
     w.into_inner()
 }
@@ -116,23 +117,50 @@ fn write_element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) {
         }
         return;
     }
-    w.write_event(Event::Start(BytesStart::new(name))).expect("writing to a Vec");
+    let _ = w.write_event(Event::Start(BytesStart::new(name)));
     match value {
         Value::Object(map) => {
             for (k, v) in map {
                 write_element(w, k, v);
             }
         }
-        Value::String(s) => w.write_event(Event::Text(BytesText::new(s))).map(|_| ()).expect("writing to a Vec"),
+        Value::String(s) => {
+            let _ = w.write_event(Event::Text(BytesText::new(&xml_text(s))));
+        }
         Value::Null => {}
-        other => w.write_event(Event::Text(BytesText::new(&other.to_string()))).map(|_| ()).expect("writing to a Vec"),
+        other => {
+            let _ = w.write_event(Event::Text(BytesText::new(&other.to_string())));
+        }
     }
-    w.write_event(Event::End(BytesEnd::new(name))).expect("writing to a Vec");
+    let _ = w.write_event(Event::End(BytesEnd::new(name)));
+}
+
+/// `s` with every character XML 1.0 forbids (controls other than tab, line feed and carriage return;
+/// U+FFFE, U+FFFF) replaced by U+FFFD, so an echoed value cannot make the document unreadable.
+pub fn xml_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if s.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_never_carries_characters_xml_forbids() {
+        let v = serde_json::json!({"PlayUrl": "rtmp://h/a/\u{0}\u{1b}x\u{FFFE}\ty"});
+        let xml = String::from_utf8(to_xml("R", &v)).unwrap();
+        assert!(xml.contains("<PlayUrl>rtmp://h/a/\u{FFFD}\u{FFFD}x\u{FFFD}\ty</PlayUrl>"), "{xml}");
+        assert!(
+            quick_xml::Reader::from_str(&xml).read_to_end(quick_xml::name::QName(b"R")).is_ok()
+                || xml.starts_with("<?xml")
+        );
+    }
 
     #[test]
     fn xml_repeats_array_elements_and_escapes_text() {

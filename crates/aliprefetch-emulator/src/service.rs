@@ -39,6 +39,31 @@ struct PreloadTaskRecord {
     will_fail: bool,
 }
 
+/// A prefetch task as the service holds it, for tests (the admin API's `tasks`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HeldPreloadTask {
+    /// The AccessKeyId of the account that created it.
+    pub account: String,
+    pub task_id: String,
+    pub domain: String,
+    pub play_url: String,
+    /// `pending`, `preloading`, `complete` or `failed`, at the emulator's clock.
+    pub status: String,
+    /// `yyyy-MM-ddTHH:mm:ssZ`.
+    pub create_time: String,
+}
+
+/// A RefreshMediaPlayUrls job as the service holds it, for tests (the admin API's `refresh_jobs`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HeldRefreshJob {
+    pub job_id: String,
+    /// `Refresh` or `Preload`.
+    pub task_type: String,
+    /// The ids the job covers: the existing, non-forbidden ones of the request.
+    pub media_ids: Vec<String>,
+    pub create_time: String,
+}
+
 #[derive(Debug, Default)]
 struct LiveState {
     /// Per account, in creation order.
@@ -56,8 +81,15 @@ pub struct Services {
     rtc_without_nodes: HashSet<String>,
     media: Option<HashMap<String, bool>>,
     preload: PreloadFixtures,
+    initial_pull_to_push: HashMap<String, PullToPushTask>,
     live: Mutex<LiveState>,
-    refresh_jobs: Mutex<u64>,
+    vod: Mutex<VodState>,
+}
+
+#[derive(Debug, Default)]
+struct VodState {
+    jobs_created: u64,
+    jobs: Vec<(OffsetDateTime, HeldRefreshJob)>,
 }
 
 /// What a handler returns: the body (without RequestId).
@@ -65,18 +97,61 @@ pub type Outcome = Result<Value, ApiError>;
 
 impl Services {
     pub fn new(f: &Fixtures) -> Self {
-        let live = LiveState {
-            pull_to_push: f.live.pull_to_push_tasks.iter().map(|t| (t.task_id.clone(), t.clone())).collect(),
-            ..Default::default()
-        };
+        let initial_pull_to_push: HashMap<String, PullToPushTask> =
+            f.live.pull_to_push_tasks.iter().map(|t| (t.task_id.clone(), t.clone())).collect();
+        let live = LiveState { pull_to_push: initial_pull_to_push.clone(), ..Default::default() };
         Services {
             domains: f.live.domains.as_ref().map(|d| d.iter().map(|d| (d.name.clone(), d.prefetch_enabled)).collect()),
             rtc_without_nodes: f.live.rtc_regions_without_nodes.iter().map(|r| r.to_ascii_uppercase()).collect(),
             media: f.vod.media.as_ref().map(|m| m.iter().map(|m| (m.media_id.clone(), m.forbidden)).collect()),
             preload: f.live.preload.clone(),
+            initial_pull_to_push,
             live: Mutex::new(live),
-            refresh_jobs: Mutex::new(0),
+            vod: Mutex::new(VodState::default()),
         }
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, LiveState> {
+        // A handler never leaves the state half-changed across a panic point, so a poisoned lock is safe to reuse.
+        self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn vod(&self) -> std::sync::MutexGuard<'_, VodState> {
+        self.vod.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Every prefetch task held, of every account, in creation order.
+    pub fn preload_tasks(&self, now: OffsetDateTime) -> Vec<HeldPreloadTask> {
+        let live = self.live();
+        let mut accounts: Vec<(&String, &Vec<_>)> = live.preload.iter().collect();
+        accounts.sort_by_key(|(account, _)| *account);
+        let mut out = Vec::new();
+        for (account, tasks) in accounts {
+            for t in tasks {
+                let (status, _) = self.lifecycle(t, now);
+                out.push(HeldPreloadTask {
+                    account: account.clone(),
+                    task_id: t.task_id.clone(),
+                    domain: t.domain.clone(),
+                    play_url: t.play_url.clone(),
+                    status: status.as_str().to_owned(),
+                    create_time: wire::format_timestamp(t.created),
+                });
+            }
+        }
+        out
+    }
+
+    /// Every RefreshMediaPlayUrls job held, in creation order.
+    pub fn refresh_jobs(&self) -> Vec<HeldRefreshJob> {
+        self.vod().jobs.iter().map(|(_, j)| j.clone()).collect()
+    }
+
+    /// Back to the state the fixtures describe: no prefetch tasks, jobs or RTC configurations, the
+    /// pull-to-push tasks as configured.
+    pub fn reset(&self) {
+        *self.live() = LiveState { pull_to_push: self.initial_pull_to_push.clone(), ..Default::default() };
+        *self.vod() = VodState::default();
     }
 
     /// Whether `(version, action)` is one of the emulated operations.
@@ -89,6 +164,11 @@ impl Services {
                 | (LIVE_VERSION, "UpdateLivePullToPush")
                 | (VOD_VERSION, "RefreshMediaPlayUrls")
         )
+    }
+
+    /// Whether `action` names one of the emulated operations (of either version).
+    pub fn is_action(action: &str) -> bool {
+        Self::knows(LIVE_VERSION, action) || Self::knows(VOD_VERSION, action)
     }
 
     /// Runs an operation for `account` with the request's own parameters.
@@ -125,17 +205,17 @@ impl Services {
         })?;
         self.check_domain(&req.domain_name)?;
         let start = req.preloaded_start_time.unwrap_or(now);
-        let end = req.preloaded_end_time.unwrap_or(start + Duration::HOUR);
-        let mut live = self.live.lock().expect("live state");
+        let end = req.preloaded_end_time.unwrap_or(start.saturating_add(Duration::HOUR));
+        let mut live = self.live();
         let mut messages = Vec::with_capacity(req.play_urls.len());
-        let mut ok = 0;
+        let mut ok: usize = 0;
         for url in &req.play_urls {
             if !looks_like_stream_url(url) {
                 messages.push(json!({"PlayUrl": url, "TaskId": "", "Description": "InvalidUrl"}));
                 continue;
             }
-            live.created += 1;
-            let will_fail = self.preload.fail_one_in > 0 && live.created % self.preload.fail_one_in == 0;
+            live.created = live.created.saturating_add(1);
+            let will_fail = live.created.checked_rem(self.preload.fail_one_in) == Some(0);
             let record = PreloadTaskRecord {
                 task_id: uuid::Uuid::new_v4().to_string(),
                 domain: req.domain_name.clone(),
@@ -148,18 +228,18 @@ impl Services {
             };
             messages.push(json!({"PlayUrl": url, "TaskId": record.task_id, "Description": "Successfully"}));
             let tasks = live.preload.entry(account.to_owned()).or_default();
-            if tasks.first().is_some_and(|t| now - t.created > RETENTION) {
-                tasks.retain(|t| now - t.created <= RETENTION);
+            if tasks.first().is_some_and(|t| crate::clock::between(now, t.created) > RETENTION) {
+                tasks.retain(|t| crate::clock::between(now, t.created) <= RETENTION);
             }
             tasks.push(record);
-            ok += 1;
+            ok = ok.saturating_add(1);
         }
         let total = req.play_urls.len();
         Ok(json!({
             "Status": if ok == total { "Success" } else { "Failed" },
             "TotalURL": total,
             "SuccessURL": ok,
-            "FailedURL": total - ok,
+            "FailedURL": total.saturating_sub(ok),
             "PreloadTasksMessages": {"PreloadTasksMessage": messages},
         }))
     }
@@ -169,7 +249,7 @@ impl Services {
     fn lifecycle(&self, t: &PreloadTaskRecord, now: OffsetDateTime) -> (PreloadStatus, u32) {
         let begin = t.start.max(t.created);
         let total = self.preload.seconds_to_complete.max(0.0);
-        let elapsed = (now - begin).as_seconds_f64();
+        let elapsed = crate::clock::between(now, begin).as_seconds_f64();
         let fraction = if total == 0.0 {
             if elapsed >= 0.0 {
                 1.0
@@ -195,12 +275,12 @@ impl Services {
     fn describe_preload_tasks(&self, account: &str, params: &Map<String, Value>, now: OffsetDateTime) -> Outcome {
         let req = parse::<DescribeLiveStreamPreloadTasksRequest>(params, now, |_, _, msg| invalid_param(msg))?;
         self.check_domain(&req.domain_name)?;
-        let since = req.start_time.unwrap_or(now - RETENTION);
+        let since = req.start_time.unwrap_or(now.saturating_sub(RETENTION));
         let until = req.end_time.unwrap_or(now);
         let urls: HashSet<&str> = req.play_urls.iter().map(String::as_str).collect();
         let page_size = req.page_size.unwrap_or(DEFAULT_PAGE_SIZE) as usize;
         let page_num = req.page_num.unwrap_or(1) as usize;
-        let live = self.live.lock().expect("live state");
+        let live = self.live();
         let matching: Vec<(&PreloadTaskRecord, PreloadStatus, u32)> = live
             .preload
             .get(account)
@@ -219,7 +299,7 @@ impl Services {
         let total = matching.len();
         let page: Vec<Value> = matching
             .iter()
-            .skip((page_num - 1).saturating_mul(page_size))
+            .skip(page_num.saturating_sub(1).saturating_mul(page_size))
             .take(page_size)
             .map(|(t, status, process)| {
                 json!({
@@ -259,7 +339,7 @@ impl Services {
             "ConnectionTimeout": req.connection_timeout.map(|d| d.as_millis() as u64),
             "MediaTimeout": req.media_timeout.map(|d| d.as_millis() as u64),
         });
-        self.live.lock().expect("live state").hot_streams.insert(key, settings);
+        self.live().hot_streams.insert(key, settings);
         Ok(json!({}))
     }
 
@@ -274,7 +354,7 @@ impl Services {
             ),
             _ => ApiError::bad_request("InvalidParameter", format!("{msg}.")),
         })?;
-        let mut live = self.live.lock().expect("live state");
+        let mut live = self.live();
         let task = live
             .pull_to_push
             .get_mut(&req.task_id)
@@ -340,9 +420,26 @@ impl Services {
             }
         }
         let job = {
-            let mut n = self.refresh_jobs.lock().expect("job counter");
-            *n += 1;
-            format!("{:016x}", (*n).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            let mut vod = self.vod();
+            vod.jobs_created = vod.jobs_created.saturating_add(1);
+            let job_id = format!("{:016x}", vod.jobs_created.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let covered = req
+                .media_ids
+                .iter()
+                .filter(|id| !missing.contains(&id.as_str()) && !forbidden.contains(&id.as_str()))
+                .cloned()
+                .collect();
+            if vod.jobs.first().is_some_and(|(t, _)| crate::clock::between(now, *t) > RETENTION) {
+                vod.jobs.retain(|(t, _)| crate::clock::between(now, *t) <= RETENTION);
+            }
+            let held = HeldRefreshJob {
+                job_id: job_id.clone(),
+                task_type: req.task_type.as_str().to_owned(),
+                media_ids: covered,
+                create_time: wire::format_timestamp(now),
+            };
+            vod.jobs.push((now, held));
+            job_id
         };
         Ok(json!({
             "MediaRefreshJobId": job,
@@ -353,12 +450,12 @@ impl Services {
 
     /// A pull-to-push task, for tests.
     pub fn pull_to_push_task(&self, id: &str) -> Option<PullToPushTask> {
-        self.live.lock().expect("live state").pull_to_push.get(id).cloned()
+        self.live().pull_to_push.get(id).cloned()
     }
 
     /// How many HotLiveRtcStream configurations are held, for tests.
     pub fn hot_stream_count(&self) -> usize {
-        self.live.lock().expect("live state").hot_streams.len()
+        self.live().hot_streams.len()
     }
 }
 

@@ -110,16 +110,23 @@ async fn the_validation_table_is_enforced_server_side() {
     assert!(sent >= 100, "{sent}");
 }
 
-#[test]
-fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
+/// The emulator binary with `args`, and the first line it printed (`listening on …`).
+fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aliprefetch-emulator"))
-        .args(["--listen", "127.0.0.1:0", "--now", "2024-05-20T08:00:00Z", "--log-format", "json"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (child, line)
+}
+
+#[test]
+fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
+    let (child, line) =
+        spawn_binary(&["--listen", "127.0.0.1:0", "--now", "2024-05-20T08:00:00Z", "--log-format", "json"]);
     let endpoint = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {line}")).to_owned();
     assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
 
@@ -169,6 +176,19 @@ fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     );
     assert!(fields["latency_us"].is_u64());
     assert!(!stderr.contains(&signed.signature), "no signature in the logs");
+    assert!(!stderr.contains("not loopback"), "no warning on loopback: {stderr}");
+}
+
+#[test]
+fn listening_beyond_loopback_warns_that_the_test_accounts_are_exposed() {
+    // Binds every interface but sends nothing: the test only reads what the emulator says.
+    let (child, line) = spawn_binary(&["--listen", "0.0.0.0:0"]);
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line}");
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WARN") && stderr.contains("not loopback"), "{stderr}");
+    assert!(stderr.contains("anyone who can reach this address can use them"), "{stderr}");
 }
 
 #[test]
