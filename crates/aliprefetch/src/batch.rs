@@ -1,36 +1,66 @@
-//! Batches of any size: split into requests the API accepts, sent concurrently within the pacing, with
-//! one report naming every input exactly once.
+//! Batches of any size: one engine for live stream URLs and media ids. It removes repeats, refuses
+//! what cannot be sent, splits the rest into requests the API accepts, sends them concurrently within
+//! the pacing, matches every answer to its items, settles what an answer left unknown, and yields each
+//! item as its request settles.
+//!
+//! What a report claims is what the service holds:
+//! - a live URL has a task id only when an answer or a lookup named that task;
+//! - when a SetLiveStreamPreloadTasks request was sent and no definite answer came back (a 5xx, a
+//!   timeout, a broken connection), its URLs are looked up with DescribeLiveStreamPreloadTasks (by
+//!   domain and URL, created since the batch began). A URL found gets the task found; a URL proven
+//!   absent is sent again (at most `RetryConfig::max_attempts` rounds in all), so our retries never
+//!   make a second task; a URL that cannot be established is reported with
+//!   [`ItemFailure::outcome_unknown`];
+//! - a media id's purge or prefetch is repeated when its answer was lost, since repeating it has the
+//!   same effect on the cache (see `RefreshMediaPlayUrlsRequest`'s `CONVERGES`); the report counts such
+//!   repeats.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
+use std::hash::BuildHasher;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
-use futures::StreamExt as _;
+use futures::future::BoxFuture;
+use futures::stream::{BoxStream, FuturesUnordered, Stream, StreamExt as _};
 use time::OffsetDateTime;
 
-use crate::client::Client;
+use crate::client::{Client, Trace};
 use crate::error::{Error, ErrorKind};
+use crate::ops::describe_live_stream_preload_tasks::DescribeLiveStreamPreloadTasksRequest;
 use crate::ops::refresh_media_play_urls::{RefreshMediaPlayUrlsRequest, MAX_MEDIA_IDS};
-use crate::ops::set_live_stream_preload_tasks::{SetLiveStreamPreloadTasksRequest, MAX_URLS};
+use crate::ops::set_live_stream_preload_tasks::{PreloadTasksMessage, SetLiveStreamPreloadTasksRequest, MAX_URLS};
 use crate::ops::{is_hls_url, Operation};
 use crate::types::{Area, Definition, MediaFormat, ResultType, StreamType, TaskType};
+
+/// Tasks created this long before a batch began still count as its own when its answers are
+/// reconciled: room for the service's clock, known to the second from its `Date` headers.
+const LOOKUP_SKEW_MARGIN: time::Duration = time::Duration::seconds(5);
+/// A lookup asks for tasks from this much earlier still, in case the service's clock was not known
+/// when it was sent; its own answers tell the clock, and the exact cut is made on `CreateTime`.
+const LOOKUP_QUERY_SLACK: time::Duration = time::Duration::seconds(60);
+/// How many times a lookup is tried (each try retried like any call) before its URLs are unknown.
+const LOOKUP_TRIES: u32 = 4;
 
 /// How far a batch has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     /// Items with an outcome so far.
     pub done: usize,
+    /// Distinct items read from the input so far (all of them, once the input has ended).
     pub total: usize,
     pub succeeded: usize,
     pub failed: usize,
 }
 
-/// Called after each request of a batch completes (and once before the first, for items refused
-/// without sending).
+/// Called after each request of a batch settles (and for items refused without sending). A panic in
+/// it is caught and ignored: the batch and its report go on.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
-/// Why one item failed.
+/// Why one item has no task or job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemFailure {
     /// `InvalidInput` for an item refused without sending, `Api` when the service answered but made no
@@ -39,6 +69,10 @@ pub struct ItemFailure {
     /// The service's code, or the rule the item broke (`hls`, `comma`…), or the error kind.
     pub code: String,
     pub message: String,
+    /// True when the service may hold a task (or job) for the item after all: its request was sent,
+    /// no answer said what became of it, and a lookup could not establish it. Do not simply send such
+    /// an item again; look it up first. False means the service holds nothing for it.
+    pub outcome_unknown: bool,
 }
 
 impl ItemFailure {
@@ -47,7 +81,14 @@ impl ItemFailure {
             kind: e.kind(),
             code: e.code().or(e.rule()).unwrap_or(e.kind().as_str()).to_owned(),
             message: e.to_string(),
+            outcome_unknown: false,
         }
+    }
+
+    fn unknown(mut self, why: &str) -> Self {
+        self.outcome_unknown = true;
+        self.message = format!("{}; {why}", self.message);
+        self
     }
 }
 
@@ -95,15 +136,23 @@ impl PreloadOptions {
 /// The outcome of one URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreloadItem {
+    /// Where the URL stood in the input (repeats included), counting from 0.
+    pub index: usize,
     pub url: String,
-    /// The task created for it.
+    /// The task the service holds for it.
     pub task_id: Option<String>,
     pub failure: Option<ItemFailure>,
+    /// The task id came from a lookup, after the answer of the request that created it was lost.
+    pub found_by_lookup: bool,
 }
 
 impl PreloadItem {
     pub fn succeeded(&self) -> bool {
         self.task_id.is_some()
+    }
+    /// Whether the service may hold a task that the report could not name.
+    pub fn outcome_unknown(&self) -> bool {
+        self.failure.as_ref().is_some_and(|f| f.outcome_unknown)
     }
 }
 
@@ -113,8 +162,10 @@ pub struct PreloadReport {
     pub items: Vec<PreloadItem>,
     /// Input URLs dropped because they repeated an earlier one.
     pub duplicates_removed: usize,
-    /// Requests sent.
+    /// SetLiveStreamPreloadTasks requests sent (a URL proven absent after a lost answer is sent again).
     pub requests: usize,
+    /// DescribeLiveStreamPreloadTasks lookups made to settle lost answers.
+    pub lookups: usize,
 }
 
 impl PreloadReport {
@@ -195,8 +246,22 @@ pub enum MediaOutcome {
     Failed(ItemFailure),
 }
 
+impl MediaOutcome {
+    /// The stable name of the outcome: `submitted`, `not_found`, `forbidden` or `failed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MediaOutcome::Submitted { .. } => "submitted",
+            MediaOutcome::NotFound => "not_found",
+            MediaOutcome::Forbidden => "forbidden",
+            MediaOutcome::Failed(_) => "failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaItem {
+    /// Where the id stood in the input (repeats included), counting from 0.
+    pub index: usize,
     pub media_id: String,
     pub outcome: MediaOutcome,
 }
@@ -212,8 +277,12 @@ impl MediaItem {
 pub struct MediaReport {
     pub items: Vec<MediaItem>,
     pub duplicates_removed: usize,
+    /// RefreshMediaPlayUrls requests sent, attempts that were repeated included.
     pub requests: usize,
-    /// The job ids created, one per request that succeeded.
+    /// Requests sent again after an answer was lost: the service may hold a second job for their ids
+    /// (with the same effect on the cache).
+    pub repeated_requests: usize,
+    /// The job ids of the answers received, one per request that succeeded.
     pub job_ids: Vec<String>,
 }
 
@@ -229,37 +298,106 @@ impl MediaReport {
     }
 }
 
-/// Keeps the first of each value, in order; returns them and how many repeats were dropped.
-fn dedupe<I: IntoIterator<Item = S>, S: Into<String>>(input: I) -> (Vec<String>, usize) {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let mut dropped = 0;
-    for s in input {
-        let s = s.into();
-        if seen.insert(s.clone()) {
-            out.push(s);
-        } else {
-            dropped += 1;
-        }
+/// Counters of a running batch, shared by its stream and its requests.
+#[derive(Debug, Default)]
+struct Counters {
+    duplicates_removed: AtomicUsize,
+    requests: AtomicUsize,
+    lookups: AtomicUsize,
+    repeated_requests: AtomicUsize,
+    /// Items in requests that were started and have not settled.
+    in_flight_items: AtomicUsize,
+    /// The items of those requests, by request number.
+    in_flight: std::sync::Mutex<std::collections::BTreeMap<u64, Vec<(usize, String)>>>,
+    /// Set by [`BatchStream::stop`]: read and send nothing more.
+    stopped: std::sync::atomic::AtomicBool,
+    /// The job ids of the RefreshMediaPlayUrls answers received.
+    job_ids: std::sync::Mutex<Vec<String>>,
+}
+
+/// The items of a batch as their requests settle (in no particular order; each carries its input
+/// `index`), from [`Client::stream_preload_live_streams`], [`Client::stream_refresh_media`] and
+/// [`Client::stream_preload_media`].
+///
+/// Items are read from the input only as requests free up, so memory stays bounded by what is in
+/// flight, whatever the input's length. Dropping the stream stops the batch: requests still in flight
+/// are abandoned, so their items ([`BatchStream::in_flight_items`] of them) have an unknown outcome,
+/// and nothing more is sent.
+pub struct BatchStream<I> {
+    inner: Pin<Box<dyn Stream<Item = I> + Send>>,
+    counters: Arc<Counters>,
+}
+
+impl<I> fmt::Debug for BatchStream<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchStream").field("counters", &self.counters).finish_non_exhaustive()
     }
-    (out, dropped)
 }
 
-/// Counts outcomes and reports progress.
-struct Tally {
-    total: usize,
-    succeeded: AtomicUsize,
-    failed: AtomicUsize,
-    progress: Option<ProgressFn>,
+impl<I> Stream for BatchStream<I> {
+    type Item = I;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<I>> {
+        self.inner.as_mut().poll_next(cx)
+    }
 }
 
-impl Tally {
-    fn add(&self, ok: usize, failed: usize) {
-        let s = self.succeeded.fetch_add(ok, Ordering::SeqCst) + ok;
-        let f = self.failed.fetch_add(failed, Ordering::SeqCst) + failed;
-        if let Some(p) = &self.progress {
-            p(Progress { done: s + f, total: self.total, succeeded: s, failed: f });
-        }
+impl<I> BatchStream<I> {
+    /// Input items dropped so far because they repeated an earlier one.
+    pub fn duplicates_removed(&self) -> usize {
+        self.counters.duplicates_removed.load(Ordering::SeqCst)
+    }
+    /// Create requests sent so far (SetLiveStreamPreloadTasks or RefreshMediaPlayUrls), repeats included.
+    pub fn requests(&self) -> usize {
+        self.counters.requests.load(Ordering::SeqCst)
+    }
+    /// Lookups made so far to settle lost answers (live only).
+    pub fn lookups(&self) -> usize {
+        self.counters.lookups.load(Ordering::SeqCst)
+    }
+    /// Requests sent again after an answer was lost (media only).
+    pub fn repeated_requests(&self) -> usize {
+        self.counters.repeated_requests.load(Ordering::SeqCst)
+    }
+    /// The job ids of the RefreshMediaPlayUrls answers received so far (media only).
+    pub fn job_ids(&self) -> Vec<String> {
+        self.counters.job_ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+    /// Items whose requests were sent and have not settled: if the stream is dropped now, the service
+    /// may or may not hold something for them.
+    pub fn in_flight_items(&self) -> usize {
+        self.counters.in_flight_items.load(Ordering::SeqCst)
+    }
+    /// The items (input index and value) whose requests were sent and have not settled, in input order.
+    pub fn unsettled(&self) -> Vec<(usize, String)> {
+        let in_flight = self.counters.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut items: Vec<(usize, String)> = in_flight.values().flatten().cloned().collect();
+        items.sort_unstable();
+        items
+    }
+    /// Stops the batch from reading more input and sending more requests. The stream still yields what
+    /// had settled and what settles of the requests in flight, then ends; items read but not sent are
+    /// dropped (the service holds nothing for them). For an interrupt: stop, take what is ready, and
+    /// report [`BatchStream::unsettled`] as unknown.
+    pub fn stop(&self) {
+        self.counters.stopped.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Remembers which inputs were seen, by a 128-bit keyed hash: about 20 bytes an item, whatever its
+/// length (a million URLs fit in ~40 MB), with a chance of a false repeat far below one in 10^20.
+struct Seen {
+    hashers: (std::collections::hash_map::RandomState, std::collections::hash_map::RandomState),
+    seen: HashSet<u128>,
+}
+
+impl Seen {
+    fn new() -> Self {
+        Seen { hashers: (Default::default(), Default::default()), seen: HashSet::new() }
+    }
+    /// True the first time `s` is seen.
+    fn insert(&mut self, s: &str) -> bool {
+        let half = |h: &std::collections::hash_map::RandomState| h.hash_one(s);
+        self.seen.insert((u128::from(half(&self.hashers.0)) << 64) | u128::from(half(&self.hashers.1)))
     }
 }
 
@@ -270,6 +408,7 @@ fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
             kind: ErrorKind::InvalidInput,
             code: code.to_owned(),
             message: format!("{field}: {message}"),
+            outcome_unknown: false,
         })
     };
     if item.trim().is_empty() {
@@ -284,11 +423,202 @@ fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
     None
 }
 
+/// What differs between the batches of live URLs and of media ids.
+trait BatchKind: Send + Sync + 'static {
+    type Item: Send + Unpin + 'static;
+    /// The API's name of the items' parameter.
+    const FIELD: &'static str;
+    /// Items per request.
+    const CHUNK: usize;
+    const REFUSE_HLS: bool;
+    fn refused(index: usize, input: String, failure: ItemFailure) -> Self::Item;
+    fn succeeded(item: &Self::Item) -> bool;
+    /// Sends one chunk until every item in it has its outcome.
+    fn settle(
+        self: Arc<Self>,
+        client: Client,
+        chunk: Vec<(usize, String)>,
+        counters: Arc<Counters>,
+    ) -> BoxFuture<'static, Vec<Self::Item>>;
+}
+
+/// The engine behind [`BatchStream`]: reads the input as requests free up, yields refused items at
+/// once and the rest as their chunks settle.
+struct Engine<K: BatchKind> {
+    kind: Arc<K>,
+    client: Client,
+    input: Option<BoxStream<'static, String>>,
+    next_index: usize,
+    distinct: usize,
+    seen: Seen,
+    chunk: Vec<(usize, String)>,
+    in_flight: FuturesUnordered<BoxFuture<'static, (u64, Vec<K::Item>)>>,
+    launched: u64,
+    concurrency: usize,
+    ready: VecDeque<K::Item>,
+    counters: Arc<Counters>,
+    progress: Option<ProgressFn>,
+    succeeded: usize,
+    failed: usize,
+}
+
+impl<K: BatchKind> Engine<K> {
+    fn launch(&mut self) {
+        let chunk = std::mem::take(&mut self.chunk);
+        let number = self.launched;
+        self.launched += 1;
+        self.counters.in_flight_items.fetch_add(chunk.len(), Ordering::SeqCst);
+        self.counters.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(number, chunk.clone());
+        let settle = self.kind.clone().settle(self.client.clone(), chunk, self.counters.clone());
+        self.in_flight.push(Box::pin(async move { (number, settle.await) }));
+    }
+
+    fn settled(&mut self, items: impl IntoIterator<Item = K::Item>) {
+        let before = self.ready.len();
+        for item in items {
+            if K::succeeded(&item) {
+                self.succeeded += 1;
+            } else {
+                self.failed += 1;
+            }
+            self.ready.push_back(item);
+        }
+        if self.ready.len() > before {
+            self.report_progress();
+        }
+    }
+
+    fn report_progress(&self) {
+        if let Some(p) = &self.progress {
+            let progress = Progress {
+                done: self.succeeded + self.failed,
+                total: self.distinct,
+                succeeded: self.succeeded,
+                failed: self.failed,
+            };
+            // A user's callback must not sink the batch or lose its report.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p(progress)));
+        }
+    }
+
+    /// Reads input until a chunk is in flight for every free place (or the input waits or ends).
+    fn fill(&mut self, cx: &mut Context<'_>) {
+        if self.counters.stopped.load(Ordering::SeqCst) {
+            self.input = None;
+            self.chunk.clear();
+            return;
+        }
+        while self.in_flight.len() < self.concurrency && self.ready.len() < K::CHUNK {
+            let Some(input) = self.input.as_mut() else {
+                if !self.chunk.is_empty() {
+                    self.launch();
+                }
+                return;
+            };
+            match input.poll_next_unpin(cx) {
+                Poll::Ready(Some(s)) => {
+                    let index = self.next_index;
+                    self.next_index += 1;
+                    if !self.seen.insert(&s) {
+                        self.counters.duplicates_removed.fetch_add(1, Ordering::SeqCst);
+                        continue;
+                    }
+                    self.distinct += 1;
+                    if let Some(f) = refuse_item(K::FIELD, &s, K::REFUSE_HLS) {
+                        self.settled([K::refused(index, s, f)]);
+                        continue;
+                    }
+                    self.chunk.push((index, s));
+                    if self.chunk.len() == K::CHUNK {
+                        self.launch();
+                    }
+                }
+                Poll::Ready(None) => self.input = None,
+                Poll::Pending => return,
+            }
+        }
+    }
+}
+
+impl<K: BatchKind> Stream for Engine<K> {
+    type Item = K::Item;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<K::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.ready.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            this.fill(cx);
+            if !this.ready.is_empty() {
+                continue;
+            }
+            match this.in_flight.poll_next_unpin(cx) {
+                Poll::Ready(Some((number, items))) => {
+                    let items: Vec<K::Item> = items;
+                    this.counters.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&number);
+                    this.counters.in_flight_items.fetch_sub(items.len(), Ordering::SeqCst);
+                    this.settled(items);
+                }
+                Poll::Ready(None) if this.input.is_none() && this.chunk.is_empty() => return Poll::Ready(None),
+                // Nothing in flight and the input has nothing yet: its waker is registered.
+                Poll::Ready(None) | Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
 impl Client {
-    /// Creates prefetch tasks for any number of live stream URLs: duplicates are removed (keeping
-    /// order), HLS and malformed URLs are refused without being sent, the rest go in requests of up to
-    /// 100, concurrently within the pacing. The report names every distinct URL once, with its task id
-    /// or why it has none. Errors only when the shared parameters (domain, area, times) are invalid.
+    fn batch_stream<K: BatchKind>(
+        &self,
+        kind: K,
+        input: BoxStream<'static, String>,
+        concurrency: Option<usize>,
+        progress: Option<ProgressFn>,
+    ) -> BatchStream<K::Item> {
+        let counters = Arc::new(Counters::default());
+        let engine = Engine {
+            kind: Arc::new(kind),
+            client: self.clone(),
+            input: Some(input),
+            next_index: 0,
+            distinct: 0,
+            seen: Seen::new(),
+            chunk: Vec::new(),
+            in_flight: FuturesUnordered::new(),
+            launched: 0,
+            concurrency: concurrency.unwrap_or(8).max(1),
+            ready: VecDeque::new(),
+            counters: counters.clone(),
+            progress,
+            succeeded: 0,
+            failed: 0,
+        };
+        BatchStream { inner: Box::pin(engine), counters }
+    }
+
+    /// Creates prefetch tasks for the live stream URLs of `urls`, yielding each URL's outcome as its
+    /// request settles (see [`BatchStream`]). Repeats are dropped, HLS and malformed URLs are refused
+    /// without being sent, the rest go in requests of up to 100 within the pacing, and lost answers are
+    /// reconciled (see the [module documentation](self)). Errors only when the shared parameters
+    /// (domain, area, times) are invalid.
+    pub fn stream_preload_live_streams<St>(
+        &self,
+        domain: &str,
+        urls: St,
+        options: PreloadOptions,
+    ) -> Result<BatchStream<PreloadItem>, Error>
+    where
+        St: Stream<Item = String> + Send + 'static,
+    {
+        options.validate(domain)?;
+        let kind = LiveBatch { template: options.request(domain, Vec::new()), began: OffsetDateTime::now_utc() };
+        Ok(self.batch_stream(kind, urls.boxed(), options.concurrency, options.progress))
+    }
+
+    /// Creates prefetch tasks for any number of live stream URLs and collects the outcomes: the report
+    /// names every distinct URL once, in input order, with its task id or why it has none. See
+    /// [`Client::stream_preload_live_streams`].
     pub async fn preload_live_streams<I, S>(
         &self,
         domain: &str,
@@ -299,91 +629,42 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        options.validate(domain)?;
-        let template = options.request(domain, Vec::new());
+        let urls: Vec<String> = urls.into_iter().map(Into::into).collect();
+        let mut stream = self.stream_preload_live_streams(domain, futures::stream::iter(urls), options)?;
+        let mut items: Vec<PreloadItem> = (&mut stream).collect().await;
+        items.sort_unstable_by_key(|i| i.index);
+        Ok(PreloadReport {
+            items,
+            duplicates_removed: stream.duplicates_removed(),
+            requests: stream.requests(),
+            lookups: stream.lookups(),
+        })
+    }
 
-        let (urls, duplicates_removed) = dedupe(urls);
-        let mut items: Vec<PreloadItem> = urls
-            .iter()
-            .map(|u| PreloadItem { url: u.clone(), task_id: None, failure: refuse_item("PlayUrl", u, true) })
-            .collect();
-        let tally = Tally {
-            total: items.len(),
-            succeeded: AtomicUsize::new(0),
-            failed: AtomicUsize::new(0),
-            progress: options.progress.clone(),
-        };
-        tally.add(0, items.iter().filter(|i| i.failure.is_some()).count());
+    /// Purges the play URLs of the media of `media_ids`, in requests of up to 20, yielding each id's
+    /// outcome as its request settles (see [`BatchStream`]).
+    pub fn stream_refresh_media<St>(
+        &self,
+        media_ids: St,
+        options: MediaOptions,
+    ) -> Result<BatchStream<MediaItem>, Error>
+    where
+        St: Stream<Item = String> + Send + 'static,
+    {
+        self.media_stream(TaskType::Refresh, media_ids.boxed(), options)
+    }
 
-        let sendable: Vec<usize> = (0..items.len()).filter(|i| items[*i].failure.is_none()).collect();
-        let chunks: Vec<Vec<usize>> = sendable.chunks(MAX_URLS).map(<[usize]>::to_vec).collect();
-        let requests = chunks.len();
-        let results: Vec<(Vec<usize>, Result<_, Error>)> = futures::stream::iter(chunks)
-            .map(|chunk| {
-                let req = SetLiveStreamPreloadTasksRequest {
-                    play_urls: chunk.iter().map(|i| items[*i].url.clone()).collect(),
-                    ..template.clone()
-                };
-                let tally = &tally;
-                async move {
-                    let result = self.set_live_stream_preload_tasks(&req).await;
-                    let ok = result
-                        .as_ref()
-                        .map_or(0, |r| r.preload_tasks_messages.iter().filter(|m| m.succeeded()).count());
-                    tally.add(ok.min(chunk.len()), chunk.len() - ok.min(chunk.len()));
-                    (chunk, result)
-                }
-            })
-            .buffer_unordered(options.concurrency.unwrap_or(8).max(1))
-            .collect()
-            .await;
-
-        for (chunk, result) in results {
-            match result {
-                Ok(resp) => {
-                    let mut by_url: HashMap<&str, &crate::ops::set_live_stream_preload_tasks::PreloadTasksMessage> =
-                        HashMap::new();
-                    for m in &resp.preload_tasks_messages {
-                        by_url.entry(m.play_url.as_str()).or_insert(m);
-                    }
-                    for (pos, i) in chunk.iter().enumerate() {
-                        let item = &mut items[*i];
-                        // Matched by URL; by position when the service rewrote the URL.
-                        let msg = by_url.get(item.url.as_str()).copied().or_else(|| {
-                            (resp.preload_tasks_messages.len() == chunk.len())
-                                .then(|| &resp.preload_tasks_messages[pos])
-                        });
-                        match msg {
-                            Some(m) if m.succeeded() => item.task_id = Some(m.task_id.clone()),
-                            Some(m) => {
-                                item.failure = Some(ItemFailure {
-                                    kind: ErrorKind::Api,
-                                    code: "TaskNotCreated".to_owned(),
-                                    message: m.description.clone(),
-                                })
-                            }
-                            None => {
-                                item.failure = Some(ItemFailure {
-                                    kind: ErrorKind::Decode,
-                                    code: "MissingFromResponse".to_owned(),
-                                    message: format!(
-                                        "the response (RequestId {}) does not mention this URL",
-                                        resp.request_id
-                                    ),
-                                })
-                            }
-                        }
-                    }
-                }
-                Err(e) => {
-                    let failure = ItemFailure::from_error(&e);
-                    for i in chunk {
-                        items[i].failure = Some(failure.clone());
-                    }
-                }
-            }
-        }
-        Ok(PreloadReport { items, duplicates_removed, requests })
+    /// Prefetches the play URLs of the media of `media_ids`, in requests of up to 20, yielding each
+    /// id's outcome as its request settles (see [`BatchStream`]).
+    pub fn stream_preload_media<St>(
+        &self,
+        media_ids: St,
+        options: MediaOptions,
+    ) -> Result<BatchStream<MediaItem>, Error>
+    where
+        St: Stream<Item = String> + Send + 'static,
+    {
+        self.media_stream(TaskType::Preload, media_ids.boxed(), options)
     }
 
     /// Purges the play URLs of any number of media, in requests of up to 20.
@@ -404,6 +685,17 @@ impl Client {
         self.media_batch(TaskType::Preload, media_ids, options).await
     }
 
+    fn media_stream(
+        &self,
+        task_type: TaskType,
+        media_ids: BoxStream<'static, String>,
+        options: MediaOptions,
+    ) -> Result<BatchStream<MediaItem>, Error> {
+        options.validate(task_type)?;
+        let kind = MediaBatch { template: options.request(task_type, Vec::new()) };
+        Ok(self.batch_stream(kind, media_ids, options.concurrency, options.progress))
+    }
+
     async fn media_batch<I, S>(
         &self,
         task_type: TaskType,
@@ -414,80 +706,344 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        options.validate(task_type)?;
-        let template = options.request(task_type, Vec::new());
+        let ids: Vec<String> = media_ids.into_iter().map(Into::into).collect();
+        let mut stream = self.media_stream(task_type, futures::stream::iter(ids).boxed(), options)?;
+        let mut items: Vec<MediaItem> = (&mut stream).collect().await;
+        items.sort_unstable_by_key(|i| i.index);
+        let job_ids = stream.job_ids();
+        Ok(MediaReport {
+            items,
+            duplicates_removed: stream.duplicates_removed(),
+            requests: stream.requests(),
+            repeated_requests: stream.repeated_requests(),
+            job_ids,
+        })
+    }
+}
 
-        let (ids, duplicates_removed) = dedupe(media_ids);
-        let mut items: Vec<MediaItem> = ids
-            .iter()
-            .map(|id| MediaItem {
-                media_id: id.clone(),
-                outcome: match refuse_item("MediaIds", id, false) {
-                    Some(f) => MediaOutcome::Failed(f),
-                    None => MediaOutcome::NotFound, // replaced below for everything sent
-                },
-            })
-            .collect();
-        let refused: HashSet<usize> =
-            (0..items.len()).filter(|i| matches!(items[*i].outcome, MediaOutcome::Failed(_))).collect();
-        let tally = Tally {
-            total: items.len(),
-            succeeded: AtomicUsize::new(0),
-            failed: AtomicUsize::new(0),
-            progress: options.progress.clone(),
-        };
-        tally.add(0, refused.len());
+/// What an answer of SetLiveStreamPreloadTasks says of one URL sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Answered {
+    /// A task was created: its id.
+    Created(String),
+    /// No task was created: the service's description.
+    Refused(String),
+    /// The answer does not name this URL (or names a task already given to another URL).
+    Unmentioned,
+}
 
-        let sendable: Vec<usize> = (0..items.len()).filter(|i| !refused.contains(i)).collect();
-        let chunks: Vec<Vec<usize>> = sendable.chunks(MAX_MEDIA_IDS).map(<[usize]>::to_vec).collect();
-        let requests = chunks.len();
-        let results: Vec<(Vec<usize>, Result<_, Error>)> = futures::stream::iter(chunks)
-            .map(|chunk| {
-                let req = RefreshMediaPlayUrlsRequest {
-                    media_ids: chunk.iter().map(|i| items[*i].media_id.clone()).collect(),
-                    ..template.clone()
-                };
-                let tally = &tally;
-                async move {
-                    let result = self.refresh_media_play_urls(&req).await;
-                    let bad = result.as_ref().map_or(chunk.len(), |r| {
-                        (r.non_exist_media_ids().len() + r.forbidden_media_ids().len()).min(chunk.len())
-                    });
-                    tally.add(chunk.len() - bad, bad);
-                    (chunk, result)
+/// Matches an answer's messages to the URLs sent (distinct), by URL only: each message serves one URL,
+/// and no task id is given to two URLs. Also says whether the answer names a created task for a URL
+/// that was not sent (the service rewrote a URL), in which case an unmentioned URL cannot be proven
+/// absent by looking it up.
+pub(crate) fn match_answer(sent: &[&str], messages: &[PreloadTasksMessage]) -> (Vec<Answered>, bool) {
+    let mut by_url: HashMap<&str, VecDeque<&PreloadTasksMessage>> = HashMap::new();
+    for m in messages {
+        by_url.entry(m.play_url.as_str()).or_default().push_back(m);
+    }
+    let sent_set: HashSet<&str> = sent.iter().copied().collect();
+    let foreign_task = messages.iter().any(|m| m.succeeded() && !sent_set.contains(m.play_url.as_str()));
+    let mut given: HashSet<&str> = HashSet::new();
+    let answers = sent
+        .iter()
+        .map(|url| match by_url.get_mut(url).and_then(VecDeque::pop_front) {
+            Some(m) if m.succeeded() => {
+                if given.insert(m.task_id.as_str()) {
+                    Answered::Created(m.task_id.clone())
+                } else {
+                    Answered::Unmentioned
                 }
-            })
-            .buffer_unordered(options.concurrency.unwrap_or(8).max(1))
-            .collect()
-            .await;
+            }
+            Some(m) => Answered::Refused(m.description.clone()),
+            None => Answered::Unmentioned,
+        })
+        .collect();
+    (answers, foreign_task)
+}
 
-        let mut job_ids = Vec::new();
-        for (chunk, result) in results {
-            match result {
+/// A batch of live stream URLs: SetLiveStreamPreloadTasks, reconciled with lookups.
+struct LiveBatch {
+    template: SetLiveStreamPreloadTasksRequest,
+    /// When the batch began, on our clock; turned into the service's at each lookup, with what its
+    /// answers have told of its clock by then.
+    began: OffsetDateTime,
+}
+
+impl BatchKind for LiveBatch {
+    type Item = PreloadItem;
+    const FIELD: &'static str = "PlayUrl";
+    const CHUNK: usize = MAX_URLS;
+    const REFUSE_HLS: bool = true;
+
+    fn refused(index: usize, url: String, failure: ItemFailure) -> PreloadItem {
+        PreloadItem { index, url, task_id: None, failure: Some(failure), found_by_lookup: false }
+    }
+
+    fn succeeded(item: &PreloadItem) -> bool {
+        item.succeeded()
+    }
+
+    fn settle(
+        self: Arc<Self>,
+        client: Client,
+        chunk: Vec<(usize, String)>,
+        counters: Arc<Counters>,
+    ) -> BoxFuture<'static, Vec<PreloadItem>> {
+        Box::pin(async move { self.settle_chunk(&client, chunk, &counters).await })
+    }
+}
+
+impl LiveBatch {
+    async fn settle_chunk(
+        &self,
+        client: &Client,
+        chunk: Vec<(usize, String)>,
+        counters: &Counters,
+    ) -> Vec<PreloadItem> {
+        let done_item = |(index, url): (usize, String), task_id: Option<String>, failure: Option<ItemFailure>| {
+            PreloadItem { index, url, task_id, failure, found_by_lookup: false }
+        };
+        let rounds = client.retry_config().max_attempts.max(1);
+        let mut done = Vec::with_capacity(chunk.len());
+        let mut pending = chunk;
+        let mut round = 0;
+        while !pending.is_empty() {
+            round += 1;
+            counters.requests.fetch_add(1, Ordering::SeqCst);
+            let request = SetLiveStreamPreloadTasksRequest {
+                play_urls: pending.iter().map(|(_, u)| u.clone()).collect(),
+                ..self.template.clone()
+            };
+            // What is left to establish: the URLs, why, and whether a lookup that misses proves absence.
+            let (unknown, cause, provable) = match client.set_live_stream_preload_tasks(&request).await {
                 Ok(resp) => {
-                    let missing: HashSet<String> = resp.non_exist_media_ids().into_iter().collect();
-                    let forbidden: HashSet<String> = resp.forbidden_media_ids().into_iter().collect();
-                    for i in chunk {
-                        let id = &items[i].media_id;
-                        items[i].outcome = if forbidden.contains(id) {
+                    let sent: Vec<&str> = pending.iter().map(|(_, u)| u.as_str()).collect();
+                    let (answers, foreign_task) = match_answer(&sent, &resp.preload_tasks_messages);
+                    let mut unknown = Vec::new();
+                    for (item, answer) in std::mem::take(&mut pending).into_iter().zip(answers) {
+                        match answer {
+                            Answered::Created(id) => done.push(done_item(item, Some(id), None)),
+                            Answered::Refused(description) => {
+                                let failure = ItemFailure {
+                                    kind: ErrorKind::Api,
+                                    code: "TaskNotCreated".to_owned(),
+                                    message: description,
+                                    outcome_unknown: false,
+                                };
+                                done.push(done_item(item, None, Some(failure)));
+                            }
+                            Answered::Unmentioned => unknown.push(item),
+                        }
+                    }
+                    let cause = ItemFailure {
+                        kind: ErrorKind::Decode,
+                        code: "MissingFromResponse".to_owned(),
+                        message: format!(
+                            "the answer (RequestId {}) does not name a task for this URL",
+                            resp.request_id
+                        ),
+                        outcome_unknown: false,
+                    };
+                    (unknown, cause, !foreign_task)
+                }
+                Err(e) if !e.may_have_taken_effect() => {
+                    // A refusal or a failure before sending: the service holds nothing for these URLs.
+                    let failure = ItemFailure::from_error(&e);
+                    done.extend(pending.drain(..).map(|item| done_item(item, None, Some(failure.clone()))));
+                    break;
+                }
+                Err(e) => (std::mem::take(&mut pending), ItemFailure::from_error(&e), true),
+            };
+            if unknown.is_empty() {
+                break;
+            }
+            counters.lookups.fetch_add(1, Ordering::SeqCst);
+            let found = match self.lookup(client, &unknown).await {
+                Ok(found) => found,
+                Err(e) => {
+                    let why = format!("a lookup to establish whether the service holds a task failed: {e}");
+                    let failure = cause.unknown(&why);
+                    done.extend(unknown.into_iter().map(|item| done_item(item, None, Some(failure.clone()))));
+                    break;
+                }
+            };
+            let mut absent = Vec::new();
+            for item in unknown {
+                match found.get(item.1.as_str()) {
+                    Some(id) => done.push(PreloadItem {
+                        index: item.0,
+                        url: item.1,
+                        task_id: Some(id.clone()),
+                        failure: None,
+                        found_by_lookup: true,
+                    }),
+                    None => absent.push(item),
+                }
+            }
+            if absent.is_empty() {
+                break;
+            }
+            if !provable {
+                let failure = cause.unknown(
+                    "the answer named tasks for URLs that were not sent (the service may have rewritten this one), \
+                     so a lookup that finds nothing does not prove it has no task",
+                );
+                done.extend(absent.into_iter().map(|item| done_item(item, None, Some(failure.clone()))));
+                break;
+            }
+            if round >= rounds {
+                let mut failure = cause;
+                failure.message =
+                    format!("{}; a lookup found no task for it, so the service holds none", failure.message);
+                done.extend(absent.into_iter().map(|item| done_item(item, None, Some(failure.clone()))));
+                break;
+            }
+            // Proven absent: sending again cannot make a second task.
+            tokio::time::sleep(client.retry_config().delay(round, None)).await;
+            pending = absent;
+        }
+        done
+    }
+
+    /// The tasks created since the batch began for these URLs, by URL (the earliest of each). Tried
+    /// [`LOOKUP_TRIES`] times; an error means the lookup could not be completed.
+    async fn lookup(&self, client: &Client, items: &[(usize, String)]) -> Result<HashMap<String, String>, Error> {
+        let widest = client.service_time(self.began).saturating_sub(LOOKUP_SKEW_MARGIN + LOOKUP_QUERY_SLACK);
+        let query = DescribeLiveStreamPreloadTasksRequest {
+            play_urls: items.iter().map(|(_, u)| u.clone()).collect(),
+            start_time: Some(widest.replace_nanosecond(0).unwrap_or(widest)),
+            ..DescribeLiveStreamPreloadTasksRequest::new(&self.template.domain_name)
+        };
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match client.all_preload_tasks(query.clone()).await {
+                Ok(tasks) => {
+                    // The service's clock as its answers (this lookup's included) have told it.
+                    let since = client.service_time(self.began).saturating_sub(LOOKUP_SKEW_MARGIN);
+                    let since = since.replace_nanosecond(0).unwrap_or(since);
+                    let mut found: HashMap<String, (Option<OffsetDateTime>, String)> = HashMap::new();
+                    for t in tasks {
+                        if t.task_id.is_empty() || t.create_time.is_some_and(|c| c < since) {
+                            continue;
+                        }
+                        let entry = found.entry(t.play_url).or_insert((t.create_time, t.task_id.clone()));
+                        if t.create_time < entry.0 {
+                            *entry = (t.create_time, t.task_id);
+                        }
+                    }
+                    return Ok(found.into_iter().map(|(url, (_, id))| (url, id)).collect());
+                }
+                Err(e) if tries >= LOOKUP_TRIES || e.kind() == ErrorKind::InvalidInput => return Err(e),
+                Err(e) => {
+                    let wait = client.retry_config().delay(tries, e.retry_after()).max(Duration::from_millis(50));
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+}
+
+/// A batch of media ids: RefreshMediaPlayUrls, repeated when an answer is lost.
+struct MediaBatch {
+    template: RefreshMediaPlayUrlsRequest,
+}
+
+impl BatchKind for MediaBatch {
+    type Item = MediaItem;
+    const FIELD: &'static str = "MediaIds";
+    const CHUNK: usize = MAX_MEDIA_IDS;
+    const REFUSE_HLS: bool = false;
+
+    fn refused(index: usize, media_id: String, failure: ItemFailure) -> MediaItem {
+        MediaItem { index, media_id, outcome: MediaOutcome::Failed(failure) }
+    }
+
+    fn succeeded(item: &MediaItem) -> bool {
+        item.succeeded()
+    }
+
+    fn settle(
+        self: Arc<Self>,
+        client: Client,
+        chunk: Vec<(usize, String)>,
+        counters: Arc<Counters>,
+    ) -> BoxFuture<'static, Vec<MediaItem>> {
+        Box::pin(async move { self.settle_chunk(&client, chunk, &counters).await })
+    }
+}
+
+impl MediaBatch {
+    async fn settle_chunk(&self, client: &Client, chunk: Vec<(usize, String)>, counters: &Counters) -> Vec<MediaItem> {
+        let request = RefreshMediaPlayUrlsRequest {
+            media_ids: chunk.iter().map(|(_, id)| id.clone()).collect(),
+            ..self.template.clone()
+        };
+        let rounds = client.retry_config().max_attempts.max(1);
+        // Answers lost so far in this chunk: each one followed by another attempt is a repeat.
+        let mut lost = 0u32;
+        let mut round = 0;
+        let result = loop {
+            round += 1;
+            let mut trace = Trace::default();
+            // An answer without its job id is refused by `check_answer` as a Decode error: a lost answer.
+            let result = client.execute_traced(&request, &mut trace).await;
+            counters.requests.fetch_add(trace.attempts.max(1) as usize, Ordering::SeqCst);
+            lost += trace.lost_answers;
+            match result {
+                Ok(resp) => break Ok(resp),
+                Err(e) if round < rounds && (e.may_have_taken_effect() || e.is_retryable()) => {
+                    if e.kind() == ErrorKind::Decode {
+                        lost += 1;
+                    }
+                    tokio::time::sleep(client.retry_config().delay(round, e.retry_after())).await;
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        let last_lost = result.as_ref().is_err_and(Error::may_have_taken_effect);
+        let last_lost_counted = last_lost && result.as_ref().is_err_and(|e| e.kind() != ErrorKind::Decode);
+        counters
+            .repeated_requests
+            .fetch_add(lost.saturating_sub(u32::from(last_lost_counted)) as usize, Ordering::SeqCst);
+        match result {
+            Ok(resp) => {
+                counters
+                    .job_ids
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(resp.media_refresh_job_id.clone());
+                let missing: HashSet<String> = resp.non_exist_media_ids().into_iter().collect();
+                let forbidden: HashSet<String> = resp.forbidden_media_ids().into_iter().collect();
+                chunk
+                    .into_iter()
+                    .map(|(index, media_id)| {
+                        let outcome = if forbidden.contains(&media_id) {
                             MediaOutcome::Forbidden
-                        } else if missing.contains(id) {
+                        } else if missing.contains(&media_id) {
                             MediaOutcome::NotFound
                         } else {
                             MediaOutcome::Submitted { job_id: resp.media_refresh_job_id.clone() }
                         };
-                    }
-                    job_ids.push(resp.media_refresh_job_id);
+                        MediaItem { index, media_id, outcome }
+                    })
+                    .collect()
+            }
+            Err(e) => {
+                let mut failure = ItemFailure::from_error(&e);
+                if lost > 0 || last_lost {
+                    failure = failure.unknown("an answer was lost, so the service may hold a job for it");
                 }
-                Err(e) => {
-                    let failure = ItemFailure::from_error(&e);
-                    for i in chunk {
-                        items[i].outcome = MediaOutcome::Failed(failure.clone());
-                    }
-                }
+                chunk
+                    .into_iter()
+                    .map(|(index, media_id)| MediaItem {
+                        index,
+                        media_id,
+                        outcome: MediaOutcome::Failed(failure.clone()),
+                    })
+                    .collect()
             }
         }
-        Ok(MediaReport { items, duplicates_removed, requests, job_ids })
     }
 }
 
@@ -495,11 +1051,21 @@ impl Client {
 mod tests {
     use super::*;
 
+    fn message(url: &str, task: &str) -> PreloadTasksMessage {
+        PreloadTasksMessage {
+            play_url: url.to_owned(),
+            task_id: task.to_owned(),
+            description: if task.is_empty() { "InvalidUrl".to_owned() } else { "Successfully".to_owned() },
+            extra: Default::default(),
+        }
+    }
+
     #[test]
-    fn dedupe_keeps_first_in_order() {
-        let (v, n) = dedupe(["b", "a", "b", "c", "a"]);
-        assert_eq!(v, ["b", "a", "c"]);
-        assert_eq!(n, 2);
+    fn repeats_are_seen() {
+        let mut seen = Seen::new();
+        assert!(seen.insert("b") && seen.insert("a"));
+        assert!(!seen.insert("b"));
+        assert!(seen.insert("c") && !seen.insert("a"));
     }
 
     #[test]
@@ -509,5 +1075,55 @@ mod tests {
         assert_eq!(refuse_item("PlayUrl", " ", true).unwrap().code, "empty_item");
         assert!(refuse_item("PlayUrl", "rtmp://h/a/s", true).is_none());
         assert!(refuse_item("MediaIds", "x.m3u8", false).is_none());
+    }
+
+    proptest::proptest! {
+        /// Whatever the answer (messages shuffled, repeated, dropped, rewritten, sharing task ids), no
+        /// task id goes to two URLs, a URL only gets a task a message names for exactly that URL, and
+        /// every URL sent gets exactly one verdict.
+        #[test]
+        fn matching_never_gives_one_task_to_two_urls(
+            sent in proptest::collection::hash_set("[a-e]{1,3}", 1..12),
+            messages in proptest::collection::vec(("[a-e]{1,3}", "t[0-4]?", proptest::bool::ANY), 0..20),
+        ) {
+            let sent: Vec<String> = sent.into_iter().collect();
+            let refs: Vec<&str> = sent.iter().map(String::as_str).collect();
+            let messages: Vec<PreloadTasksMessage> = messages
+                .iter()
+                .map(|(url, task, ok)| {
+                    let task = if *ok { task.as_str() } else { "" };
+                    message(url, task)
+                })
+                .collect();
+            let (answers, _) = match_answer(&refs, &messages);
+            proptest::prop_assert_eq!(answers.len(), sent.len());
+            let mut given = HashSet::new();
+            for (url, answer) in refs.iter().zip(&answers) {
+                if let Answered::Created(id) = answer {
+                    proptest::prop_assert!(given.insert(id.clone()), "task {} given twice", id);
+                    proptest::prop_assert!(
+                        messages.iter().any(|m| m.play_url == *url && m.task_id == *id && m.succeeded()),
+                        "{} got {} which no message names for it", url, id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn answers_match_by_url_only() {
+        // The old positional fallback gave `b` the task of a rewritten URL; now it is unmentioned.
+        let (answers, foreign) = match_answer(&["a", "b"], &[message("a", "t1"), message("B", "t2")]);
+        assert_eq!(answers, [Answered::Created("t1".into()), Answered::Unmentioned]);
+        assert!(foreign);
+        let (answers, foreign) = match_answer(&["a", "b", "c"], &[message("c", ""), message("a", "t1")]);
+        assert_eq!(
+            answers,
+            [Answered::Created("t1".into()), Answered::Unmentioned, Answered::Refused("InvalidUrl".into())]
+        );
+        assert!(!foreign);
+        // One task id is never given to two URLs.
+        let (answers, _) = match_answer(&["a", "b"], &[message("a", "t1"), message("b", "t1")]);
+        assert_eq!(answers, [Answered::Created("t1".into()), Answered::Unmentioned]);
     }
 }

@@ -1,6 +1,7 @@
 //! The async client: signs, sends, retries and paces every call.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -74,20 +75,24 @@ impl Endpoint {
             None => (None, s),
         };
         let authority = rest.trim_end_matches('/');
-        if authority.is_empty() || authority.contains(['/', '?', '#', ' ', '@']) {
-            return Err(bad("is not a host, host:port or http(s)://host[:port] URL"));
+        let not_a_host = || bad("is not a host, host:port or http(s)://host[:port] URL");
+        let (host, port) = match authority.strip_prefix('[') {
+            Some(v6) => {
+                let (ip, after) = v6.split_once(']').ok_or_else(not_a_host)?;
+                ip.parse::<std::net::Ipv6Addr>().map_err(|_| not_a_host())?;
+                (ip, after.strip_prefix(':').map(Some).unwrap_or(if after.is_empty() { None } else { Some("") }))
+            }
+            None => match authority.rsplit_once(':') {
+                Some((h, port)) => (h, Some(port)),
+                None => (authority, None),
+            },
+        };
+        let bracketed = authority.starts_with('[');
+        // Digits only: Rust's integer parser would also take a leading `+`, which no URL has.
+        let bad_port = |p: &str| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err();
+        if port.is_some_and(bad_port) || (!bracketed && !valid_host_name(host)) {
+            return Err(not_a_host());
         }
-        let host =
-            match authority.strip_prefix('[') {
-                Some(v6) => v6.split(']').next().unwrap_or(""),
-                None => authority.rsplit_once(':').map_or(authority, |(h, port)| {
-                    if port.parse::<u16>().is_ok() {
-                        h
-                    } else {
-                        authority
-                    }
-                }),
-            };
         let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
         let scheme = match scheme.as_deref() {
             Some("https") => "https",
@@ -108,6 +113,28 @@ impl Endpoint {
     }
 }
 
+/// A DNS name or an IPv4 address as a URL reads it: letters, digits, `.`, `-` and `_`, no punycode
+/// label; a name whose
+/// last label is numeric must be a plain dotted-quad IPv4 address. (IPv6 comes in brackets, checked
+/// apart.)
+fn valid_host_name(host: &str) -> bool {
+    if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')) {
+        return false;
+    }
+    // Punycode labels (internationalised names) are not the API's endpoints, and a URL checks them.
+    if host.split('.').any(|label| label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))) {
+        return false;
+    }
+    let last = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    let numeric = !last.is_empty()
+        && (last.bytes().all(|b| b.is_ascii_digit())
+            || last
+                .strip_prefix("0x")
+                .or_else(|| last.strip_prefix("0X"))
+                .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
+    !numeric || host.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
 /// Builds a [`Client`]. Every default is stated next to its setter.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
@@ -120,6 +147,7 @@ pub struct ClientBuilder {
     signature: SignatureVersion,
     connect_timeout: Duration,
     read_timeout: Duration,
+    attempt_timeout: Option<Duration>,
     retry: RetryConfig,
     rate_limits: RateLimits,
     user_agent: Option<String>,
@@ -137,6 +165,7 @@ impl Default for ClientBuilder {
             signature: SignatureVersion::V3,
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(10),
+            attempt_timeout: None,
             retry: RetryConfig::standard(),
             rate_limits: RateLimits::documented(),
             user_agent: None,
@@ -195,6 +224,13 @@ impl ClientBuilder {
         self.read_timeout = d;
         self
     }
+    /// The longest one attempt may take in all, from connecting to the last byte of the answer (default:
+    /// the connect timeout plus the read timeout). The read timeout alone restarts with every byte, so a
+    /// server that trickles its answer would otherwise hold a call for as long as it likes.
+    pub fn attempt_timeout(mut self, d: Duration) -> Self {
+        self.attempt_timeout = Some(d);
+        self
+    }
     /// Default [`RetryConfig::standard`]: 3 attempts.
     pub fn retry(mut self, r: RetryConfig) -> Self {
         self.retry = r;
@@ -228,14 +264,28 @@ impl ClientBuilder {
         let live = pick(&self.live_endpoint, Service::Live)?;
         let vod = pick(&self.vod_endpoint, Service::Vod)?;
         install_crypto_provider();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| {
-                Error::new(ErrorKind::Transport, format!("the HTTP client could not be built: {e}")).with_source(e)
-            })?;
+            .timeout(self.attempt_timeout.unwrap_or(self.connect_timeout.saturating_add(self.read_timeout)))
+            // The API never redirects; following one would carry the signature and the STS token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(60));
+        // Proxies from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) apply to the cloud's endpoints,
+        // never to this machine: a local emulator must not be reached through, or leak to, a proxy.
+        let loopback = |e: &Endpoint| {
+            let host = match e.authority.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or(""),
+                None => e.authority.rsplit_once(':').map_or(e.authority.as_str(), |(h, _)| h),
+            };
+            crate::http::is_loopback_host(host)
+        };
+        if loopback(&live) && loopback(&vod) {
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| {
+            Error::new(ErrorKind::Transport, format!("the HTTP client could not be built: {e}")).with_source(e)
+        })?;
         let provider = self.credentials.unwrap_or_else(|| Arc::new(ProviderChain::default_chain()));
         Ok(Client {
             inner: Arc::new(Inner {
@@ -247,6 +297,7 @@ impl ClientBuilder {
                 signature: self.signature,
                 retry: self.retry,
                 limiters: Limiters::new(self.rate_limits),
+                server_clock_offset_ms: AtomicI64::new(0),
                 user_agent: self
                     .user_agent
                     .unwrap_or_else(|| format!("aliprefetch/{} (rust)", env!("CARGO_PKG_VERSION"))),
@@ -271,7 +322,18 @@ struct Inner {
     signature: SignatureVersion,
     retry: RetryConfig,
     limiters: Limiters,
+    /// The service's clock minus ours, from the `Date` header of the last answer (second resolution).
+    server_clock_offset_ms: AtomicI64,
     user_agent: String,
+}
+
+/// What happened on the way to a call's result, for the batch engine.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Trace {
+    /// Attempts made.
+    pub attempts: u32,
+    /// Attempts that were sent and got no definitive answer (the request may have taken effect).
+    pub lost_answers: u32,
 }
 
 /// A request signed for the wire (from [`Client::presign`]). Its `Debug` hides the signature and the
@@ -356,6 +418,15 @@ impl Client {
 
     /// Validates, sends and decodes any of the five operations.
     pub async fn execute<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
+        self.execute_traced(request, &mut Trace::default()).await
+    }
+
+    /// [`Client::execute`], noting attempts and lost answers in `trace`.
+    pub(crate) async fn execute_traced<O: Operation>(
+        &self,
+        request: &O,
+        trace: &mut Trace,
+    ) -> Result<O::Response, Error> {
         request.validate()?;
         let call = Call {
             service: O::SERVICE,
@@ -364,8 +435,28 @@ impl Client {
             params: request.to_params(),
             converges: O::CONVERGES,
         };
-        let body = self.send(call).await?;
-        crate::ops::decode(O::ACTION, &body)
+        let body = self.send_traced(call, trace).await?;
+        crate::ops::decode(O::ACTION, &body).and_then(|answer| O::check_answer(&answer).map(|()| answer)).map_err(
+            |mut e| {
+                // A 2xx the client cannot read: the request was executed as far as anyone can tell.
+                if !O::CONVERGES && e.kind() == ErrorKind::Decode {
+                    e.set_retryable(false);
+                }
+                e
+            },
+        )
+    }
+
+    /// The retry settings.
+    pub(crate) fn retry_config(&self) -> &RetryConfig {
+        &self.inner.retry
+    }
+
+    /// An instant of our clock on the service's, as far as the `Date` headers of its answers tell
+    /// (whole seconds); unchanged before any answer came.
+    pub(crate) fn service_time(&self, local: OffsetDateTime) -> OffsetDateTime {
+        let offset = self.inner.server_clock_offset_ms.load(Ordering::Relaxed);
+        local.saturating_add(time::Duration::milliseconds(offset))
     }
 
     pub async fn set_live_stream_preload_tasks(
@@ -418,11 +509,16 @@ impl Client {
     }
 
     async fn send(&self, call: Call<'_>) -> Result<bytes::Bytes, Error> {
+        self.send_traced(call, &mut Trace::default()).await
+    }
+
+    async fn send_traced(&self, call: Call<'_>, trace: &mut Trace) -> Result<bytes::Bytes, Error> {
         let started = tokio::time::Instant::now();
         let retry = &self.inner.retry;
         let mut attempt = 0;
         loop {
             attempt += 1;
+            trace.attempts = attempt;
             let span = tracing::info_span!(
                 "aliprefetch.call",
                 action = call.action,
@@ -443,10 +539,15 @@ impl Client {
                 Err(e) => e,
             };
             err.set_attempts(attempt);
+            if err.may_have_taken_effect() {
+                trace.lost_answers += 1;
+            }
+            // Whether repeating is safe, and may pass: never true for a call that does not converge and
+            // may have taken effect (a second SetLiveStreamPreloadTasks would make a second task).
+            let retryable = crate::retry::is_retryable(&err, call.converges);
+            err.set_retryable(retryable);
             let delay = retry.delay(attempt, err.retry_after());
-            let may_retry = crate::retry::is_retryable(&err, call.converges)
-                && attempt < retry.max_attempts
-                && started.elapsed() + delay <= retry.max_elapsed;
+            let may_retry = retryable && attempt < retry.max_attempts && started.elapsed() + delay <= retry.max_elapsed;
             span.in_scope(|| {
                 tracing::debug!(kind = %err.kind(), code = err.code(), will_retry = may_retry, delay_ms = delay.as_millis() as u64, "attempt failed")
             });
@@ -541,14 +642,46 @@ impl Client {
         }
         let resp = req.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
+        if let Some(date) = resp.headers().get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
+            if let Some(server) = parse_http_date(date) {
+                let offset = (server - OffsetDateTime::now_utc()).whole_milliseconds();
+                let offset = i64::try_from(offset).unwrap_or(0);
+                self.inner.server_clock_offset_ms.store(offset, Ordering::Relaxed);
+            }
+        }
         let header_request_id = resp.headers().get("x-acs-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // A wait the service asks for, bounded: a larger value is not a real gateway's.
         let retry_after = resp
             .headers()
             .get("x-acs-retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_millis);
-        let body = resp.bytes().await.map_err(transport_error)?;
+            .map(|ms| Duration::from_millis(ms.min(MAX_RETRY_AFTER_MS)));
+        if (300..400).contains(&status) {
+            return Err(Error::new(
+                ErrorKind::Api,
+                format!(
+                    "the endpoint answered HTTP {status}, a redirect; the API never redirects, so it was not followed"
+                ),
+            )
+            .with_status(status)
+            .with_request_id(header_request_id));
+        }
+        let body = match crate::http::read_capped(resp, crate::http::MAX_ANSWER_BYTES).await {
+            Ok(body) => body,
+            Err(crate::http::BodyError::Transport(e)) => return Err(transport_error(e)),
+            Err(crate::http::BodyError::TooLarge(cap)) => {
+                return Err(Error::new(
+                    ErrorKind::Decode,
+                    format!(
+                        "the answer (HTTP {status}) is larger than {} MiB; the API's answers are a few KB",
+                        cap >> 20
+                    ),
+                )
+                .with_status(status)
+                .with_request_id(header_request_id))
+            }
+        };
         if (200..300).contains(&status) {
             tracing::Span::current().record("status", status);
             return Ok(body);
@@ -564,6 +697,17 @@ impl Client {
         }
         Err(e)
     }
+}
+
+/// The longest `x-acs-retry-after` honoured (ms).
+const MAX_RETRY_AFTER_MS: u64 = 60_000;
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110's IMF-fixdate, the only form servers send today).
+fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+    const FORMAT: &[time::format_description::FormatItem<'_>] = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), FORMAT).ok().map(time::PrimitiveDateTime::assume_utc)
 }
 
 fn push_query(url: &mut String, params: &[(&str, &str)]) {

@@ -109,9 +109,19 @@ fn missing(what: impl Into<String>) -> Error {
 
 /// Where providers read environment variables and the home directory: the process, or a fixed map
 /// (tests, embedders that must not read the process environment).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Env {
     vars: Option<Arc<HashMap<String, String>>>,
+}
+
+/// Says where variables come from, never what they hold (they include secrets).
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.vars {
+            None => f.write_str("Env(process)"),
+            Some(vars) => write!(f, "Env({} fixed variables)", vars.len()),
+        }
+    }
 }
 
 impl Env {
@@ -420,9 +430,23 @@ fn small_http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(1))
         .timeout(Duration::from_secs(3))
+        .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .build()
-        .expect("a plain HTTP client builds")
+        .unwrap_or_default()
+}
+
+/// A credentials source's body as text, at most [`crate::http::MAX_ANSWER_BYTES`].
+async fn small_body(resp: reqwest::Response, source: &str) -> Result<String, Error> {
+    match crate::http::read_capped(resp, crate::http::MAX_ANSWER_BYTES).await {
+        Ok(body) => {
+            String::from_utf8(body.to_vec()).map_err(|_| missing(format!("{source} answered text that is not UTF-8")))
+        }
+        Err(crate::http::BodyError::TooLarge(cap)) => {
+            Err(missing(format!("{source} answered more than {} MiB", cap >> 20)))
+        }
+        Err(crate::http::BodyError::Transport(e)) => Err(missing(format!("{source}: {}", e.without_url()))),
+    }
 }
 
 /// The ECS instance's RAM role, from the metadata service: an IMDSv2 token first, falling back to v1.
@@ -475,9 +499,12 @@ impl EcsRamRoleProvider {
                 req = req.header("X-aliyun-ecs-metadata-token", t);
             }
             async move {
-                let resp = req.send().await.map_err(|e| missing(format!("metadata service {}: {e}", self.base_url)))?;
+                let resp = req
+                    .send()
+                    .await
+                    .map_err(|e| missing(format!("metadata service {}: {}", self.base_url, e.without_url())))?;
                 let status = resp.status();
-                let body = resp.text().await.map_err(|e| missing(format!("metadata service: {e}")))?;
+                let body = small_body(resp, "the metadata service").await?;
                 if !status.is_success() {
                     return Err(missing(format!("metadata service answered HTTP {} for {path}", status.as_u16())));
                 }
@@ -513,7 +540,11 @@ impl EcsRamRoleProvider {
         if !resp.status().is_success() {
             return None;
         }
-        resp.text().await.ok().filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned())
+        small_body(resp, "the metadata service")
+            .await
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| t.trim().to_owned())
     }
 }
 
@@ -527,10 +558,20 @@ impl ProvideCredentials for EcsRamRoleProvider {
 }
 
 /// `ALIBABA_CLOUD_CREDENTIALS_URI`: a URL answering the metadata service's JSON.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CredentialsUriProvider {
     env: Env,
     uri: Option<String>,
+}
+
+/// The URI without its query or user info, which may carry a token.
+impl fmt::Debug for CredentialsUriProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialsUriProvider")
+            .field("env", &self.env)
+            .field("uri", &self.uri.as_deref().map(crate::http::redacted_url))
+            .finish()
+    }
 }
 
 impl CredentialsUriProvider {
@@ -548,15 +589,18 @@ impl CredentialsUriProvider {
             .clone()
             .or_else(|| self.env.get("ALIBABA_CLOUD_CREDENTIALS_URI"))
             .ok_or_else(|| missing("ALIBABA_CLOUD_CREDENTIALS_URI is not set"))?;
-        let resp = small_http_client().get(&uri).send().await.map_err(|e| missing(format!("{uri}: {e}")))?;
+        // The URI may carry a token in its query or user info: errors name it without them.
+        let shown = crate::http::redacted_url(&uri);
+        let resp =
+            small_http_client().get(&uri).send().await.map_err(|e| missing(format!("{shown}: {}", e.without_url())))?;
         let status = resp.status();
-        let body = resp.text().await.map_err(|e| missing(format!("{uri}: {e}")))?;
+        let body = small_body(resp, &shown).await?;
         if !status.is_success() {
-            return Err(missing(format!("{uri} answered HTTP {}", status.as_u16())));
+            return Err(missing(format!("{shown} answered HTTP {}", status.as_u16())));
         }
-        let parsed: TemporaryCredentialsBody =
-            serde_json::from_str(&body).map_err(|e| missing(format!("{uri} did not answer credentials JSON: {e}")))?;
-        parsed.into_credentials(&uri, "credentials_uri")
+        let parsed: TemporaryCredentialsBody = serde_json::from_str(&body)
+            .map_err(|e| missing(format!("{shown} did not answer credentials JSON: {e}")))?;
+        parsed.into_credentials(&shown, "credentials_uri")
     }
 }
 
@@ -598,16 +642,18 @@ impl ProviderChain {
     }
 
     async fn resolve(&self) -> Result<Credentials, Error> {
-        let chosen = *self.chosen.lock().expect("chain lock");
+        let chosen = *self.chosen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(i) = chosen {
-            return self.providers[i].provide().await;
+            if let Some(p) = self.providers.get(i) {
+                return p.provide().await;
+            }
         }
         let mut tried = Vec::with_capacity(self.providers.len());
         for (i, p) in self.providers.iter().enumerate() {
             match p.provide().await {
                 Ok(c) => {
                     tracing::debug!(provider = p.name(), "credentials found");
-                    *self.chosen.lock().expect("chain lock") = Some(i);
+                    *self.chosen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(i);
                     return Ok(c);
                 }
                 Err(e) => tried.push(format!("{}: {}", p.name(), e.message())),

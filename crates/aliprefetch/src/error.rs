@@ -27,11 +27,13 @@ pub enum ErrorKind {
     Timeout,
     /// A response could not be understood.
     Decode,
+    /// A bug in aliprefetch (a panic caught at a language boundary), reported instead of crashing.
+    Internal,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 9] = [
+    pub const ALL: [ErrorKind; 10] = [
         ErrorKind::InvalidInput,
         ErrorKind::Credentials,
         ErrorKind::Auth,
@@ -41,6 +43,7 @@ impl ErrorKind {
         ErrorKind::Transport,
         ErrorKind::Timeout,
         ErrorKind::Decode,
+        ErrorKind::Internal,
     ];
 
     /// The stable name, also used by the bindings: `InvalidInput`, `Credentials`, ….
@@ -55,6 +58,7 @@ impl ErrorKind {
             ErrorKind::Transport => "Transport",
             ErrorKind::Timeout => "Timeout",
             ErrorKind::Decode => "Decode",
+            ErrorKind::Internal => "Internal",
         }
     }
 
@@ -117,6 +121,17 @@ impl Error {
                 source: None,
             }),
         }
+    }
+
+    /// A panic caught at a language boundary (its payload, as `std::panic::catch_unwind` gives it), as an
+    /// `Internal` error: what every binding raises instead of crashing the host process.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        Error::new(ErrorKind::Internal, format!("internal error in aliprefetch (please report it): {what}"))
     }
 
     /// A parameter broke a rule. `field` is the API's parameter name (`PlayUrl`), `rule` a stable short
@@ -231,6 +246,18 @@ impl Error {
     /// Whether the request is known not to have reached the service.
     pub fn was_not_sent(&self) -> bool {
         self.inner.not_sent
+    }
+    /// Whether the request may have taken effect although no answer says so: it was sent and the answer
+    /// was a 5xx, a timeout, a broken connection, or a success that could not be read. Refusals
+    /// (throttling, 4xx, credentials, bad input) and failures before sending are definite: nothing
+    /// happened.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self.inner.kind {
+            // A panic may have come after the request was sent.
+            ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Decode | ErrorKind::Internal => true,
+            ErrorKind::Transport => !self.inner.not_sent,
+            _ => false,
+        }
     }
 }
 
@@ -413,6 +440,18 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_caught_panic_is_an_internal_error_with_its_message() {
+        let caught = std::panic::catch_unwind(|| panic!("boom {}", 7)).unwrap_err();
+        let e = Error::from_panic(caught.as_ref());
+        assert_eq!(e.kind(), ErrorKind::Internal);
+        assert!(e.message().contains("boom 7"), "{e}");
+        assert!(!e.is_retryable() && e.may_have_taken_effect());
+        let caught = std::panic::catch_unwind(|| std::panic::panic_any(42u8)).unwrap_err();
+        assert!(Error::from_panic(caught.as_ref()).message().ends_with("a panic"));
+        assert_eq!(ErrorKind::ALL.map(ErrorKind::as_str).last(), Some(&"Internal"));
+    }
 
     #[test]
     fn decodes_json_xml_and_html_error_bodies_keeping_the_status() {

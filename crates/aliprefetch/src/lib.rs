@@ -19,12 +19,16 @@
 //! println!("{} of {} URLs have a task", report.succeeded().count(), report.items.len());
 //! # Ok(()) }
 //! ```
+// No panic on what a request or an answer carries: the library code may not unwrap, expect, index
+// or panic (tests may). The few invariants that hold by construction say why where they are allowed.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod batch;
 pub mod blocking;
 pub mod client;
 pub mod credentials;
 pub mod error;
+pub(crate) mod http;
 pub mod ops;
 pub mod paginate;
 pub mod rate_limit;
@@ -55,10 +59,51 @@ pub use ops::{AnyRequest, AnyResponse, Operation};
 pub use rate_limit::RateLimits;
 pub use retry::RetryConfig;
 pub use types::{
-    Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType, Service,
-    StreamType, TaskType,
+    value_sets, Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType,
+    Service, StreamType, TaskType,
 };
 pub use wait::{PollFn, WaitOptions};
+
+/// Entry points for the fuzz targets in `fuzz/` (not part of the API; may change at any time).
+#[doc(hidden)]
+pub mod __fuzz {
+    use std::time::Duration;
+
+    pub use crate::ops::set_live_stream_preload_tasks::PreloadTasksMessage;
+
+    /// `error::from_response`.
+    pub fn error_from_response(status: u16, retry_after_ms: Option<u64>, body: &[u8]) -> crate::Error {
+        crate::error::from_response(status, retry_after_ms.map(Duration::from_millis), body)
+    }
+
+    /// The batch engine's answer matching: for each URL sent, the task id given to it (if any), and
+    /// whether the answer named tasks for URLs that were not sent.
+    pub fn match_answer(sent: &[&str], messages: &[PreloadTasksMessage]) -> (Vec<Option<String>>, bool) {
+        let (answers, foreign) = crate::batch::match_answer(sent, messages);
+        let ids = answers
+            .into_iter()
+            .map(|a| match a {
+                crate::batch::Answered::Created(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        (ids, foreign)
+    }
+
+    /// Decodes `body` as the answer of each of the five operations and checks it as the client does.
+    pub fn decode_answers(body: &[u8]) {
+        fn one<O: crate::ops::Operation>(body: &[u8]) {
+            if let Ok(answer) = crate::ops::decode::<O::Response>(O::ACTION, body) {
+                let _ = O::check_answer(&answer);
+            }
+        }
+        one::<crate::SetLiveStreamPreloadTasksRequest>(body);
+        one::<crate::DescribeLiveStreamPreloadTasksRequest>(body);
+        one::<crate::HotLiveRtcStreamRequest>(body);
+        one::<crate::UpdateLivePullToPushRequest>(body);
+        one::<crate::RefreshMediaPlayUrlsRequest>(body);
+    }
+}
 
 /// The README's Rust examples, compiled and run by `cargo test`.
 #[doc = include_str!("../../../README.md")]

@@ -31,8 +31,15 @@ impl Client {
                         ..query
                     })
                     .await?;
-                let more = !resp.preload_tasks.is_empty() && i64::from(page) < resp.total_page;
-                Ok(Some((resp, more.then_some(page + 1))))
+                // TotalPage is the server's word: also stop at a short page, at TotalNum, and before
+                // the page number overflows.
+                let size = i64::from(query.page_size.unwrap_or(MAX_PAGE_SIZE));
+                let read = i64::from(page).saturating_mul(size);
+                let more = !resp.preload_tasks.is_empty()
+                    && i64::from(page) < resp.total_page
+                    && resp.preload_tasks.len() as i64 >= size
+                    && read < resp.total_num;
+                Ok(Some((resp, page.checked_add(1).filter(|_| more))))
             }
         })
         .boxed()

@@ -46,9 +46,14 @@ impl RateLimits {
     pub fn disabled() -> Self {
         RateLimits { per_second: HashMap::new(), slack: Duration::ZERO, enabled: false }
     }
-    /// Sets the limit of one action (also for actions sent with the generic `call`).
+    /// Sets the limit of one action (also for actions sent with the generic `call`); 0 lifts it.
     pub fn set(mut self, action: impl Into<String>, per_second: u32) -> Self {
-        self.per_second.insert(action.into(), per_second.max(1));
+        let action = action.into();
+        if per_second == 0 {
+            self.per_second.remove(&action);
+        } else {
+            self.per_second.insert(action, per_second);
+        }
         self
     }
     /// The extra time added to each one-second window.
@@ -78,7 +83,7 @@ impl RateLimiter {
     pub async fn acquire(&self) {
         loop {
             let wait = {
-                let mut starts = self.starts.lock().expect("limiter lock");
+                let mut starts = self.starts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 let now = Instant::now();
                 while starts.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
                     starts.pop_front();
@@ -87,7 +92,7 @@ impl RateLimiter {
                     starts.push_back(now);
                     return;
                 }
-                self.window - now.duration_since(*starts.front().expect("full window has a front"))
+                starts.front().map_or(Duration::ZERO, |t| self.window.saturating_sub(now.duration_since(*t)))
             };
             tokio::time::sleep(wait).await;
         }
@@ -113,7 +118,7 @@ impl Limiters {
         let limiter = self
             .by_action
             .lock()
-            .expect("limiters lock")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(action.to_owned())
             .or_insert_with(|| Arc::new(RateLimiter::new(n, Duration::from_secs(1) + self.config.slack)))
             .clone();

@@ -149,6 +149,7 @@ pub mod v1 {
         let mut key = Vec::with_capacity(secret.len() + 1);
         key.extend_from_slice(secret.as_bytes());
         key.push(b'&');
+        #[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
         let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).expect("HMAC takes any key length");
         mac.update(string_to_sign.as_bytes());
         base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
@@ -323,6 +324,7 @@ pub mod v3 {
 
     /// hex(HMAC-SHA256(secret, string to sign)).
     pub fn signature(secret: &str, string_to_sign: &str) -> String {
+        #[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
         mac.update(string_to_sign.as_bytes());
         hex::encode(mac.finalize().into_bytes())

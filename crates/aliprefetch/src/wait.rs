@@ -111,7 +111,7 @@ impl Client {
                 on_poll(&seen);
             }
             if done == task_ids.len() {
-                return Ok(task_ids.iter().map(|id| latest[id.as_ref()].clone()).collect());
+                return Ok(task_ids.iter().filter_map(|id| latest.get(id.as_ref()).cloned()).collect());
             }
             let now = tokio::time::Instant::now();
             if now >= deadline {

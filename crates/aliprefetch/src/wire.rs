@@ -10,16 +10,37 @@ use crate::error::Error;
 const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
-/// Formats an instant as `yyyy-MM-ddTHH:mm:ssZ` (converted to UTC, sub-seconds dropped).
+/// The earliest instant a timestamp may carry.
+pub const EARLIEST: OffsetDateTime = time::macros::datetime!(1970-01-01 0:00 UTC);
+/// The latest instant a timestamp may carry: a year short of what the `time` crate can hold, so days
+/// can be added to any accepted instant without overflow.
+pub const LATEST: OffsetDateTime = time::macros::datetime!(9998-12-31 23:59:59 UTC);
+
+/// `t` in UTC, or an `InvalidInput` error naming `field` when it lies outside [`EARLIEST`]..=[`LATEST`]
+/// (or cannot be expressed in UTC at all, as `9999-12-31T23:59:59-01:00` cannot).
+pub fn check_instant(field: &str, t: OffsetDateTime) -> Result<OffsetDateTime, Error> {
+    t.checked_to_offset(UtcOffset::UTC).filter(|u| (EARLIEST..=LATEST).contains(u)).ok_or_else(|| {
+        Error::invalid_input(field, "time_range", "must be between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z")
+    })
+}
+
+/// Formats an instant as `yyyy-MM-ddTHH:mm:ssZ` (converted to UTC, sub-seconds dropped). Never fails: an
+/// instant outside [`EARLIEST`]..=[`LATEST`] (which validation refuses) is clamped to that range.
 pub fn format_timestamp(t: OffsetDateTime) -> String {
-    t.to_offset(UtcOffset::UTC).format(TIMESTAMP).expect("a UTC instant formats in this layout")
+    let utc = match t.checked_to_offset(UtcOffset::UTC) {
+        Some(u) => u.clamp(EARLIEST, LATEST),
+        None if t.year() < 0 => EARLIEST,
+        None => LATEST,
+    };
+    utc.format(TIMESTAMP).unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
 /// Parses `yyyy-MM-ddTHH:mm:ssZ`; also accepts any RFC 3339 instant (`…+08:00`, fractions), as users
-/// type them. `field` names the parameter in the error.
+/// type them, converted to UTC. `field` names the parameter in the error, which also refuses instants
+/// outside [`EARLIEST`]..=[`LATEST`].
 pub fn parse_timestamp(field: &str, s: &str) -> Result<OffsetDateTime, Error> {
     let s = s.trim();
-    time::PrimitiveDateTime::parse(s, TIMESTAMP)
+    let parsed = time::PrimitiveDateTime::parse(s, TIMESTAMP)
         .map(|p| p.assume_utc())
         .or_else(|_| OffsetDateTime::parse(s, &Rfc3339))
         .map_err(|_| {
@@ -28,7 +49,14 @@ pub fn parse_timestamp(field: &str, s: &str) -> Result<OffsetDateTime, Error> {
                 "timestamp",
                 format!("`{s}` is not a UTC time in the form yyyy-MM-ddTHH:mm:ssZ"),
             )
-        })
+        })?;
+    check_instant(field, parsed).map_err(|_| {
+        Error::invalid_input(
+            field,
+            "time_range",
+            format!("`{s}` must be between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z"),
+        )
+    })
 }
 
 /// Joins items with commas, the API's list form.
@@ -50,7 +78,7 @@ pub fn split_comma_list(s: &str) -> Vec<String> {
 
 /// A compact JSON array of strings, as `SourceUrls` travels.
 pub fn json_string_array<S: AsRef<str>>(items: &[S]) -> String {
-    serde_json::to_string(&items.iter().map(AsRef::as_ref).collect::<Vec<&str>>()).expect("strings serialise")
+    serde_json::Value::from(items.iter().map(AsRef::as_ref).collect::<Vec<&str>>()).to_string()
 }
 
 /// Parses a boolean as servers must accept it: `true`/`false` in any case (Python clients send `True`).
@@ -70,5 +98,25 @@ pub fn format_bool(b: bool) -> &'static str {
         "true"
     } else {
         "false"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_out_of_range_are_refused_not_panicked_on() {
+        for s in
+            ["9999-12-31T23:59:59-01:00", "9999-06-01T00:00:00Z", "1969-12-31T23:59:59Z", "0000-01-01T00:00:00+23:59"]
+        {
+            let e = parse_timestamp("StartTime", s).unwrap_err();
+            assert_eq!((e.field(), e.rule()), (Some("StartTime"), Some("time_range")), "{s}");
+        }
+        let t = parse_timestamp("T", "2024-05-20T16:00:00+08:00").unwrap();
+        assert_eq!(format_timestamp(t), "2024-05-20T08:00:00Z");
+        let far = OffsetDateTime::parse("9999-12-31T23:59:59-01:00", &Rfc3339).unwrap();
+        assert_eq!(format_timestamp(far), "9998-12-31T23:59:59Z", "formatting clamps, never panics");
+        assert!(check_instant("T", far).is_err());
     }
 }

@@ -228,9 +228,12 @@ async fn server_errors_are_retried_only_where_repeating_converges() {
         .await
         .unwrap_err();
     assert_eq!((e.kind(), e.attempts()), (ErrorKind::Server, 1), "creating tasks is not repeated after a 5xx");
+    assert!(!e.is_retryable(), "repeating a create that may have taken effect could duplicate its tasks");
+    assert!(e.may_have_taken_effect());
+    // A purge or prefetch has the same effect repeated, so it is repeated.
     let e =
         c.refresh_media_play_urls(&RefreshMediaPlayUrlsRequest::new(["m-ok"], TaskType::Refresh)).await.unwrap_err();
-    assert_eq!(e.attempts(), 1);
+    assert_eq!((e.attempts(), e.is_retryable()), (3, true));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -475,7 +478,16 @@ async fn paging_walks_every_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_returns_when_tasks_complete() {
-    let emu = emulator("").await; // tasks complete 0.6 s after creation
+    // Tasks take five minutes of the emulator's clock; the first poll moves the clock past them (six
+    // minutes: inside the 15 minutes a request's timestamp may differ), so the test does not race a
+    // wall clock however slow the machine.
+    let emu = Arc::new(
+        Emulator::start(Config::with_fixtures(
+            Fixtures::from_json(r#"{"live": {"preload": {"seconds_to_complete": 300}}}"#).unwrap(),
+        ))
+        .await
+        .unwrap(),
+    );
     let c = client(&emu, SignatureVersion::V3);
     for n in [3, 15] {
         // 3 are polled one by one, 15 by listing the domain.
@@ -486,6 +498,7 @@ async fn waiting_returns_when_tasks_complete() {
         let p = polls.clone();
         let states: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
         let s = states.clone();
+        let clock = emu.clone();
         let tasks = c
             .wait_for_preload(
                 DOMAIN,
@@ -497,7 +510,11 @@ async fn waiting_returns_when_tasks_complete() {
                         p.fetch_add(1, Ordering::SeqCst);
                     })),
                     on_poll: Some(Arc::new(move |tasks| {
-                        s.lock().unwrap().push(tasks.iter().map(|t| t.process.clone()).collect());
+                        let mut seen = s.lock().unwrap();
+                        seen.push(tasks.iter().map(|t| t.process.clone()).collect());
+                        if seen.len() == 1 {
+                            clock.advance(Duration::from_secs(360));
+                        }
                     })),
                 },
             )
@@ -507,10 +524,11 @@ async fn waiting_returns_when_tasks_complete() {
         assert!(tasks
             .iter()
             .all(|t| t.preload_status() == Some(PreloadStatus::Complete) && t.progress_percent() == Some(100.0)));
-        assert!(polls.load(Ordering::SeqCst) >= 2, "it polled until done");
+        assert_eq!(polls.load(Ordering::SeqCst), 2, "it polled until done: once before the clock moved, once after");
         let states = states.lock().unwrap();
         assert_eq!(states.len(), polls.load(Ordering::SeqCst), "one state per poll");
         assert!(states.iter().all(|s| s.len() == n), "every task seen on every poll");
+        assert!(states[0].iter().all(|p| p != "100%"), "none complete at the first poll: {:?}", states[0]);
         assert_eq!(states.last().unwrap(), &vec!["100%".to_owned(); n]);
     }
 }
@@ -676,6 +694,25 @@ fn endpoints_parse_and_plain_http_is_refused_off_loopback() {
     assert!(Endpoint::parse("http://live.aliyuncs.com", true).is_ok());
     assert!(Endpoint::parse("ftp://x", false).is_err());
     assert!(Endpoint::parse("host/path", false).is_err());
+    // What the fuzzer found, and its kin: nothing that is not a host becomes one.
+    for bad in [
+        "\u{1}\u{0}",
+        "a b",
+        "h:port",
+        "h:99999",
+        "1.2.3.999",
+        "[::1",
+        "[zz]:80",
+        "[::1]x",
+        "é.com",
+        ":80",
+        "A:+0",
+        "h:",
+        "XN--_0XR0.example",
+    ] {
+        assert!(Endpoint::parse(bad, true).is_err(), "{bad:?}");
+    }
+    assert_eq!(Endpoint::parse("localhost:8080", false).unwrap().scheme, "http");
     let c = Client::builder().credentials(Credentials::new("a", "b")).region("cn-hangzhou").build().unwrap();
     assert_eq!(c.endpoint(Service::Vod).authority, "vod.cn-shanghai.aliyuncs.com");
     assert_eq!(c.endpoint(Service::Live).authority, "live.aliyuncs.com");

@@ -72,6 +72,10 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
     const CONVERGES: bool = true;
     type Response = DescribeLiveStreamPreloadTasksResponse;
 
+    fn check_answer(answer: &Self::Response) -> Result<(), Error> {
+        super::require_request_id(Self::ACTION, &answer.request_id)
+    }
+
     fn validate_at(&self, now: OffsetDateTime) -> Result<(), Error> {
         super::require("DomainName", &self.domain_name)?;
         if let Some(id) = &self.task_id {
@@ -79,8 +83,9 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
         }
         super::count("PlayUrl", self.play_urls.len(), 0, MAX_URLS, "URLs")?;
         super::list_items("PlayUrl", &self.play_urls)?;
+        super::times_in_range(&[("StartTime", self.start_time), ("EndTime", self.end_time)])?;
         if let Some(s) = self.start_time {
-            if s < now - MAX_LOOKBACK {
+            if s < now.saturating_sub(MAX_LOOKBACK) {
                 return Err(Error::invalid_input(
                     "StartTime",
                     "lookback",

@@ -68,6 +68,10 @@ impl Operation for HotLiveRtcStreamRequest {
     const CONVERGES: bool = true;
     type Response = HotLiveRtcStreamResponse;
 
+    fn check_answer(answer: &Self::Response) -> Result<(), Error> {
+        super::require_request_id(Self::ACTION, &answer.request_id)
+    }
+
     fn validate_at(&self, _now: OffsetDateTime) -> Result<(), Error> {
         super::require("DomainName", &self.domain_name)?;
         super::require("AppName", &self.app_name)?;

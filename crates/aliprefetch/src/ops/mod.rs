@@ -20,12 +20,17 @@ pub trait Operation: Sized + Send + Sync {
     const SERVICE: Service;
     const METHOD: Method;
     /// Whether repeating the call converges on the same state, so a 5xx or a timeout may be retried.
-    /// Calls that create something (tasks, jobs) do not.
+    /// SetLiveStreamPreloadTasks does not (each call creates tasks); RefreshMediaPlayUrls does in effect
+    /// (see its implementation for why).
     const CONVERGES: bool;
     type Response: DeserializeOwned + Send;
 
     /// Checks every documented rule against `now`; the error names the field and the rule.
     fn validate_at(&self, now: OffsetDateTime) -> Result<(), Error>;
+
+    /// Checks a decoded 2xx answer for what it must carry: a `RequestId` always, and what each
+    /// operation's answer is for. A success that says nothing is not taken for one.
+    fn check_answer(answer: &Self::Response) -> Result<(), Error>;
 
     /// [`Operation::validate_at`] the current time.
     fn validate(&self) -> Result<(), Error> {
@@ -191,6 +196,16 @@ pub(crate) fn list_items(field: &str, items: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Refuses times a timestamp cannot carry (see [`crate::wire::check_instant`]).
+pub(crate) fn times_in_range(times: &[(&str, Option<OffsetDateTime>)]) -> Result<(), Error> {
+    for (field, t) in times {
+        if let Some(t) = t {
+            crate::wire::check_instant(field, *t)?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn end_after_start(
     start_field: &str,
     end_field: &str,
@@ -294,9 +309,20 @@ pub(crate) mod de {
 }
 
 /// Decodes a success body into the operation's response.
+/// An answer without its `RequestId` is not one of the service's.
+pub(crate) fn require_request_id(action: &str, request_id: &str) -> Result<(), Error> {
+    if request_id.trim().is_empty() {
+        return Err(Error::new(
+            crate::error::ErrorKind::Decode,
+            format!("the {action} answer has no RequestId, so it is not the service's"),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn decode<T: DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| {
-        let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+        let text = String::from_utf8_lossy(body.get(..200).unwrap_or(body)).into_owned();
         Error::new(crate::error::ErrorKind::Decode, format!("the {action} response could not be decoded ({e}): {text}"))
     })
 }
@@ -367,6 +393,17 @@ impl AnyRequest {
             AnyRequest::HotLiveRtcStream(_) => hot_live_rtc_stream::HotLiveRtcStreamRequest::ACTION,
             AnyRequest::UpdateLivePullToPush(_) => update_live_pull_to_push::UpdateLivePullToPushRequest::ACTION,
             AnyRequest::RefreshMediaPlayUrls(_) => refresh_media_play_urls::RefreshMediaPlayUrlsRequest::ACTION,
+        }
+    }
+
+    /// [`Operation::to_params`] of the request inside.
+    pub fn to_params(&self) -> Vec<(String, String)> {
+        match self {
+            AnyRequest::SetLiveStreamPreloadTasks(r) => r.to_params(),
+            AnyRequest::DescribeLiveStreamPreloadTasks(r) => r.to_params(),
+            AnyRequest::HotLiveRtcStream(r) => r.to_params(),
+            AnyRequest::UpdateLivePullToPush(r) => r.to_params(),
+            AnyRequest::RefreshMediaPlayUrls(r) => r.to_params(),
         }
     }
 

@@ -83,8 +83,22 @@ impl Operation for RefreshMediaPlayUrlsRequest {
     const ACTION: &'static str = "RefreshMediaPlayUrls";
     const SERVICE: Service = Service::Vod;
     const METHOD: Method = Method::Post;
-    const CONVERGES: bool = false;
+    // Repeating a purge or a prefetch has the same effect on the cache as doing it once: the play URLs
+    // end purged (or warm) either way. The service may hold a second job for a repeated request, which
+    // costs quota but changes nothing a user sees, and no call of this API can look a job up to tell.
+    // So a request whose answer was lost is repeated (and batches count such repeats) rather than
+    // reported unknown.
+    const CONVERGES: bool = true;
     type Response = RefreshMediaPlayUrlsResponse;
+
+    fn check_answer(answer: &Self::Response) -> Result<(), Error> {
+        super::require_request_id(Self::ACTION, &answer.request_id)?;
+        if answer.media_refresh_job_id.trim().is_empty() {
+            return Err(Error::new(crate::error::ErrorKind::Decode, "the answer names no MediaRefreshJobId")
+                .with_request_id(Some(answer.request_id.clone())));
+        }
+        Ok(())
+    }
 
     fn validate_at(&self, _now: OffsetDateTime) -> Result<(), Error> {
         super::count("MediaIds", self.media_ids.len(), 1, MAX_MEDIA_IDS, "media ids")?;

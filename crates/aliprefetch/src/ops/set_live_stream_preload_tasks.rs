@@ -59,6 +59,10 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
     const CONVERGES: bool = false;
     type Response = SetLiveStreamPreloadTasksResponse;
 
+    fn check_answer(answer: &Self::Response) -> Result<(), Error> {
+        super::require_request_id(Self::ACTION, &answer.request_id)
+    }
+
     fn validate_at(&self, _now: OffsetDateTime) -> Result<(), Error> {
         super::require("DomainName", &self.domain_name)?;
         super::count("PlayUrl", self.play_urls.len(), 1, MAX_URLS, "URLs")?;
@@ -67,6 +71,7 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
             return Err(Error::invalid_input("PlayUrl", "hls", format!("HLS (.m3u8) URLs are not supported: `{url}`")));
         }
         let (start, end) = (self.preloaded_start_time, self.preloaded_end_time);
+        super::times_in_range(&[("PreloadedStartTime", start), ("PreloadedEndTime", end)])?;
         if end.is_some() && start.is_none() {
             return Err(Error::invalid_input("PreloadedEndTime", "requires_start", "needs PreloadedStartTime as well"));
         }

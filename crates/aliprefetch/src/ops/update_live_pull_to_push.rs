@@ -83,8 +83,24 @@ impl Operation for UpdateLivePullToPushRequest {
     const CONVERGES: bool = true;
     type Response = UpdateLivePullToPushResponse;
 
+    fn check_answer(answer: &Self::Response) -> Result<(), Error> {
+        super::require_request_id(Self::ACTION, &answer.request_id)?;
+        if answer.ret_code != 0 {
+            // The service says it did not apply the update, though the HTTP status is 200.
+            return Err(Error::new(
+                crate::error::ErrorKind::Api,
+                format!("the service answered RetCode {}: {}", answer.ret_code, answer.description),
+            )
+            .with_code(format!("RetCode.{}", answer.ret_code))
+            .with_status(200)
+            .with_request_id(Some(answer.request_id.clone())));
+        }
+        Ok(())
+    }
+
     fn validate_at(&self, now: OffsetDateTime) -> Result<(), Error> {
         super::require("TaskId", &self.task_id)?;
+        super::times_in_range(&[("StartTime", self.start_time), ("EndTime", self.end_time)])?;
         super::end_after_start("StartTime", "EndTime", self.start_time, self.end_time)?;
         if let Some(e) = self.end_time {
             if e <= now {

@@ -1,0 +1,71 @@
+//! The transport every HTTP call shares: the service's answers, the metadata service and the
+//! credentials URI are read with a size cap, and no redirect is followed.
+
+use bytes::{Bytes, BytesMut};
+
+/// The largest answer read from the service or a credentials source. The API's answers are a few KB
+/// (a page of 100 tasks is about 40 KB); anything larger is not one of them.
+pub const MAX_ANSWER_BYTES: usize = 4 << 20;
+
+/// Why a body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// More than the cap arrived.
+    TooLarge(usize),
+    Transport(reqwest::Error),
+}
+
+/// Reads a body, refusing it as soon as it passes `cap` bytes (a declared `Content-Length` over the cap
+/// is refused before reading).
+pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooLarge(cap));
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge(cap));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Whether `host` (a name or an IP literal, IPv6 with or without brackets) is this machine.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `scheme://host[:port]/path` of a URL, without user info or query, to name it in an error without
+/// carrying a token it may hold.
+pub fn redacted_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{}://{}{port}{}", u.scheme(), u.host_str().unwrap_or(""), u.path())
+        }
+        Err(_) => "<an unparsable URL>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in ["127.0.0.1", "127.8.9.1", "::1", "[::1]", "localhost", "LocalHost"] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in ["live.aliyuncs.com", "10.0.0.1", "100.100.100.200", "[::2]"] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn urls_lose_user_info_and_query() {
+        assert_eq!(redacted_url("http://user:pw@creds.local:8080/v1/c?token=abc#x"), "http://creds.local:8080/v1/c");
+        assert_eq!(redacted_url("not a url ?token=abc"), "<an unparsable URL>");
+    }
+}
