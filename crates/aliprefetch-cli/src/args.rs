@@ -67,6 +67,36 @@ pub struct GlobalArgs {
     /// try the real job with no account.
     #[arg(long, global = true, conflicts_with_all = ["endpoint", "profile"])]
     pub emulator: bool,
+    /// Pace calls at N per second for every action, or ACTION=N for one (repeatable); 0 lifts the
+    /// pacing. For the emulator or raised quotas [default: the documented quotas: 50/s for
+    /// SetLiveStreamPreloadTasks and RefreshMediaPlayUrls, 10/s for the rest].
+    #[arg(long, global = true, value_name = "N|ACTION=N", value_parser = parse_rate_limit)]
+    pub rate_limit: Vec<RateLimitArg>,
+}
+
+/// One `--rate-limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitArg {
+    /// None: every action.
+    pub action: Option<String>,
+    pub per_second: u32,
+}
+
+fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
+    let (action, n) = match s.split_once('=') {
+        Some((action, n)) => {
+            let action = action.trim();
+            if !aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().any(|(a, _)| *a == action) {
+                let known: Vec<&str> = aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, _)| *a).collect();
+                return Err(format!("`{action}` is not one of {}", known.join(", ")));
+            }
+            (Some(action.to_owned()), n)
+        }
+        None => (None, s),
+    };
+    let per_second =
+        n.trim().parse().map_err(|_| format!("`{}` is not a whole number of calls per second", n.trim()))?;
+    Ok(RateLimitArg { action, per_second })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -348,18 +378,22 @@ fn parse_time_at(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String>
         if rest.is_empty() {
             return Ok(now);
         }
-        let (sign, amount) = rest.split_at(1);
+        let usage = || format!("`{s}`: write now, now+DURATION or now-DURATION");
+        let (sign, amount) = match rest.chars().next() {
+            Some(c @ ('+' | '-')) => (c, &rest[1..]),
+            _ => return Err(usage()),
+        };
         let d = humantime::parse_duration(amount.trim()).map_err(|e| format!("`{s}`: {e}"))?;
         let d = time::Duration::try_from(d).map_err(|e| format!("`{s}`: {e}"))?;
-        return match sign {
-            "+" => Ok(now + d),
-            "-" => Ok(now - d),
-            _ => Err(format!("`{s}`: write now, now+DURATION or now-DURATION")),
-        };
+        let t = if sign == '+' { now.checked_add(d) } else { now.checked_sub(d) };
+        let out_of_range = || format!("`{s}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z");
+        return t.and_then(|t| aliprefetch::wire::check_instant("time", t).ok()).ok_or_else(out_of_range);
     }
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.to_offset(time::UtcOffset::UTC))
-        .map_err(|e| format!("`{s}` is not an RFC 3339 time such as 2024-05-20T08:00:00Z, nor now±DURATION ({e})"))
+    // The core's parser: any RFC 3339 time, converted to UTC, refused outside the range a timestamp holds.
+    aliprefetch::wire::parse_timestamp("time", s).map_err(|e| match e.rule() {
+        Some("time_range") => format!("`{s}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z"),
+        _ => format!("`{s}` is not an RFC 3339 time such as 2024-05-20T08:00:00Z, nor now±DURATION"),
+    })
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -386,6 +420,10 @@ mod tests {
         assert_eq!(parse_time_at("now", now).unwrap(), now);
         assert_eq!(parse_time_at("now+10m", now).unwrap(), datetime!(2024-05-20 08:10:00 UTC));
         assert_eq!(parse_time_at("now - 1h", now).unwrap(), datetime!(2024-05-20 07:00:00 UTC));
+        // Out of range or malformed: an error, never a panic.
+        for bad in ["9999-12-31T23:59:59-01:00", "now+100000000d", "now-60000d", "now€1h", "now+", "nowx"] {
+            assert!(parse_time_at(bad, now).is_err(), "{bad}");
+        }
         assert_eq!(parse_time_at("2024-05-20T10:00:00+02:00", now).unwrap(), now);
         assert!(parse_time_at("2024-05-20 08:00", now).unwrap_err().contains("RFC 3339"));
         assert!(parse_time_at("now*3s", now).is_err());

@@ -12,6 +12,8 @@ pub enum Exit {
     Auth = 3,
     Unavailable = 4,
     Other = 5,
+    /// Interrupted (Ctrl-C): what settled was printed, and how many are unknown.
+    Interrupted = 130,
 }
 
 impl Exit {

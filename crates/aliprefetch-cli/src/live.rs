@@ -8,13 +8,15 @@ use aliprefetch::{
     DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, PreloadItem, PreloadOptions,
     PreloadTask, PullToPushRegion, UpdateLivePullToPushRequest,
 };
+use futures::StreamExt as _;
 use serde_json::{json, Value};
 
-use crate::args::{GlobalArgs, HotRtcArgs, PreloadArgs, TasksArgs, UpdateRelayArgs};
+use crate::args::{GlobalArgs, HotRtcArgs, OutputFormat, PreloadArgs, TasksArgs, UpdateRelayArgs};
 use crate::failure::{Exit, Failure};
-use crate::input::read_items;
+use crate::input::item_stream;
 use crate::output::{self, note, Report};
 use crate::session::Session;
+use crate::settle::{interrupted_note, settle, Shown};
 use crate::watch::{watch, Watched};
 
 /// API fields and the options that set them, per command (for validation errors).
@@ -56,9 +58,10 @@ const RELAY: &[(&str, &str)] = &[
     ("FileIndex", "--file-index"),
 ];
 
-/// `live preload`: every URL once in the output, with its task or why it has none.
+/// `live preload`: every URL once in the output, with its task or why it has none. With `-o jsonl` (and
+/// no `--wait`) each line is printed as its request settles and nothing is collected.
 pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Failure> {
-    let urls = read_items(&args.urls, args.file.as_deref(), "URL")?;
+    let mut input = item_stream(&args.urls, args.file.as_deref(), "URL")?;
     let options = PreloadOptions {
         area: args.area,
         start: args.start,
@@ -71,7 +74,7 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     let client = &session.client;
 
     let started = Instant::now();
-    let bar = crate::progress::items(urls.len(), "URLs");
+    let bar = crate::progress::items(0, "URLs");
     let progress = {
         let bar = bar.clone();
         Arc::new(move |p: aliprefetch::Progress| {
@@ -80,27 +83,36 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
             bar.set_message(format!("({} failed)", p.failed));
         })
     };
-    let report = client
-        .preload_live_streams(&args.domain, urls, PreloadOptions { progress: Some(progress), ..options })
-        .await
+    let urls = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
+    let stream = client
+        .stream_preload_live_streams(&args.domain, urls, PreloadOptions { progress: Some(progress), ..options })
         .map_err(|e| Failure::from_error(e, PRELOAD))?;
+    let print_lines = global.output == OutputFormat::Jsonl && !args.wait;
+    let settled = settle(stream, print_lines, |i: &PreloadItem| i.index, unknown_url_json).await?;
     bar.finish_and_clear();
-    let duplicates = match report.duplicates_removed {
+    if settled.interrupted.is_none() {
+        input.finish()?;
+    }
+    let total = settled.ok + settled.failures.len();
+    let duplicates = match settled.duplicates_removed {
         0 => String::new(),
         1 => ", 1 repeated URL counted once".to_owned(),
         n => format!(", {n} repeated URLs counted once"),
     };
     note(&format!(
         "{} of {} URLs have a prefetch task ({} request{}{duplicates}, {:.1?})",
-        report.succeeded().count(),
-        report.items.len(),
-        report.requests,
-        if report.requests == 1 { "" } else { "s" },
+        settled.ok,
+        total,
+        settled.requests,
+        if settled.requests == 1 { "" } else { "s" },
         started.elapsed()
     ));
+    if let Some(unsettled) = &settled.interrupted {
+        note(&interrupted_note("URLs", total, unsettled.len()));
+    }
 
-    let watched = if args.wait {
-        let ids: Vec<String> = report.succeeded().filter_map(|i| i.task_id.clone()).collect();
+    let watched = if args.wait && settled.interrupted.is_none() {
+        let ids: Vec<String> = settled.items.iter().filter_map(|i| i.task_id.clone()).collect();
         let started = Instant::now();
         let w = watch(client, &args.domain, &ids, &args.waiting).await.map_err(|e| Failure::from_error(e, PRELOAD))?;
         note(&wait_summary(&w, ids.len(), started.elapsed(), args.waiting.timeout));
@@ -109,10 +121,21 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
         None
     };
     session.close().await;
+    if print_lines {
+        return Ok(settled
+            .interrupted
+            .map_or_else(|| Exit::of_items(settled.ok, &settled.failures), |_| Exit::Interrupted));
+    }
 
     let by_id: HashMap<&str, &PreloadTask> =
         watched.iter().flat_map(|w| &w.tasks).map(|t| (t.task_id.as_str(), t)).collect();
-    let lines: Vec<ItemLine> = report.items.iter().map(|item| ItemLine::of(item, watched.is_some(), &by_id)).collect();
+    let mut lines: Vec<ItemLine> =
+        settled.items.iter().map(|item| ItemLine::of(item, watched.is_some(), &by_id)).collect();
+    for (_, url) in settled.interrupted.iter().flatten() {
+        let json = unknown_url_json(url);
+        let row = vec![url.clone(), String::new(), "unknown".to_owned(), INTERRUPTED.to_owned()];
+        lines.push(ItemLine { ok: false, failure: Some(ErrorKind::Transport), row, json });
+    }
     let failures: Vec<ErrorKind> = lines.iter().filter_map(|l| l.failure).collect();
     let ok = lines.iter().filter(|l| l.ok).count();
     let items: Vec<Value> = lines.iter().map(|l| l.json.clone()).collect();
@@ -121,11 +144,12 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
         rows: lines.into_iter().map(|l| l.row).collect(),
         document: json!({
             "domain": args.domain,
-            "requests": report.requests,
-            "duplicates_removed": report.duplicates_removed,
+            "requests": settled.requests,
+            "duplicates_removed": settled.duplicates_removed,
             "total": items.len(),
             "succeeded": ok,
             "failed": items.len() - ok,
+            "interrupted": settled.interrupted.is_some(),
             "waited": watched.is_some(),
             "timed_out": watched.as_ref().is_some_and(|w| w.timed_out),
             "items": items,
@@ -134,7 +158,36 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     }
     .print(global.output)
     .map_err(stdout_failed)?;
+    if settled.interrupted.is_some() {
+        return Ok(Exit::Interrupted);
+    }
     Ok(Exit::of_items(ok, &failures))
+}
+
+const INTERRUPTED: &str = "interrupted while its request was in flight: the service may hold a task for it";
+
+/// The line of a URL whose request was in flight when the batch was interrupted.
+fn unknown_url_json(url: &str) -> Value {
+    json!({
+        "url": url,
+        "ok": false,
+        "task_id": null,
+        "status": "unknown",
+        "outcome_unknown": true,
+        "found_by_lookup": false,
+        "process": null,
+        "description": null,
+        "error": {"kind": "Transport", "code": "Interrupted", "message": INTERRUPTED, "outcome_unknown": true},
+    })
+}
+
+impl Shown for PreloadItem {
+    fn json(&self) -> Value {
+        ItemLine::of(self, false, &HashMap::new()).json
+    }
+    fn failure(&self) -> Option<ErrorKind> {
+        self.failure.as_ref().map(|f| f.kind)
+    }
 }
 
 /// One URL's line of the preload report.
@@ -148,10 +201,14 @@ struct ItemLine {
 
 impl ItemLine {
     fn of(item: &PreloadItem, waited: bool, tasks: &HashMap<&str, &PreloadTask>) -> ItemLine {
-        let error =
-            item.failure.as_ref().map(|f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message}));
+        let error = item.failure.as_ref().map(|f| {
+            json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message, "outcome_unknown": f.outcome_unknown})
+        });
         let task = item.task_id.as_deref().and_then(|id| tasks.get(id)).copied();
         let (status, detail, failure) = match (&item.failure, &item.task_id, task) {
+            (Some(f), _, _) if f.outcome_unknown => {
+                ("unknown".to_owned(), format!("{}: {}", f.code, f.message), Some(f.kind))
+            }
             (Some(f), _, _) => ("not_created".to_owned(), format!("{}: {}", f.code, f.message), Some(f.kind)),
             (None, Some(_), _) if !waited => ("created".to_owned(), String::new(), None),
             (None, Some(_), Some(t)) => {
@@ -177,6 +234,8 @@ impl ItemLine {
                 "ok": failure.is_none(),
                 "task_id": item.task_id,
                 "status": status,
+                "outcome_unknown": item.outcome_unknown(),
+                "found_by_lookup": item.found_by_lookup,
                 "process": task.map(|t| t.process.clone()),
                 "description": task.map(|t| t.description.clone()).filter(|d| !d.is_empty()),
                 "error": error,

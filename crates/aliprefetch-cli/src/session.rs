@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use aliprefetch::credentials::{CliProfileProvider, Env, ProvideCredentials, ProviderChain};
-use aliprefetch::{Client, SignatureVersion};
+use aliprefetch::{Client, RateLimits, SignatureVersion};
 use aliprefetch_emulator::{Config, Emulator, Fixtures};
 
 use crate::args::{GlobalArgs, Signature};
@@ -29,6 +29,20 @@ impl Session {
         });
         if let Some(region) = &global.region {
             builder = builder.region(region);
+        }
+        if !global.rate_limit.is_empty() {
+            let mut limits = RateLimits::documented();
+            for r in &global.rate_limit {
+                match &r.action {
+                    Some(action) => limits = limits.set(action, r.per_second),
+                    None => {
+                        for (action, _) in aliprefetch::rate_limit::DOCUMENTED_QUOTAS {
+                            limits = limits.set(action, r.per_second);
+                        }
+                    }
+                }
+            }
+            builder = builder.rate_limits(limits);
         }
         if global.emulator {
             let emulator = Emulator::start(Config::with_fixtures(Fixtures::demo()))

@@ -4,14 +4,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use aliprefetch::{ErrorKind, MediaItem, MediaOptions, MediaOutcome, TaskType};
+use futures::StreamExt as _;
 use serde_json::{json, Value};
 
-use crate::args::{GlobalArgs, MediaArgs};
+use crate::args::{GlobalArgs, MediaArgs, OutputFormat};
 use crate::failure::{Exit, Failure};
-use crate::input::read_items;
+use crate::input::item_stream;
 use crate::live::stdout_failed;
 use crate::output::{note, Report};
 use crate::session::Session;
+use crate::settle::{interrupted_note, settle, Shown};
 
 const MEDIA: &[(&str, &str)] = &[
     ("MediaIds", "MEDIA_ID"),
@@ -25,7 +27,7 @@ const MEDIA: &[(&str, &str)] = &[
 ];
 
 pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -> Result<Exit, Failure> {
-    let ids = read_items(&args.media_ids, args.file.as_deref(), "MEDIA_ID")?;
+    let mut input = item_stream(&args.media_ids, args.file.as_deref(), "MEDIA_ID")?;
     let options = MediaOptions {
         formats: args.formats.clone(),
         definitions: args.definitions.clone(),
@@ -41,7 +43,7 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
     let session = Session::open(global).await?;
 
     let started = Instant::now();
-    let bar = crate::progress::items(ids.len(), "media");
+    let bar = crate::progress::items(0, "media");
     let progress = {
         let bar = bar.clone();
         Arc::new(move |p: aliprefetch::Progress| {
@@ -51,44 +53,92 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
         })
     };
     let options = MediaOptions { progress: Some(progress), ..options };
-    let report = match task_type {
-        TaskType::Refresh => session.client.refresh_media(ids, options).await,
-        TaskType::Preload => session.client.preload_media(ids, options).await,
+    let ids = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
+    let stream = match task_type {
+        TaskType::Refresh => session.client.stream_refresh_media(ids, options),
+        TaskType::Preload => session.client.stream_preload_media(ids, options),
     }
     .map_err(|e| Failure::from_error(e, MEDIA))?;
+    let print_lines = global.output == OutputFormat::Jsonl;
+    let settled = settle(stream, print_lines, |i: &MediaItem| i.index, unknown_media_json).await?;
     bar.finish_and_clear();
     session.close().await;
-    let ok = report.succeeded().count();
+    if settled.interrupted.is_none() {
+        input.finish()?;
+    }
+    let job_ids = settled.job_ids.clone();
+    let total = settled.ok + settled.failures.len();
     note(&format!(
-        "{ok} of {} media submitted in {} job{} ({} request{}, {:.1?})",
-        report.items.len(),
-        report.job_ids.len(),
-        if report.job_ids.len() == 1 { "" } else { "s" },
-        report.requests,
-        if report.requests == 1 { "" } else { "s" },
+        "{} of {total} media submitted in {} job{} ({} request{}, {:.1?})",
+        settled.ok,
+        job_ids.len(),
+        if job_ids.len() == 1 { "" } else { "s" },
+        settled.requests,
+        if settled.requests == 1 { "" } else { "s" },
         started.elapsed()
     ));
+    if let Some(unsettled) = &settled.interrupted {
+        note(&interrupted_note("media ids", total, unsettled.len()));
+    }
+    let exit = |ok: usize, failures: &[ErrorKind]| {
+        if settled.interrupted.is_some() {
+            Exit::Interrupted
+        } else {
+            Exit::of_items(ok, failures)
+        }
+    };
+    if print_lines {
+        return Ok(exit(settled.ok, &settled.failures));
+    }
 
-    let failures: Vec<ErrorKind> = report.items.iter().filter_map(failure_kind).collect();
-    let items: Vec<Value> = report.items.iter().map(item_json).collect();
+    let mut items: Vec<Value> = settled.items.iter().map(item_json).collect();
+    let mut rows: Vec<Vec<String>> = settled.items.iter().map(item_row).collect();
+    for (_, id) in settled.interrupted.iter().flatten() {
+        items.push(unknown_media_json(id));
+        rows.push(vec![id.clone(), "unknown".to_owned(), INTERRUPTED.to_owned()]);
+    }
+    let ok = settled.ok;
     Report {
         headers: &["MEDIA ID", "RESULT", "JOB ID / REASON"],
-        rows: report.items.iter().map(item_row).collect(),
+        rows,
         document: json!({
             "task_type": task_type.to_string(),
-            "requests": report.requests,
-            "job_ids": report.job_ids,
-            "duplicates_removed": report.duplicates_removed,
+            "requests": settled.requests,
+            "job_ids": job_ids,
+            "duplicates_removed": settled.duplicates_removed,
             "total": items.len(),
             "succeeded": ok,
             "failed": items.len() - ok,
+            "interrupted": settled.interrupted.is_some(),
             "items": items,
         }),
         items,
     }
     .print(global.output)
     .map_err(stdout_failed)?;
-    Ok(Exit::of_items(ok, &failures))
+    Ok(exit(ok, &settled.failures))
+}
+
+const INTERRUPTED: &str = "interrupted while its request was in flight: the service may hold a job for it";
+
+fn unknown_media_json(id: &str) -> Value {
+    json!({
+        "media_id": id,
+        "ok": false,
+        "result": "unknown",
+        "job_id": null,
+        "outcome_unknown": true,
+        "error": {"kind": "Transport", "code": "Interrupted", "message": INTERRUPTED, "outcome_unknown": true},
+    })
+}
+
+impl Shown for MediaItem {
+    fn json(&self) -> Value {
+        item_json(self)
+    }
+    fn failure(&self) -> Option<ErrorKind> {
+        failure_kind(self)
+    }
 }
 
 fn failure_kind(item: &MediaItem) -> Option<ErrorKind> {
@@ -100,11 +150,15 @@ fn failure_kind(item: &MediaItem) -> Option<ErrorKind> {
 }
 
 fn item_row(item: &MediaItem) -> Vec<String> {
-    let (result, detail) = match &item.outcome {
-        MediaOutcome::Submitted { job_id } => ("submitted", job_id.clone()),
-        MediaOutcome::NotFound => ("not_found", "the service knows no such media".to_owned()),
-        MediaOutcome::Forbidden => ("forbidden", "the media may not be refreshed".to_owned()),
-        MediaOutcome::Failed(f) => ("failed", format!("{}: {}", f.code, f.message)),
+    let detail = match &item.outcome {
+        MediaOutcome::Submitted { job_id } => job_id.clone(),
+        MediaOutcome::NotFound => "the service knows no such media".to_owned(),
+        MediaOutcome::Forbidden => "the media may not be refreshed".to_owned(),
+        MediaOutcome::Failed(f) => format!("{}: {}", f.code, f.message),
+    };
+    let result = match &item.outcome {
+        MediaOutcome::Failed(f) if f.outcome_unknown => "unknown",
+        outcome => outcome.as_str(),
     };
     vec![item.media_id.clone(), result.to_owned(), detail]
 }
@@ -113,8 +167,13 @@ fn item_json(item: &MediaItem) -> Value {
     let row = item_row(item);
     let (job_id, error) = match &item.outcome {
         MediaOutcome::Submitted { job_id } => (Some(job_id.clone()), Value::Null),
-        MediaOutcome::Failed(f) => (None, json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message})),
-        _ => (None, json!({"kind": "Api", "code": row[1], "message": row[2]})),
+        MediaOutcome::Failed(f) => (
+            None,
+            json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message, "outcome_unknown": f.outcome_unknown}),
+        ),
+        _ => (None, json!({"kind": "Api", "code": row[1], "message": row[2], "outcome_unknown": false})),
     };
-    json!({"media_id": item.media_id, "ok": item.succeeded(), "result": row[1], "job_id": job_id, "error": error})
+    let unknown = matches!(&item.outcome, MediaOutcome::Failed(f) if f.outcome_unknown);
+    json!({"media_id": item.media_id, "ok": item.succeeded(), "result": row[1], "job_id": job_id,
+           "outcome_unknown": unknown, "error": error})
 }

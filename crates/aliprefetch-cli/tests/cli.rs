@@ -178,7 +178,9 @@ fn progress_and_logs_never_reach_stdout() {
 
 #[test]
 fn tasks_lists_every_page_and_watch_returns_when_they_complete() {
-    let emu = emulator(r#"{"live": {"preload": {"seconds_to_complete": 1.5}}}"#);
+    // Tasks take five minutes of the emulator's clock, moved on below (within the 15 minutes a
+    // request's timestamp may differ): nothing races the wall clock.
+    let emu = emulator(r#"{"live": {"preload": {"seconds_to_complete": 300}}}"#);
     let (mut cmd, _home) = at(&emu);
     let created = run(cmd.args(["-o", "json", "live", "preload", "--domain", DOMAIN]).args(urls("t", 45)));
     assert_eq!(created.code, 0, "{}", created.stderr);
@@ -191,6 +193,7 @@ fn tasks_lists_every_page_and_watch_returns_when_they_complete() {
     assert_eq!(rows.len(), 45, "5 pages of 10");
     assert!(rows.iter().all(|r| ["pending", "preloading"].contains(&r[1].as_str())), "{rows:?}");
 
+    emu.advance(std::time::Duration::from_secs(360));
     let (mut cmd, _home) = at(&emu);
     let r = run(cmd.args(["-o", "json", "live", "tasks", "--domain", DOMAIN, "--watch", "--poll-interval", "200ms"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -562,4 +565,149 @@ fn completions_and_help() {
     }
     let (mut cmd, _home) = bare();
     assert_eq!(run(cmd.args(["live", "nope"])).code, 2, "a usage error");
+}
+
+/// Lines of `-o jsonl` output as values, each URL's line checked against what the emulator holds.
+fn audit_lines(lines: &[Value], emu: &Emulator) -> (usize, usize, usize) {
+    let mut held: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for t in emu.tasks() {
+        held.entry(t.play_url).or_default().push(t.task_id);
+    }
+    assert!(held.values().all(|ids| ids.len() == 1), "a URL holds two tasks");
+    let (mut created, mut unknown, mut not_created) = (0, 0, 0);
+    for line in lines {
+        let url = line["url"].as_str().unwrap();
+        let held_id = held.get(url).map(|ids| ids[0].as_str());
+        match line["status"].as_str().unwrap() {
+            "created" => {
+                assert_eq!(line["task_id"].as_str(), held_id, "{url}: the printed task is the one held");
+                created += 1;
+            }
+            "unknown" => {
+                assert_eq!(line["outcome_unknown"], true);
+                unknown += 1;
+            }
+            "not_created" => {
+                assert_eq!((line["outcome_unknown"].as_bool(), held_id), (Some(false), None), "{line}");
+                not_created += 1;
+            }
+            other => panic!("status {other}"),
+        }
+    }
+    (created, unknown, not_created)
+}
+
+#[test]
+fn jsonl_reports_what_the_service_holds_when_answers_are_lost() {
+    let emu = emulator(
+        r#"{"faults": {"error_rate": 0.15, "errors": ["InternalError", "ServiceUnavailable", "Throttling.User"],
+            "ambiguous_rate": 0.15, "ambiguous_delay_ms": 50}}"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("urls.txt");
+    let urls: Vec<String> = (0..5_000).map(|i| format!("rtmp://{DOMAIN}/live/lost-{i}")).collect();
+    std::fs::write(&file, urls.join("\n")).unwrap();
+    let (mut cmd, _home) = at(&emu);
+    let r =
+        run(cmd.args(["-o", "jsonl", "--rate-limit", "0", "live", "preload", "--domain", DOMAIN, "--file"]).arg(&file));
+    let lines = r.jsonl();
+    assert_eq!(lines.len(), urls.len(), "{}", r.stderr);
+    let printed: HashSet<&str> = lines.iter().map(|l| l["url"].as_str().unwrap()).collect();
+    assert_eq!(printed.len(), urls.len(), "every URL once");
+    let (created, unknown, not_created) = audit_lines(&lines, &emu);
+    // A chunk whose attempts all failed before execution is truthfully not created, with the code
+    // the service gave; that happens to about one chunk in 300, so only sanity bounds on the counts.
+    for line in lines.iter().filter(|l| l["status"] == "not_created") {
+        let code = line["error"]["code"].as_str().unwrap();
+        assert!(["InternalError", "ServiceUnavailable", "Throttling.User"].contains(&code), "{line}");
+    }
+    assert!(
+        created * 100 >= urls.len() * 90 && unknown * 100 <= urls.len() * 5,
+        "{created} created, {unknown} unknown, {not_created} not created"
+    );
+    let lost_set: u64 = emu
+        .request_counts()
+        .iter()
+        .filter(|c| c.action == "SetLiveStreamPreloadTasks" && c.outcome.starts_with("lost:"))
+        .map(|c| c.count)
+        .sum();
+    // An executed request whose answer was lost has its URLs found by a lookup.
+    assert!(lost_set == 0 || lines.iter().any(|l| l["found_by_lookup"] == true), "{lost_set} answers lost, none found");
+}
+
+#[test]
+fn sigint_mid_batch_keeps_what_settled_and_names_what_is_unknown() {
+    // Slow answers, so the batch is still running when the interrupt comes.
+    let emu = emulator(r#"{"faults": {"latency_ms": 150}, "quotas": {"SetLiveStreamPreloadTasks": 0}}"#);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("urls.txt");
+    let urls: Vec<String> = (0..20_000).map(|i| format!("rtmp://{DOMAIN}/live/int-{i}")).collect();
+    std::fs::write(&file, urls.join("\n")).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let creds = emu.credentials();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("aliprefetch"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ALIBABA_CLOUD_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("HOME", home.path())
+        .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", creds.access_key_id())
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", creds.access_key_secret())
+        .args(["--endpoint", &emu.endpoint()]);
+    cmd.args([
+        "-o",
+        "jsonl",
+        "--rate-limit",
+        "0",
+        "live",
+        "preload",
+        "--domain",
+        DOMAIN,
+        "--concurrency",
+        "3",
+        "--file",
+    ])
+    .arg(&file)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    // Lines arrive as chunks settle: wait for two chunks' worth, then interrupt.
+    while lines.len() < 200 {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "the batch ended before it was interrupted");
+        lines.push(serde_json::from_str::<Value>(&line).unwrap());
+    }
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    for rest in stdout.lines() {
+        lines.push(serde_json::from_str(&rest.unwrap()).unwrap());
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted:"), "{stderr}");
+    assert!(lines.len() < urls.len(), "the batch stopped");
+    let printed: HashSet<&str> = lines.iter().map(|l| l["url"].as_str().unwrap()).collect();
+    assert_eq!(printed.len(), lines.len(), "each URL once");
+    let (created, _unknown, _) = audit_lines(&lines, &emu);
+    assert!(created >= 200);
+    // Nothing was sent that is not in the output: every task held belongs to a printed URL.
+    let held: Vec<String> = emu.tasks().into_iter().map(|t| t.play_url).collect();
+    assert!(held.iter().all(|u| printed.contains(u.as_str())), "a task was made for a URL not printed");
+}
+
+#[test]
+fn rate_limit_option_is_checked() {
+    let (mut cmd, _home) = bare();
+    let r = run(cmd.args(["--rate-limit", "Nope=3", "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`Nope` is not one of SetLiveStreamPreloadTasks"), "{}", r.stderr);
+    let r = run(bare().0.args(["--rate-limit", "x", "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
+    assert_eq!(r.code, 2);
 }
