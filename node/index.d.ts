@@ -11,6 +11,10 @@ export type MediaFormat = 'mp4' | 'm3u8' | 'mp3' | 'flv' | 'webm' | 'ts';
 export type Definition = 'FD' | 'LD' | 'SD' | 'HD' | 'OD' | '2K' | '4K' | 'SQ' | 'HQ' | 'AUTO';
 export type StreamType = 'video' | 'audio';
 export type ResultType = 'Single' | 'Multiple';
+/** What a media id's line of a report says. */
+export type ItemOutcome = 'submitted' | 'not_found' | 'forbidden' | 'failed';
+/** The two services. */
+export type Service = 'live' | 'vod';
 export type ErrorKind =
   | 'InvalidInput'
   | 'Credentials'
@@ -201,12 +205,19 @@ export interface ItemFailure {
   kind: ErrorKind;
   code: string;
   message: string;
+  /** The service may hold a task (or job) for the item after all: look it up before sending it again. */
+  outcomeUnknown: boolean;
 }
 
 export interface PreloadItem {
+  /** Where the URL stood in the input (repeats included). */
+  index: number;
   url: string;
   taskId: string | null;
   succeeded: boolean;
+  outcomeUnknown: boolean;
+  /** The task id came from a lookup after the answer of the request that created it was lost. */
+  foundByLookup: boolean;
   failure: ItemFailure | null;
 }
 
@@ -215,11 +226,22 @@ export interface PreloadReport {
   items: PreloadItem[];
   duplicatesRemoved: number;
   requests: number;
+  /** Lookups made to settle lost answers. */
+  lookups: number;
+}
+
+/** A running batch: `for await (const item of batch)`; leaving the loop early stops it. */
+export interface BatchIterator<T> extends AsyncIterableIterator<T> {
+  /** Sends nothing more; the loop then yields what settles of the requests in flight. */
+  stop(): void;
+  /** The URLs (or media ids) whose requests were sent and have not settled. */
+  unsettled(): string[];
 }
 
 export interface MediaItem {
+  index: number;
   mediaId: string;
-  outcome: 'submitted' | 'not_found' | 'forbidden' | 'failed';
+  outcome: ItemOutcome;
   jobId: string | null;
   succeeded: boolean;
   failure: ItemFailure | null;
@@ -229,7 +251,32 @@ export interface MediaReport {
   items: MediaItem[];
   duplicatesRemoved: number;
   requests: number;
+  /** Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect). */
+  repeatedRequests: number;
   jobIds: string[];
+}
+
+export interface HeldPreloadTask {
+  account: string;
+  taskId: string;
+  domain: string;
+  playUrl: string;
+  status: PreloadStatus;
+  createTime: string;
+}
+
+export interface HeldRefreshJob {
+  jobId: string;
+  taskType: TaskType;
+  mediaIds: string[];
+  createTime: string;
+}
+
+export interface RequestCount {
+  action: string;
+  /** `ok`, an error code, `reset`, or `lost:…` for an executed request whose answer was lost. */
+  outcome: string;
+  count: number;
 }
 
 export interface PreloadLiveStreamsOptions {
@@ -295,11 +342,14 @@ export class Client {
   preloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): Promise<PreloadReport>;
   refreshMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
   preloadMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  iterPreloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): BatchIterator<PreloadItem>;
+  iterRefreshMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
+  iterPreloadMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
   preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;
   waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;
   call(
     action: string,
-    options: { service: 'live' | 'vod'; params?: Record<string, string | number | boolean | Date | readonly string[]>; method?: 'GET' | 'POST' },
+    options: { service: Service; params?: Record<string, string | number | boolean | Date | readonly string[]>; method?: 'GET' | 'POST' },
   ): Promise<Record<string, unknown>>;
   presign(action: Action, params: Record<string, unknown>): Promise<SignedRequest>;
 }
@@ -323,6 +373,12 @@ export class Emulator {
   readonly credentials: Credentials;
   advance(ms: number): void;
   now(): Date;
+  /** Every prefetch task the emulator holds (what the service really holds, for tests). */
+  tasks(): HeldPreloadTask[];
+  refreshJobs(): HeldRefreshJob[];
+  requestCounts(): RequestCount[];
+  /** Forgets every task, job, RTC configuration, counted request and quota window. */
+  reset(): void;
   stop(): Promise<void>;
 }
 
@@ -414,6 +470,8 @@ export function signV3(input: SignV3Input): SignedV3;
 
 /** The package's version (the workspace's). */
 export const version: string;
+/** Runs the `aliprefetch` command with `args` (without the program name), as `npx aliprefetch` does; returns its exit code. */
+export function runCli(args: string[]): number;
 
 declare const aliprefetch: {
   AliPrefetchError: typeof AliPrefetchError;
@@ -433,5 +491,6 @@ declare const aliprefetch: {
   signV1: typeof signV1;
   signV3: typeof signV3;
   version: string;
+  runCli: typeof runCli;
 };
 export default aliprefetch;

@@ -5,14 +5,70 @@
 
 const util = require('node:util');
 
-let native;
-try {
-  native = require('./aliprefetch.node');
-} catch (e) {
+const native = loadNative();
+
+/**
+ * The native addon: `ALIPREFETCH_NATIVE_PATH` if set, then a build in this folder (`npm run build` in a git
+ * checkout), then the platform package (`@aliprefetch/<platform>-<arch>[-<libc>]`, an optional dependency).
+ * Its version must be this package's. When nothing loads, the error says what was looked for.
+ */
+function loadNative() {
+  const { version } = require('./package.json');
+  const platform = platformPackage();
+  const candidates = [];
+  if (process.env.ALIPREFETCH_NATIVE_PATH) candidates.push(['ALIPREFETCH_NATIVE_PATH', process.env.ALIPREFETCH_NATIVE_PATH]);
+  candidates.push(['a local build', './aliprefetch.node']);
+  if (platform) candidates.push([`the package ${platform}`, platform]);
+  const tried = [];
+  for (const [what, where] of candidates) {
+    let addon;
+    try {
+      addon = require(where);
+    } catch (e) {
+      if (e.code === 'MODULE_NOT_FOUND' && what !== 'ALIPREFETCH_NATIVE_PATH') {
+        tried.push(`${what} (not installed)`);
+        continue;
+      }
+      throw new Error(`aliprefetch: ${what} (${where}) does not load: ${e.message}`, { cause: e });
+    }
+    const found = typeof addon.version === 'function' ? addon.version() : undefined;
+    if (found !== version) {
+      throw new Error(`aliprefetch: ${what} (${where}) is version ${found}, but this package is ${version}; install matching versions`);
+    }
+    return addon;
+  }
   throw new Error(
-    `aliprefetch: the native addon is missing or does not load (${e.message}); run \`npm install\` (or \`npm run build\`) in the package folder, which builds it with cargo`,
-    { cause: e },
+    `aliprefetch: no native addon for ${process.platform}-${process.arch}${platform ? '' : ' (no prebuilt package for this platform)'}; ` +
+      `looked for ${tried.join(', ')}. Reinstall without --no-optional / --omit=optional so that npm installs ` +
+      `${platform ?? 'the platform package'}, or build from source in a git checkout: \`cd node && npm run build\` ` +
+      '(needs Rust), or point ALIPREFETCH_NATIVE_PATH at a built aliprefetch.node.',
   );
+}
+
+/** The name of the prebuilt package for this machine, or null where none is published. */
+function platformPackage() {
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    return isMusl() ? '@aliprefetch/linux-x64-musl' : '@aliprefetch/linux-x64-gnu';
+  }
+  if (process.platform === 'linux' && process.arch === 'arm64') {
+    return isMusl() ? '@aliprefetch/linux-arm64-musl' : '@aliprefetch/linux-arm64-gnu';
+  }
+  if (process.platform === 'darwin') return `@aliprefetch/darwin-${process.arch}`;
+  if (process.platform === 'win32' && process.arch === 'x64') return '@aliprefetch/win32-x64-msvc';
+  return null;
+}
+
+/**
+ * musl or glibc, as napi-rs decides it: `/usr/bin/ldd` names musl on musl systems (a file read, well under a
+ * millisecond); where it cannot be read, Node's report, which names the glibc it runs on (about 5 ms to make).
+ */
+function isMusl() {
+  try {
+    return require('node:fs').readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
+  } catch {
+    const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null;
+    return Boolean(report?.header) && !report.header.glibcVersionRuntime;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- errors
@@ -73,6 +129,17 @@ function rebuild(e) {
     const details = JSON.parse(e.message.slice(MARKER.length));
     const Class = CLASSES[details.kind] ?? AliPrefetchError;
     const error = new Class(details.message, details);
+    Error.captureStackTrace?.(error, rebuild);
+    return error;
+  }
+  // Unmarked errors from the addon: an argument napi could not convert, or a panic caught at the boundary.
+  if (e && e.code === 'InvalidArg') {
+    const error = new InvalidInputError(e.message, { kind: 'InvalidInput', rule: 'type' });
+    Error.captureStackTrace?.(error, rebuild);
+    return error;
+  }
+  if (e && e.code === 'GenericFailure') {
+    const error = new AliPrefetchError(`internal error in the native addon: ${e.message}`, { kind: 'Internal' });
     Error.captureStackTrace?.(error, rebuild);
     return error;
   }
@@ -195,14 +262,16 @@ function progress(onProgress) {
   if (typeof onProgress !== 'function') {
     throw new InvalidInputError('onProgress: must be a function', { kind: 'InvalidInput', field: 'onProgress', rule: 'type' });
   }
-  // Errors thrown by the callback must not break the batch; report them as uncaught, like an event handler's.
+  // An error thrown by the callback must not break the batch nor end the process before the report is
+  // delivered: it becomes a process warning (shown on stderr, and observable with process.on('warning')).
   return (err, p) => {
     const value = err ?? p;
     try {
       onProgress(value);
     } catch (e) {
-      process.nextTick(() => {
-        throw e;
+      process.emitWarning(`onProgress threw: ${e instanceof Error ? e.message : String(e)}`, {
+        code: 'ALIPREFETCH_PROGRESS_CALLBACK',
+        detail: e instanceof Error ? e.stack : undefined,
       });
     }
   };
@@ -264,6 +333,27 @@ class Client {
     return guardAsync(() => this.#native.preloadMedia(mediaIds, rest, progress(onProgress)));
   }
 
+  /**
+   * The outcomes of a preload batch as their requests settle: `for await (const item of …)`. Leaving the
+   * loop early (break, return, throw) keeps every item already yielded and sends nothing more.
+   */
+  iterPreloadLiveStreams(domain, urls, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    return new BatchIterator(guard(() => this.#native.preloadLiveStreamsBatch(domain, urls, toWire(rest), progress(onProgress))));
+  }
+
+  /** The outcomes of a purge batch as their requests settle. */
+  iterRefreshMedia(mediaIds, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    return new BatchIterator(guard(() => this.#native.mediaBatch('refresh', mediaIds, rest, progress(onProgress))));
+  }
+
+  /** The outcomes of a media prefetch batch as their requests settle. */
+  iterPreloadMedia(mediaIds, options = {}) {
+    const { onProgress, ...rest } = options ?? {};
+    return new BatchIterator(guard(() => this.#native.mediaBatch('preload', mediaIds, rest, progress(onProgress))));
+  }
+
   /** Every task of a query, across all pages, fetched as the loop needs them: `for await (const t of …)`. */
   async *preloadTasks(query) {
     const pages = guard(() => this.#native.preloadTaskPages(toWire(query)));
@@ -300,6 +390,48 @@ class Client {
   }
 }
 
+/**
+ * A running batch: an async iterable of its items as they settle. `stop()` sends nothing more (the loop
+ * then yields what settles of the requests in flight); `unsettled()` names what was in flight.
+ */
+class BatchIterator {
+  #native;
+  #ready = [];
+  #done = false;
+
+  constructor(handle) {
+    this.#native = handle;
+  }
+
+  async next() {
+    while (this.#ready.length === 0) {
+      if (this.#done) return { done: true, value: undefined };
+      const items = await guardAsync(() => this.#native.next());
+      if (items === null) this.#done = true;
+      else this.#ready = items;
+    }
+    return { done: false, value: this.#ready.shift() };
+  }
+
+  /** Called when a `for await` loop is left early: the batch stops sending; what was yielded stays. */
+  async return(value) {
+    this.stop();
+    return { done: true, value };
+  }
+
+  stop() {
+    guard(() => this.#native.stop());
+  }
+
+  unsettled() {
+    return guard(() => this.#native.unsettled());
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
 // ------------------------------------------------------------------------------------------- emulator
 
 /** The local Live/VOD service, in-process: `const emu = await Emulator.start({ fixtures })`. */
@@ -321,17 +453,37 @@ class Emulator {
   }
 
   get credentials() {
-    const c = this.#native.credentials;
+    const c = guard(() => this.#native.credentials);
     return new Credentials(c.accessKeyId, c.accessKeySecret, c.securityToken ?? undefined);
   }
 
   /** Moves the emulator's clock forward (task lifecycles, windows, timestamp checks). */
   advance(ms) {
-    this.#native.advance(ms);
+    guard(() => this.#native.advance(ms));
   }
 
   now() {
-    return new Date(this.#native.now());
+    return new Date(guard(() => this.#native.now()));
+  }
+
+  /** Every prefetch task the emulator holds: `{ account, taskId, domain, playUrl, status, createTime }`. */
+  tasks() {
+    return guard(() => this.#native.tasks());
+  }
+
+  /** Every RefreshMediaPlayUrls job held: `{ jobId, taskType, mediaIds, createTime }`. */
+  refreshJobs() {
+    return guard(() => this.#native.refreshJobs());
+  }
+
+  /** Requests seen per action and outcome (`ok`, an error code, `reset`, `lost:…`). */
+  requestCounts() {
+    return guard(() => this.#native.requestCounts());
+  }
+
+  /** Forgets every task, job, RTC configuration, counted request and quota window. */
+  reset() {
+    guard(() => this.#native.reset());
   }
 
   /** Stops after the requests in flight; stopping twice is harmless. */
@@ -378,6 +530,10 @@ module.exports = {
   signV1,
   signV3,
   version: native.version(),
+  /** Runs the `aliprefetch` command (what `npx aliprefetch` does); returns its exit code. */
+  runCli: (args) => guard(() => native.runCli(['aliprefetch', ...args])),
+  /** Not part of the API: panics inside the addon's guard, so tests see what a panic becomes. */
+  _panicForTests: (message) => guard(() => native.panicForTests(message)),
 };
 // `import aliprefetch from 'aliprefetch'` under TypeScript's CommonJS interop finds the same object.
 module.exports.default = module.exports;

@@ -19,6 +19,7 @@ export const {
   signV1,
   signV3,
   version,
+  runCli,
 } = aliprefetch;
 
 export default aliprefetch;

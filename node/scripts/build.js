@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the native addon from source with cargo (release, or debug with ALIPREFETCH_NODE_PROFILE=debug) and
-// copies it next to index.js as aliprefetch.node. Runs on `npm install` in this folder; needs Rust.
+// copies it next to index.js as aliprefetch.node, which the loader takes before a platform package (`npm run build` in a git
+// checkout; needs Rust). Published packages carry a prebuilt addon instead (scripts/pack.js).
 'use strict';
 
 const { execFileSync } = require('node:child_process');

@@ -9,8 +9,10 @@ wait. ``Emulator`` runs the local service in-process for tests.
 from __future__ import annotations
 
 from ._aliprefetch import (
+    AsyncBatchIterator,
     AsyncClient,
     AsyncPreloadTaskIterator,
+    BatchIterator,
     Client,
     Credentials,
     DescribeLiveStreamPreloadTasksResult,
@@ -53,7 +55,9 @@ __all__ = [
     "AliPrefetchError",
     "ApiError",
     "AsyncClient",
+    "AsyncBatchIterator",
     "AsyncPreloadTaskIterator",
+    "BatchIterator",
     "AuthError",
     "Client",
     "Credentials",

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from os import PathLike
 from types import TracebackType
-from typing import Any, final
+from typing import Any, Generic, TypeVar, final
 
 from typing_extensions import Self
 
@@ -27,8 +27,10 @@ from .types import (
 
 __version__: str
 __all__ = [
+    "AsyncBatchIterator",
     "AsyncClient",
     "AsyncPreloadTaskIterator",
+    "BatchIterator",
     "Client",
     "Credentials",
     "DescribeLiveStreamPreloadTasksResult",
@@ -51,12 +53,15 @@ __all__ = [
     "SignedV3",
     "UpdateLivePullToPushResult",
     "__version__",
+    "_panic_for_tests",
     "_tasks_in_flight",
+    "run_cli",
     "sign_v1",
     "sign_v3",
 ]
 
 _Strs = Sequence[str | Enum] | str
+_Item = TypeVar("_Item")
 _ProgressCallback = Callable[[Progress], object]
 
 @final
@@ -196,16 +201,24 @@ class ItemFailure:
     def code(self) -> str: ...
     @property
     def message(self) -> str: ...
+    @property
+    def outcome_unknown(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
 class PreloadItem:
+    @property
+    def index(self) -> int: ...
     @property
     def url(self) -> str: ...
     @property
     def task_id(self) -> str | None: ...
     @property
     def failure(self) -> ItemFailure | None: ...
+    @property
+    def found_by_lookup(self) -> bool: ...
+    @property
+    def outcome_unknown(self) -> bool: ...
     @property
     def succeeded(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -219,6 +232,8 @@ class PreloadReport:
     @property
     def requests(self) -> int: ...
     @property
+    def lookups(self) -> int: ...
+    @property
     def all_succeeded(self) -> bool: ...
     def succeeded(self) -> list[PreloadItem]: ...
     def failed(self) -> list[PreloadItem]: ...
@@ -226,6 +241,8 @@ class PreloadReport:
 
 @final
 class MediaItem:
+    @property
+    def index(self) -> int: ...
     @property
     def media_id(self) -> str: ...
     @property
@@ -246,6 +263,8 @@ class MediaReport:
     def duplicates_removed(self) -> int: ...
     @property
     def requests(self) -> int: ...
+    @property
+    def repeated_requests(self) -> int: ...
     @property
     def job_ids(self) -> list[str]: ...
     @property
@@ -328,6 +347,8 @@ def sign_v3(
     path: str = "/",
 ) -> SignedV3: ...
 def _tasks_in_flight() -> int: ...
+def _panic_for_tests(message: str) -> None: ...
+def run_cli(args: Sequence[str]) -> int: ...
 
 @final
 class PreloadTaskIterator(Iterator[PreloadTask]):
@@ -338,6 +359,28 @@ class PreloadTaskIterator(Iterator[PreloadTask]):
 class AsyncPreloadTaskIterator(AsyncIterator[PreloadTask]):
     def __aiter__(self) -> Self: ...
     def __anext__(self) -> Awaitable[PreloadTask]: ...
+
+@final
+class BatchIterator(Iterator[_Item], Generic[_Item]):
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> _Item: ...
+    def stop(self) -> None: ...
+    def unsettled(self) -> list[str]: ...
+    @property
+    def duplicates_removed(self) -> int: ...
+    @property
+    def requests(self) -> int: ...
+
+@final
+class AsyncBatchIterator(AsyncIterator[_Item], Generic[_Item]):
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[_Item]: ...
+    def stop(self) -> None: ...
+    def unsettled(self) -> list[str]: ...
+    @property
+    def duplicates_removed(self) -> int: ...
+    @property
+    def requests(self) -> int: ...
 
 @final
 class Client:
@@ -458,6 +501,45 @@ class Client:
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
     ) -> MediaReport: ...
+    def iter_preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> BatchIterator[PreloadItem]: ...
+    def iter_refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> BatchIterator[MediaItem]: ...
+    def iter_preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> BatchIterator[MediaItem]: ...
     def iter_preload_tasks(
         self,
         *,
@@ -602,6 +684,45 @@ class AsyncClient:
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
     ) -> Awaitable[MediaReport]: ...
+    def iter_preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> AsyncBatchIterator[PreloadItem]: ...
+    def iter_refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> AsyncBatchIterator[MediaItem]: ...
+    def iter_preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> AsyncBatchIterator[MediaItem]: ...
     def iter_preload_tasks(
         self,
         *,
@@ -642,6 +763,10 @@ class Emulator:
     def credentials(self) -> Credentials: ...
     def advance(self, seconds: Seconds) -> None: ...
     def now(self) -> datetime: ...
+    def tasks(self) -> list[dict[str, Any]]: ...
+    def refresh_jobs(self) -> list[dict[str, Any]]: ...
+    def request_counts(self) -> list[dict[str, Any]]: ...
+    def reset(self) -> None: ...
     def close(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(

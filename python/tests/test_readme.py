@@ -33,7 +33,7 @@ def blocks() -> list[tuple[str, str | None]]:
 
 def test_the_quickstart_has_its_examples() -> None:
     assert len(blocks()) == 3
-    assert "pip install ./python" in section()
+    assert "pip install aliprefetch" in section()
 
 
 @pytest.mark.parametrize("index", [0, 1])

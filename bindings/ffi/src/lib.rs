@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aliprefetch::batch::ProgressFn;
@@ -43,6 +43,12 @@ macro_rules! error_enum {
                 field: Option<String>,
                 /// The rule it broke (`count`, `required`, `hls`, …).
                 rule: Option<String>,
+                /// The service's host id, when it answered.
+                host_id: Option<String>,
+                /// The service's advice (a link to its diagnosis page), when it gave one.
+                recommend: Option<String>,
+                /// How long the service asked to wait before trying again.
+                retry_after: Option<Duration>,
             }),*
         }
 
@@ -56,12 +62,18 @@ macro_rules! error_enum {
                 let attempts = e.attempts();
                 let field = e.field().map(str::to_owned);
                 let rule = e.rule().map(str::to_owned);
+                let host_id = e.host_id().map(str::to_owned);
+                let recommend = e.recommend().map(str::to_owned);
+                let retry_after = e.retry_after();
                 match kind {
                     $(stringify!($variant) => AliPrefetchError::$variant {
                         code, error_message, request_id, http_status, retryable, attempts, field, rule,
+                        host_id, recommend, retry_after,
                     },)*
+                    // A kind newer than this binding: the base case, with every field.
                     _ => AliPrefetchError::Internal {
                         code, error_message, request_id, http_status, retryable, attempts, field, rule,
+                        host_id, recommend, retry_after,
                     },
                 }
             }
@@ -120,18 +132,59 @@ fn invalid(field: &str, rule: &str, message: impl Into<String>) -> AliPrefetchEr
 async fn guarded<T>(
     fut: impl std::future::Future<Output = Result<T, AliPrefetchError>>,
 ) -> Result<T, AliPrefetchError> {
-    match AssertUnwindSafe(fut).catch_unwind().await {
-        Ok(out) => out,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_owned());
-            let e = aliprefetch::Error::new(aliprefetch::ErrorKind::Decode, format!("internal error: {what}"));
-            Err(AliPrefetchError::of_kind("Internal", &e))
-        }
+    AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|panic| Err(panic_error(&panic)))
+}
+
+/// Runs a synchronous entry point, turning a panic into `AliPrefetchError::Internal` (UniFFI would
+/// raise its own `InternalException`, outside the sealed error type).
+fn guarded_sync<T>(f: impl FnOnce() -> Result<T, AliPrefetchError>) -> Result<T, AliPrefetchError> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| Err(panic_error(&panic)))
+}
+
+fn panic_error(panic: &Box<dyn std::any::Any + Send>) -> AliPrefetchError {
+    aliprefetch::Error::from_panic(panic.as_ref()).into()
+}
+
+/// The body of `Client::new`, run under [`guarded_sync`].
+fn build_client(config: ClientConfig) -> Result<Arc<Client>, AliPrefetchError> {
+    let mut b = aliprefetch::Client::builder()
+        .user_agent(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION")))
+        .allow_insecure_http(config.allow_insecure_http)
+        .signature_version(match config.signature_version.unwrap_or(SignatureVersion::V3) {
+            SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
+            SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
+        });
+    if let Some(r) = config.region {
+        b = b.region(r);
     }
+    if let Some(e) = config.endpoint {
+        b = b.endpoint(e);
+    }
+    if let Some(e) = config.live_endpoint {
+        b = b.live_endpoint(e);
+    }
+    if let Some(e) = config.vod_endpoint {
+        b = b.vod_endpoint(e);
+    }
+    match (config.credentials, config.profile) {
+        (Some(_), Some(_)) => return Err(invalid("profile", "conflict", "give credentials or a profile, not both")),
+        (Some(c), None) => b = b.credentials(c.inner.clone()),
+        (None, Some(p)) => b = b.credentials_provider(Arc::new(CliProfileProvider::new(Env::process()).profile(p))),
+        (None, None) => {}
+    }
+    if let Some(t) = config.connect_timeout {
+        b = b.connect_timeout(t);
+    }
+    if let Some(t) = config.read_timeout {
+        b = b.read_timeout(t);
+    }
+    if let Some(r) = config.retry {
+        b = b.retry(r.into());
+    }
+    if let Some(r) = config.rate_limits {
+        b = b.rate_limits(r.into());
+    }
+    Ok(Arc::new(Client { inner: b.build()? }))
 }
 
 /// Receives the progress of a batch or a wait (called from the runtime's threads).
@@ -181,46 +234,7 @@ pub struct Client {
 impl Client {
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, AliPrefetchError> {
-        let mut b = aliprefetch::Client::builder()
-            .user_agent(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION")))
-            .allow_insecure_http(config.allow_insecure_http)
-            .signature_version(match config.signature_version.unwrap_or(SignatureVersion::V3) {
-                SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
-                SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
-            });
-        if let Some(r) = config.region {
-            b = b.region(r);
-        }
-        if let Some(e) = config.endpoint {
-            b = b.endpoint(e);
-        }
-        if let Some(e) = config.live_endpoint {
-            b = b.live_endpoint(e);
-        }
-        if let Some(e) = config.vod_endpoint {
-            b = b.vod_endpoint(e);
-        }
-        match (config.credentials, config.profile) {
-            (Some(_), Some(_)) => {
-                return Err(invalid("profile", "conflict", "give credentials or a profile, not both"))
-            }
-            (Some(c), None) => b = b.credentials(c.inner.clone()),
-            (None, Some(p)) => b = b.credentials_provider(Arc::new(CliProfileProvider::new(Env::process()).profile(p))),
-            (None, None) => {}
-        }
-        if let Some(t) = config.connect_timeout {
-            b = b.connect_timeout(t);
-        }
-        if let Some(t) = config.read_timeout {
-            b = b.read_timeout(t);
-        }
-        if let Some(r) = config.retry {
-            b = b.retry(r.into());
-        }
-        if let Some(r) = config.rate_limits {
-            b = b.rate_limits(r.into());
-        }
-        Ok(Arc::new(Client { inner: b.build()? }))
+        guarded_sync(|| build_client(config))
     }
 
     pub fn region(&self) -> String {
@@ -279,6 +293,48 @@ impl Client {
             progress: progress_fn(listener),
         };
         guarded(async { Ok(self.inner.preload_live_streams(&domain, urls, options).await?.into()) }).await
+    }
+
+    /// A preload batch whose items arrive as their requests settle: call `next()` until it returns
+    /// null / nil. Cancelling the coroutine or task that waits keeps every item already returned;
+    /// `stop()` sends nothing more and `unsettled()` names what was in flight.
+    pub fn preload_live_streams_batch(
+        &self,
+        domain: String,
+        urls: Vec<String>,
+        options: PreloadOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Arc<PreloadBatch>, AliPrefetchError> {
+        guarded_sync(|| {
+            let options = aliprefetch::PreloadOptions {
+                area: options.area.map(Into::into),
+                start: options.start.map(records::instant),
+                end: options.end.map(records::instant),
+                concurrency: options.concurrency.map(|n| n as usize),
+                progress: progress_fn(listener),
+            };
+            let stream = self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options)?;
+            Ok(Arc::new(PreloadBatch { stream: tokio::sync::Mutex::new(stream) }))
+        })
+    }
+
+    /// A purge (`Refresh`) or prefetch (`Preload`) batch of media whose items arrive as they settle.
+    pub fn media_batch(
+        &self,
+        task_type: TaskType,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Arc<MediaBatch>, AliPrefetchError> {
+        guarded_sync(|| {
+            let options = options.into_core(progress_fn(listener));
+            let ids = futures::stream::iter(media_ids);
+            let stream = match aliprefetch::TaskType::from(task_type) {
+                aliprefetch::TaskType::Refresh => self.inner.stream_refresh_media(ids, options)?,
+                aliprefetch::TaskType::Preload => self.inner.stream_preload_media(ids, options)?,
+            };
+            Ok(Arc::new(MediaBatch { stream: tokio::sync::Mutex::new(stream) }))
+        })
     }
 
     /// Purges the play URLs of any number of media (20 per request).
@@ -414,60 +470,67 @@ impl PreloadTaskPages {
     }
 }
 
-/// The local Live/VOD service in-process, for an app's own tests.
-#[derive(uniffi::Object)]
-pub struct Emulator {
-    inner: Mutex<Option<aliprefetch_emulator::Emulator>>,
-    endpoint: String,
-    credentials: aliprefetch::Credentials,
-}
+/// Defines a batch object over the core's stream of `$core` items, converted to `$item`.
+macro_rules! batch_object {
+    ($(#[$meta:meta])* $name:ident, $core:ty, $item:ty) => {
+        $(#[$meta])*
+        #[derive(uniffi::Object)]
+        pub struct $name {
+            stream: tokio::sync::Mutex<aliprefetch::batch::BatchStream<$core>>,
+        }
 
-#[uniffi::export]
-impl Emulator {
-    /// Starts an emulator on a free loopback port; `fixtures_json` is the emulator's fixture format.
-    #[uniffi::constructor(default(fixtures_json = None))]
-    pub fn start(fixtures_json: Option<String>) -> Result<Arc<Self>, AliPrefetchError> {
-        let fixtures = match fixtures_json {
-            Some(text) => {
-                aliprefetch_emulator::Fixtures::from_json(&text).map_err(|e| invalid("fixtures", "fixtures", e))?
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $name {
+            /// The items settled since the last call (at least one), or null / nil at the end.
+            pub async fn next(&self) -> Result<Option<Vec<$item>>, AliPrefetchError> {
+                guarded(async {
+                    let mut stream = self.stream.lock().await;
+                    let Some(first) = stream.next().await else { return Ok(None) };
+                    let mut items = vec![<$item>::from(first)];
+                    while items.len() < 256 {
+                        match futures::FutureExt::now_or_never(stream.next()) {
+                            Some(Some(item)) => items.push(item.into()),
+                            _ => break,
+                        }
+                    }
+                    Ok(Some(items))
+                })
+                .await
             }
-            None => aliprefetch_emulator::Fixtures::default(),
-        };
-        let emu =
-            aliprefetch_emulator::Emulator::start_in_background(aliprefetch_emulator::Config::with_fixtures(fixtures))
-                .map_err(|e| invalid("fixtures", "start", format!("cannot start the emulator: {e}")))?;
-        Ok(Arc::new(Emulator {
-            endpoint: emu.endpoint(),
-            credentials: emu.credentials(),
-            inner: Mutex::new(Some(emu)),
-        }))
-    }
 
-    /// `http://127.0.0.1:PORT`.
-    pub fn endpoint(&self) -> String {
-        self.endpoint.clone()
-    }
+            /// Sends nothing more; `next()` then returns what settles of the requests in flight.
+            pub fn stop(&self) -> Result<(), AliPrefetchError> {
+                self.stream.try_lock().map_err(|_| invalid("batch", "busy", "the batch is being read"))?.stop();
+                Ok(())
+            }
 
-    /// The first account of the fixtures.
-    pub fn credentials(&self) -> Arc<Credentials> {
-        Arc::new(Credentials { inner: self.credentials.clone() })
-    }
-
-    /// Moves the emulator's clock forward.
-    pub fn advance(&self, by: Duration) {
-        if let Some(emu) = self.inner.lock().ok().as_ref().and_then(|g| g.as_ref()) {
-            emu.advance(by);
+            /// The items whose requests were sent and have not settled.
+            pub fn unsettled(&self) -> Result<Vec<String>, AliPrefetchError> {
+                let stream =
+                    self.stream.try_lock().map_err(|_| invalid("batch", "busy", "the batch is being read"))?;
+                Ok(stream.unsettled().into_iter().map(|(_, v)| v).collect())
+            }
         }
-    }
-
-    /// Stops the server after the requests in flight; stopping twice is harmless.
-    pub fn stop(&self) {
-        let taken = self.inner.lock().ok().and_then(|mut g| g.take());
-        if let Some(emu) = taken {
-            emu.shutdown_blocking();
-        }
-    }
+    };
 }
+
+batch_object!(
+    /// A running preload batch (from `Client.preloadLiveStreamsBatch`).
+    PreloadBatch,
+    aliprefetch::PreloadItem,
+    PreloadItem
+);
+batch_object!(
+    /// A running media batch (from `Client.mediaBatch`).
+    MediaBatch,
+    aliprefetch::MediaItem,
+    MediaItem
+);
+
+#[cfg(feature = "emulator")]
+mod emulator;
+#[cfg(feature = "emulator")]
+pub use emulator::Emulator;
 
 /// The workspace version this library was built from.
 #[uniffi::export]

@@ -497,19 +497,45 @@ pub struct ItemFailure {
     pub kind: String,
     pub code: String,
     pub message: String,
+    /// The service may hold a task (or job) for the item after all: look it up before sending it again.
+    pub outcome_unknown: bool,
 }
 
 impl From<aliprefetch::ItemFailure> for ItemFailure {
     fn from(f: aliprefetch::ItemFailure) -> Self {
-        ItemFailure { kind: f.kind.as_str().to_owned(), code: f.code, message: f.message }
+        ItemFailure {
+            kind: f.kind.as_str().to_owned(),
+            code: f.code,
+            message: f.message,
+            outcome_unknown: f.outcome_unknown,
+        }
     }
 }
 
+/// The outcome of one URL; `index` is where it stood in the input.
 #[derive(uniffi::Record)]
 pub struct PreloadItem {
+    pub index: u64,
     pub url: String,
     pub task_id: Option<String>,
     pub failure: Option<ItemFailure>,
+    /// The task id came from a lookup after the answer of the request that created it was lost.
+    pub found_by_lookup: bool,
+    pub outcome_unknown: bool,
+}
+
+impl From<aliprefetch::PreloadItem> for PreloadItem {
+    fn from(i: aliprefetch::PreloadItem) -> Self {
+        let outcome_unknown = i.outcome_unknown();
+        PreloadItem {
+            index: i.index as u64,
+            url: i.url,
+            task_id: i.task_id,
+            failure: i.failure.map(Into::into),
+            found_by_lookup: i.found_by_lookup,
+            outcome_unknown,
+        }
+    }
 }
 
 /// Every distinct URL of a batch once, in input order.
@@ -518,18 +544,17 @@ pub struct PreloadReport {
     pub items: Vec<PreloadItem>,
     pub duplicates_removed: u64,
     pub requests: u64,
+    /// Lookups made to settle lost answers.
+    pub lookups: u64,
 }
 
 impl From<aliprefetch::PreloadReport> for PreloadReport {
     fn from(r: aliprefetch::PreloadReport) -> Self {
         PreloadReport {
-            items: r
-                .items
-                .into_iter()
-                .map(|i| PreloadItem { url: i.url, task_id: i.task_id, failure: i.failure.map(Into::into) })
-                .collect(),
+            items: r.items.into_iter().map(Into::into).collect(),
             duplicates_removed: r.duplicates_removed as u64,
             requests: r.requests as u64,
+            lookups: r.lookups as u64,
         }
     }
 }
@@ -544,8 +569,24 @@ pub enum MediaOutcome {
 
 #[derive(uniffi::Record)]
 pub struct MediaItem {
+    pub index: u64,
     pub media_id: String,
     pub outcome: MediaOutcome,
+}
+
+impl From<aliprefetch::MediaItem> for MediaItem {
+    fn from(i: aliprefetch::MediaItem) -> Self {
+        MediaItem {
+            index: i.index as u64,
+            media_id: i.media_id,
+            outcome: match i.outcome {
+                aliprefetch::MediaOutcome::Submitted { job_id } => MediaOutcome::Submitted { job_id },
+                aliprefetch::MediaOutcome::NotFound => MediaOutcome::NotFound,
+                aliprefetch::MediaOutcome::Forbidden => MediaOutcome::Forbidden,
+                aliprefetch::MediaOutcome::Failed(f) => MediaOutcome::Failed { failure: f.into() },
+            },
+        }
+    }
 }
 
 #[derive(uniffi::Record)]
@@ -553,30 +594,49 @@ pub struct MediaReport {
     pub items: Vec<MediaItem>,
     pub duplicates_removed: u64,
     pub requests: u64,
+    /// Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect).
+    pub repeated_requests: u64,
     pub job_ids: Vec<String>,
 }
 
 impl From<aliprefetch::MediaReport> for MediaReport {
     fn from(r: aliprefetch::MediaReport) -> Self {
         MediaReport {
-            items: r
-                .items
-                .into_iter()
-                .map(|i| MediaItem {
-                    media_id: i.media_id,
-                    outcome: match i.outcome {
-                        aliprefetch::MediaOutcome::Submitted { job_id } => MediaOutcome::Submitted { job_id },
-                        aliprefetch::MediaOutcome::NotFound => MediaOutcome::NotFound,
-                        aliprefetch::MediaOutcome::Forbidden => MediaOutcome::Forbidden,
-                        aliprefetch::MediaOutcome::Failed(f) => MediaOutcome::Failed { failure: f.into() },
-                    },
-                })
-                .collect(),
+            items: r.items.into_iter().map(Into::into).collect(),
             duplicates_removed: r.duplicates_removed as u64,
             requests: r.requests as u64,
+            repeated_requests: r.repeated_requests as u64,
             job_ids: r.job_ids,
         }
     }
+}
+
+/// A prefetch task as the emulator holds it.
+#[derive(uniffi::Record)]
+pub struct HeldPreloadTask {
+    pub account: String,
+    pub task_id: String,
+    pub domain: String,
+    pub play_url: String,
+    pub status: String,
+    pub create_time: String,
+}
+
+/// A RefreshMediaPlayUrls job as the emulator holds it.
+#[derive(uniffi::Record)]
+pub struct HeldRefreshJob {
+    pub job_id: String,
+    pub task_type: String,
+    pub media_ids: Vec<String>,
+    pub create_time: String,
+}
+
+/// Requests the emulator saw for one action and outcome (`ok`, an error code, `reset`, `lost:…`).
+#[derive(uniffi::Record)]
+pub struct RequestCount {
+    pub action: String,
+    pub outcome: String,
+    pub count: u64,
 }
 
 /// Options of `preloadLiveStreams`.

@@ -36,7 +36,8 @@ KINDS = [
     "Internal",
 ]
 FIELDS = ["code: String?", "errorMessage: String", "requestId: String?", "httpStatus: UInt16?", "retryable: Bool",
-          "attempts: UInt32", "field: String?", "rule: String?"]  # fmt: skip
+          "attempts: UInt32", "field: String?", "rule: String?", "hostId: String?", "recommend: String?",
+          "retryAfter: TimeInterval?"]  # fmt: skip
 
 
 def main() -> None:

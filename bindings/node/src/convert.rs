@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use aliprefetch::batch::{ItemFailure, MediaOutcome, MediaReport, PreloadReport};
+use aliprefetch::batch::{ItemFailure, MediaItem, MediaOutcome, MediaReport, PreloadItem, PreloadReport};
 use aliprefetch::sign::{v1, v3};
 use aliprefetch::types::WireEnum;
 use aliprefetch::{AnyRequest, AnyResponse, PreloadTask};
@@ -60,9 +60,9 @@ pub fn opt_millis(o: &Map<String, Value>, key: &str) -> Result<Option<Duration>>
         None | Some(Value::Null) => Ok(None),
         Some(v) => v
             .as_f64()
-            .filter(|ms| ms.is_finite() && *ms >= 0.0)
-            .map(|ms| Some(Duration::from_secs_f64(ms / 1000.0)))
-            .ok_or_else(|| invalid(key, "range", "must be 0 or more milliseconds")),
+            .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok())
+            .map(Some)
+            .ok_or_else(|| invalid(key, "range", "must be 0 or more milliseconds, and not absurdly large")),
     }
 }
 
@@ -225,32 +225,55 @@ pub fn response(r: AnyResponse) -> Value {
 }
 
 fn failure(f: Option<&ItemFailure>) -> Value {
-    f.map_or(Value::Null, |f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message}))
+    f.map_or(
+        Value::Null,
+        |f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message, "outcomeUnknown": f.outcome_unknown}),
+    )
+}
+
+pub fn preload_item(i: &PreloadItem) -> Value {
+    json!({
+        "index": i.index,
+        "url": i.url,
+        "taskId": i.task_id,
+        "succeeded": i.succeeded(),
+        "outcomeUnknown": i.outcome_unknown(),
+        "foundByLookup": i.found_by_lookup,
+        "failure": failure(i.failure.as_ref()),
+    })
+}
+
+pub fn media_item(i: &MediaItem) -> Value {
+    let (job_id, fail) = match &i.outcome {
+        MediaOutcome::Submitted { job_id } => (Value::String(job_id.clone()), Value::Null),
+        MediaOutcome::NotFound | MediaOutcome::Forbidden => (Value::Null, Value::Null),
+        MediaOutcome::Failed(f) => (Value::Null, failure(Some(f))),
+    };
+    json!({
+        "index": i.index,
+        "mediaId": i.media_id,
+        "outcome": i.outcome.as_str(),
+        "jobId": job_id,
+        "succeeded": i.succeeded(),
+        "failure": fail,
+    })
 }
 
 pub fn preload_report(r: PreloadReport) -> Value {
     json!({
-        "items": r.items.iter().map(|i| json!({
-            "url": i.url, "taskId": i.task_id, "succeeded": i.succeeded(), "failure": failure(i.failure.as_ref()),
-        })).collect::<Vec<_>>(),
+        "items": r.items.iter().map(preload_item).collect::<Vec<_>>(),
         "duplicatesRemoved": r.duplicates_removed,
         "requests": r.requests,
+        "lookups": r.lookups,
     })
 }
 
 pub fn media_report(r: MediaReport) -> Value {
     json!({
-        "items": r.items.iter().map(|i| {
-            let (outcome, job_id, fail) = match &i.outcome {
-                MediaOutcome::Submitted { job_id } => ("submitted", Value::String(job_id.clone()), Value::Null),
-                MediaOutcome::NotFound => ("not_found", Value::Null, Value::Null),
-                MediaOutcome::Forbidden => ("forbidden", Value::Null, Value::Null),
-                MediaOutcome::Failed(f) => ("failed", Value::Null, failure(Some(f))),
-            };
-            json!({"mediaId": i.media_id, "outcome": outcome, "jobId": job_id, "succeeded": i.succeeded(), "failure": fail})
-        }).collect::<Vec<_>>(),
+        "items": r.items.iter().map(media_item).collect::<Vec<_>>(),
         "duplicatesRemoved": r.duplicates_removed,
         "requests": r.requests,
+        "repeatedRequests": r.repeated_requests,
         "jobIds": r.job_ids,
     })
 }

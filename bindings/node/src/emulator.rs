@@ -23,7 +23,7 @@ pub struct Emulator {
 #[napi]
 impl Emulator {
     /// Starts one; `fixtures` is an object in the emulator's fixture format, JSON text, or a path.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn start(fixtures: Option<Value>, seed: Option<u32>, now: Option<String>) -> Result<Self> {
         let fixtures = match fixtures {
             None | Some(Value::Null) => Ok(Fixtures::default()),
@@ -42,13 +42,13 @@ impl Emulator {
     }
 
     /// `http://127.0.0.1:PORT`.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn endpoint(&self) -> String {
         self.endpoint.clone()
     }
 
     /// `{ accessKeyId, accessKeySecret, securityToken }` of the first account.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn credentials(&self) -> Value {
         json!({
             "accessKeyId": self.credentials.access_key_id(),
@@ -58,7 +58,7 @@ impl Emulator {
     }
 
     /// Moves the emulator's clock forward.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn advance(&self, ms: f64) -> Result<()> {
         let by = Duration::try_from_secs_f64(ms / 1000.0)
             .map_err(|_| Error::new(Status::InvalidArg, "ms must be 0 or more"))?;
@@ -66,15 +66,64 @@ impl Emulator {
         Ok(())
     }
 
+    /// Every prefetch task held, of every account, in creation order: `{account, taskId, domain,
+    /// playUrl, status, createTime}` (the admin API's `GET /_emulator/tasks`).
+    #[napi(catch_unwind)]
+    pub fn tasks(&self) -> Result<Value> {
+        let tasks = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.tasks();
+        Ok(Value::Array(
+            tasks
+                .into_iter()
+                .map(|t| {
+                    serde_json::json!({"account": t.account, "taskId": t.task_id, "domain": t.domain,
+                        "playUrl": t.play_url, "status": t.status, "createTime": t.create_time})
+                })
+                .collect(),
+        ))
+    }
+
+    /// Every RefreshMediaPlayUrls job held: `{jobId, taskType, mediaIds, createTime}`.
+    #[napi(catch_unwind)]
+    pub fn refresh_jobs(&self) -> Result<Value> {
+        let jobs = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.refresh_jobs();
+        Ok(Value::Array(
+            jobs.into_iter()
+                .map(|j| {
+                    serde_json::json!({"jobId": j.job_id, "taskType": j.task_type, "mediaIds": j.media_ids,
+                        "createTime": j.create_time})
+                })
+                .collect(),
+        ))
+    }
+
+    /// Requests seen per action and outcome: `{action, outcome, count}`.
+    #[napi(catch_unwind)]
+    pub fn request_counts(&self) -> Result<Value> {
+        let counts = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.request_counts();
+        Ok(Value::Array(
+            counts
+                .into_iter()
+                .map(|c| serde_json::json!({"action": c.action, "outcome": c.outcome, "count": c.count}))
+                .collect(),
+        ))
+    }
+
+    /// Forgets every task, job, RTC configuration, counted request and quota window.
+    #[napi(catch_unwind)]
+    pub fn reset(&self) -> Result<()> {
+        self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.reset();
+        Ok(())
+    }
+
     /// The emulator's clock, as `yyyy-MM-ddTHH:mm:ssZ`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn now(&self) -> Result<String> {
         let now = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.now();
         Ok(aliprefetch::wire::format_timestamp(now))
     }
 
     /// Stops after the requests in flight; stopping twice is harmless.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
         let taken = self.inner.lock().map_err(|_| closed())?.take();
         env.spawn_future(async move {

@@ -3,6 +3,7 @@
 //! logic lives in the core. Every async method returns a Promise driven by tokio.
 
 mod convert;
+#[cfg(feature = "emulator")]
 mod emulator;
 
 use std::sync::Arc;
@@ -35,8 +36,23 @@ fn progress_fn(callback: Option<ProgressCallback>) -> Option<ProgressFn> {
     })
 }
 
+/// Panics inside the `catch_unwind` every entry point has, so the tests can see what a panic in the
+/// core becomes (an `AliPrefetchError` of kind `Internal`, never an aborted process). Not part of the API.
+#[napi(catch_unwind)]
+pub fn panic_for_tests(message: String) {
+    panic!("{message}");
+}
+
+/// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;
+/// returns the exit code. It blocks the calling thread, which is the whole process's job there.
+#[cfg(feature = "cli")]
+#[napi(catch_unwind)]
+pub fn run_cli(args: Vec<String>) -> i32 {
+    aliprefetch_cli::run(args)
+}
+
 /// The workspace version, which package.json must carry too.
-#[napi]
+#[napi(catch_unwind)]
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
@@ -49,7 +65,7 @@ pub struct Client {
 
 #[napi]
 impl Client {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<Value>) -> Result<Self> {
         let options = options.unwrap_or(Value::Null);
         let o = match &options {
@@ -110,14 +126,14 @@ impl Client {
     }
 
     /// The region of the endpoints.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn region(&self) -> String {
         self.inner.region().to_owned()
     }
 
     /// One of the five operations, its parameters keyed in camelCase (`domainName`, `playUrls`, …) or
     /// by their API names.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn execute<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
         let request = convert::request(&action, &params);
         let client = self.inner.clone();
@@ -128,7 +144,7 @@ impl Client {
     }
 
     /// Validates and signs one of the five operations as it would be sent, without sending it.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn presign<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
         let request = convert::request(&action, &params);
         let client = self.inner.clone();
@@ -142,7 +158,7 @@ impl Client {
         })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn preload_live_streams<'env>(
         &self,
         env: &'env Env,
@@ -151,19 +167,7 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let prepared = (|| -> Result<_> {
-            let o = convert::object("options", options.as_ref())?;
-            Ok((
-                strings("PlayUrl", &urls)?,
-                PreloadOptions {
-                    area: convert::wire_enum(&o, "area", "Area")?,
-                    start: convert::time(&o, "start", "PreloadedStartTime")?,
-                    end: convert::time(&o, "end", "PreloadedEndTime")?,
-                    concurrency: convert::opt_usize(&o, "concurrency")?,
-                    progress: progress_fn(on_progress),
-                },
-            ))
-        })();
+        let prepared = preload_options(&urls, options.as_ref(), on_progress);
         let client = self.inner.clone();
         env.spawn_future(async move {
             let (urls, options) = prepared?;
@@ -172,7 +176,7 @@ impl Client {
         })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn refresh_media<'env>(
         &self,
         env: &'env Env,
@@ -183,7 +187,7 @@ impl Client {
         self.media(env, aliprefetch::TaskType::Refresh, media_ids, options, on_progress)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn preload_media<'env>(
         &self,
         env: &'env Env,
@@ -194,6 +198,41 @@ impl Client {
         self.media(env, aliprefetch::TaskType::Preload, media_ids, options, on_progress)
     }
 
+    /// A preload batch whose items arrive as their requests settle (see `Batch`).
+    #[napi(catch_unwind)]
+    pub fn preload_live_streams_batch(
+        &self,
+        domain: String,
+        urls: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<Batch> {
+        let (urls, options) = preload_options(&urls, options.as_ref(), on_progress)?;
+        let stream =
+            self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options).map_err(error)?;
+        Ok(Batch::new(AnyBatch::Live(stream)))
+    }
+
+    /// A purge (`refresh`) or prefetch (`preload`) batch of media whose items arrive as they settle.
+    #[napi(catch_unwind)]
+    pub fn media_batch(
+        &self,
+        task_type: String,
+        media_ids: Value,
+        options: Option<Value>,
+        on_progress: Option<ProgressCallback>,
+    ) -> Result<Batch> {
+        let (ids, options) = media_options(&media_ids, options.as_ref(), on_progress)?;
+        let ids = futures::stream::iter(ids);
+        let stream = match task_type.as_str() {
+            "refresh" => self.inner.stream_refresh_media(ids, options),
+            "preload" => self.inner.stream_preload_media(ids, options),
+            _ => return Err(invalid("TaskType", "enum", "must be refresh or preload")),
+        }
+        .map_err(error)?;
+        Ok(Batch::new(AnyBatch::Media(stream)))
+    }
+
     fn media<'env>(
         &self,
         env: &'env Env,
@@ -202,29 +241,7 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let prepared = (|| -> Result<_> {
-            let o = convert::object("options", options.as_ref())?;
-            let user_data = match o.get("userData") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(v @ Value::Object(_)) => Some(v.to_string()),
-                Some(_) => return Err(invalid("UserData", "type", "must be an object or its JSON text")),
-            };
-            Ok((
-                strings("MediaIds", &media_ids)?,
-                MediaOptions {
-                    formats: convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?,
-                    definitions: convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?,
-                    stream_types: convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?,
-                    result_type: convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?,
-                    slice_flag: o.get("sliceFlag").and_then(Value::as_bool),
-                    slice_count: convert::opt_u32(&o, "sliceCount", "SliceCount")?,
-                    user_data,
-                    concurrency: convert::opt_usize(&o, "concurrency")?,
-                    progress: progress_fn(on_progress),
-                },
-            ))
-        })();
+        let prepared = media_options(&media_ids, options.as_ref(), on_progress);
         let client = self.inner.clone();
         env.spawn_future(async move {
             let (ids, options) = prepared?;
@@ -238,7 +255,7 @@ impl Client {
     }
 
     /// The pages of a DescribeLiveStreamPreloadTasks query, for an async iterator in JS.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn preload_task_pages(&self, query: Value) -> Result<TaskPages> {
         let query = match convert::request("DescribeLiveStreamPreloadTasks", &query)? {
             AnyRequest::DescribeLiveStreamPreloadTasks(q) => q,
@@ -249,7 +266,7 @@ impl Client {
         Ok(TaskPages { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn wait_for_preload<'env>(
         &self,
         env: &'env Env,
@@ -280,7 +297,7 @@ impl Client {
     }
 
     /// Any RPC action of either service, signed, paced and retried like the rest.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn call<'env>(
         &self,
         env: &'env Env,
@@ -310,6 +327,127 @@ impl Client {
     }
 }
 
+fn preload_options(
+    urls: &Value,
+    options: Option<&Value>,
+    on_progress: Option<ProgressCallback>,
+) -> Result<(Vec<String>, PreloadOptions)> {
+    let o = convert::object("options", options)?;
+    Ok((
+        strings("PlayUrl", urls)?,
+        PreloadOptions {
+            area: convert::wire_enum(&o, "area", "Area")?,
+            start: convert::time(&o, "start", "PreloadedStartTime")?,
+            end: convert::time(&o, "end", "PreloadedEndTime")?,
+            concurrency: convert::opt_usize(&o, "concurrency")?,
+            progress: progress_fn(on_progress),
+        },
+    ))
+}
+
+fn media_options(
+    media_ids: &Value,
+    options: Option<&Value>,
+    on_progress: Option<ProgressCallback>,
+) -> Result<(Vec<String>, MediaOptions)> {
+    let o = convert::object("options", options)?;
+    let user_data = match o.get("userData") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(v @ Value::Object(_)) => Some(v.to_string()),
+        Some(_) => return Err(invalid("UserData", "type", "must be an object or its JSON text")),
+    };
+    Ok((
+        strings("MediaIds", media_ids)?,
+        MediaOptions {
+            formats: convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?,
+            definitions: convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?,
+            stream_types: convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?,
+            result_type: convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?,
+            slice_flag: o.get("sliceFlag").and_then(Value::as_bool),
+            slice_count: convert::opt_u32(&o, "sliceCount", "SliceCount")?,
+            user_data,
+            concurrency: convert::opt_usize(&o, "concurrency")?,
+            progress: progress_fn(on_progress),
+        },
+    ))
+}
+
+/// A running batch of either kind.
+enum AnyBatch {
+    Live(aliprefetch::batch::BatchStream<aliprefetch::PreloadItem>),
+    Media(aliprefetch::batch::BatchStream<aliprefetch::MediaItem>),
+}
+
+impl AnyBatch {
+    /// The next item, as JS sees it.
+    async fn next(&mut self) -> Option<Value> {
+        match self {
+            AnyBatch::Live(s) => s.next().await.map(|i| convert::preload_item(&i)),
+            AnyBatch::Media(s) => s.next().await.map(|i| convert::media_item(&i)),
+        }
+    }
+    fn stop(&self) {
+        match self {
+            AnyBatch::Live(s) => s.stop(),
+            AnyBatch::Media(s) => s.stop(),
+        }
+    }
+    fn unsettled(&self) -> Vec<(usize, String)> {
+        match self {
+            AnyBatch::Live(s) => s.unsettled(),
+            AnyBatch::Media(s) => s.unsettled(),
+        }
+    }
+}
+
+/// The items of a batch as their requests settle. `next()` resolves to the items ready now (at least
+/// one) or `null` at the end; `stop()` sends nothing more; `unsettled()` names what is in flight.
+#[napi]
+pub struct Batch {
+    stream: Arc<tokio::sync::Mutex<AnyBatch>>,
+}
+
+impl Batch {
+    fn new(batch: AnyBatch) -> Self {
+        Batch { stream: Arc::new(tokio::sync::Mutex::new(batch)) }
+    }
+}
+
+#[napi]
+impl Batch {
+    #[napi(catch_unwind)]
+    pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
+        let stream = self.stream.clone();
+        env.spawn_future(async move {
+            let mut batch = stream.lock().await;
+            let Some(first) = batch.next().await else { return Ok(Value::Null) };
+            let mut items = vec![first];
+            while items.len() < 256 {
+                match futures::FutureExt::now_or_never(batch.next()) {
+                    Some(Some(item)) => items.push(item),
+                    _ => break,
+                }
+            }
+            Ok(Value::Array(items))
+        })
+    }
+
+    #[napi(catch_unwind)]
+    pub fn stop(&self) -> Result<()> {
+        self.stream.try_lock().map_err(|_| Error::new(Status::GenericFailure, "the batch is being read"))?.stop();
+        Ok(())
+    }
+
+    /// The URLs (or media ids) whose requests were sent and have not settled.
+    #[napi(catch_unwind)]
+    pub fn unsettled(&self) -> Result<Vec<String>> {
+        let batch =
+            self.stream.try_lock().map_err(|_| Error::new(Status::GenericFailure, "the batch is being read"))?;
+        Ok(batch.unsettled().into_iter().map(|(_, v)| v).collect())
+    }
+}
+
 type Pages = BoxStream<'static, std::result::Result<Vec<aliprefetch::PreloadTask>, aliprefetch::Error>>;
 
 /// The pages of a query, fetched one at a time.
@@ -321,7 +459,7 @@ pub struct TaskPages {
 #[napi]
 impl TaskPages {
     /// The next page's tasks, or `null` after the last page.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
         let stream = self.stream.clone();
         env.spawn_future(async move {
@@ -335,12 +473,12 @@ impl TaskPages {
 }
 
 /// The pure signers, for checking signatures against the official vectors.
-#[napi]
+#[napi(catch_unwind)]
 pub fn sign_v1(input: Value) -> Result<Value> {
     convert::sign_v1(&input)
 }
 
-#[napi]
+#[napi(catch_unwind)]
 pub fn sign_v3(input: Value) -> Result<Value> {
     convert::sign_v3(&input)
 }

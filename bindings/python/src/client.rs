@@ -16,6 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
+use crate::batches::{AnyBatch, AsyncBatchIterator, BatchIterator};
 use crate::convert::{self, params};
 use crate::credentials::Credentials;
 use crate::errors::{invalid, to_py};
@@ -41,20 +42,22 @@ impl RetryConfig {
         max_delay: Option<&Bound<'_, PyAny>>,
         max_elapsed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        if max_attempts == 0 {
-            return Err(invalid(py, "max_attempts", "range", "must be 1 or more"));
-        }
-        let mut inner = aliprefetch::RetryConfig::standard().max_attempts(max_attempts);
-        if let Some(d) = base_delay {
-            inner = inner.base_delay(convert::seconds(py, "base_delay", d)?);
-        }
-        if let Some(d) = max_delay {
-            inner = inner.max_delay(convert::seconds(py, "max_delay", d)?);
-        }
-        if let Some(d) = max_elapsed {
-            inner = inner.max_elapsed(convert::seconds(py, "max_elapsed", d)?);
-        }
-        Ok(RetryConfig { inner })
+        crate::errors::guarded(py, || {
+            if max_attempts == 0 {
+                return Err(invalid(py, "max_attempts", "range", "must be 1 or more"));
+            }
+            let mut inner = aliprefetch::RetryConfig::standard().max_attempts(max_attempts);
+            if let Some(d) = base_delay {
+                inner = inner.base_delay(convert::seconds(py, "base_delay", d)?);
+            }
+            if let Some(d) = max_delay {
+                inner = inner.max_delay(convert::seconds(py, "max_delay", d)?);
+            }
+            if let Some(d) = max_elapsed {
+                inner = inner.max_elapsed(convert::seconds(py, "max_elapsed", d)?);
+            }
+            Ok(RetryConfig { inner })
+        })
     }
     #[staticmethod]
     fn standard() -> Self {
@@ -222,6 +225,9 @@ pub trait Mode {
         py: Python<'_>,
         stream: BoxStream<'static, Result<aliprefetch::PreloadTask, Error>>,
     ) -> PyResult<Py<PyAny>>;
+
+    /// The iterator over a running batch.
+    fn batch(py: Python<'_>, batch: AnyBatch) -> PyResult<Py<PyAny>>;
 }
 
 pub struct Blocking;
@@ -259,6 +265,10 @@ impl Mode for Blocking {
     ) -> PyResult<Py<PyAny>> {
         Ok(Py::new(py, PreloadTaskIterator { stream: Mutex::new(Some(stream)) })?.into_any())
     }
+
+    fn batch(py: Python<'_>, batch: AnyBatch) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, BatchIterator::new(batch))?.into_any())
+    }
 }
 
 impl Mode for Asyncio {
@@ -291,6 +301,10 @@ impl Mode for Asyncio {
     ) -> PyResult<Py<PyAny>> {
         Ok(Py::new(py, AsyncPreloadTaskIterator { stream: Arc::new(tokio::sync::Mutex::new(stream)) })?.into_any())
     }
+
+    fn batch(py: Python<'_>, batch: AnyBatch) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, AsyncBatchIterator::new(batch))?.into_any())
+    }
 }
 
 /// Every task of a query, fetching pages as the loop needs them.
@@ -306,26 +320,28 @@ impl PreloadTaskIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<results::PreloadTask>>> {
-        let taken = self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))?.take();
-        let Some(mut stream) = taken else {
-            return Ok(None);
-        };
-        let next = runtime::block_on_here(py, stream.next());
-        let next = match next {
-            Ok(n) => n,
-            Err(interrupted) => {
-                *self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))? = Some(stream);
-                return Err(interrupted);
+        crate::errors::guarded(py, || {
+            let taken = self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))?.take();
+            let Some(mut stream) = taken else {
+                return Ok(None);
+            };
+            let next = runtime::block_on_here(py, stream.next());
+            let next = match next {
+                Ok(n) => n,
+                Err(interrupted) => {
+                    *self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))? = Some(stream);
+                    return Err(interrupted);
+                }
+            };
+            match next {
+                None => Ok(None),
+                Some(Err(e)) => Err(to_py(py, e)),
+                Some(Ok(task)) => {
+                    *self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))? = Some(stream);
+                    Ok(Some(results::preload_task(py, task)?))
+                }
             }
-        };
-        match next {
-            None => Ok(None),
-            Some(Err(e)) => Err(to_py(py, e)),
-            Some(Ok(task)) => {
-                *self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))? = Some(stream);
-                Ok(Some(results::preload_task(py, task)?))
-            }
-        }
+        })
     }
 }
 
@@ -342,16 +358,18 @@ impl AsyncPreloadTaskIterator {
     }
 
     fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let stream = self.stream.clone();
-        let next = async move { stream.lock().await.next().await.transpose() };
-        Asyncio::finish(
-            py,
-            next,
-            Box::new(|py, task| match task {
-                Some(t) => Ok(results::preload_task(py, t)?.into_any()),
-                None => Err(PyStopAsyncIteration::new_err(())),
-            }),
-        )
+        crate::errors::guarded(py, || {
+            let stream = self.stream.clone();
+            let next = async move { stream.lock().await.next().await.transpose() };
+            Asyncio::finish(
+                py,
+                next,
+                Box::new(|py, task| match task {
+                    Some(t) => Ok(results::preload_task(py, t)?.into_any()),
+                    None => Err(PyStopAsyncIteration::new_err(())),
+                }),
+            )
+        })
     }
 }
 
@@ -421,7 +439,7 @@ macro_rules! client_methods {
                 allow_insecure_http: bool,
                 user_agent: Option<String>,
             ) -> PyResult<Self> {
-                let client = build_client(
+                let client = crate::errors::guarded(py, || build_client(
                     py,
                     region,
                     endpoint,
@@ -436,7 +454,7 @@ macro_rules! client_methods {
                     rate_limits,
                     allow_insecure_http,
                     user_agent,
-                )?;
+                ))?;
                 Ok($class { client })
             }
 
@@ -465,17 +483,19 @@ macro_rules! client_methods {
                 preloaded_start_time: Option<&Bound<'_, PyAny>>,
                 preloaded_end_time: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let p = params(
-                    py,
-                    &[
-                        ("DomainName", Some(domain_name)),
-                        ("PlayUrl", Some(play_urls)),
-                        ("Area", area),
-                        ("PreloadedStartTime", preloaded_start_time),
-                        ("PreloadedEndTime", preloaded_end_time),
-                    ],
-                )?;
-                execute::<$mode>(py, &self.client, "SetLiveStreamPreloadTasks", p)
+                crate::errors::guarded(py, || {
+                    let p = params(
+                        py,
+                        &[
+                            ("DomainName", Some(domain_name)),
+                            ("PlayUrl", Some(play_urls)),
+                            ("Area", area),
+                            ("PreloadedStartTime", preloaded_start_time),
+                            ("PreloadedEndTime", preloaded_end_time),
+                        ],
+                    )?;
+                    execute::<$mode>(py, &self.client, "SetLiveStreamPreloadTasks", p)
+                })
             }
 
             #[pyo3(signature = (*, domain_name, task_id=None, play_urls=None, status=None, start_time=None, end_time=None, page_size=None, page_num=None))]
@@ -492,8 +512,10 @@ macro_rules! client_methods {
                 page_size: Option<&Bound<'_, PyAny>>,
                 page_num: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let p = describe_params(py, domain_name, task_id, play_urls, status, start_time, end_time, page_size, page_num)?;
-                execute::<$mode>(py, &self.client, "DescribeLiveStreamPreloadTasks", p)
+                crate::errors::guarded(py, || {
+                    let p = describe_params(py, domain_name, task_id, play_urls, status, start_time, end_time, page_size, page_num)?;
+                    execute::<$mode>(py, &self.client, "DescribeLiveStreamPreloadTasks", p)
+                })
             }
 
             #[pyo3(signature = (*, domain_name, app_name, stream_name, region_code, audio_msid, video_msid, connection_timeout=None, media_timeout=None))]
@@ -510,20 +532,22 @@ macro_rules! client_methods {
                 connection_timeout: Option<&Bound<'_, PyAny>>,
                 media_timeout: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let p = params(
-                    py,
-                    &[
-                        ("DomainName", Some(domain_name)),
-                        ("AppName", Some(app_name)),
-                        ("StreamName", Some(stream_name)),
-                        ("RegionCode", Some(region_code)),
-                        ("AudioMsid", Some(audio_msid)),
-                        ("VideoMsid", Some(video_msid)),
-                        ("ConnectionTimeout", connection_timeout),
-                        ("MediaTimeout", media_timeout),
-                    ],
-                )?;
-                execute::<$mode>(py, &self.client, "HotLiveRtcStream", p)
+                crate::errors::guarded(py, || {
+                    let p = params(
+                        py,
+                        &[
+                            ("DomainName", Some(domain_name)),
+                            ("AppName", Some(app_name)),
+                            ("StreamName", Some(stream_name)),
+                            ("RegionCode", Some(region_code)),
+                            ("AudioMsid", Some(audio_msid)),
+                            ("VideoMsid", Some(video_msid)),
+                            ("ConnectionTimeout", connection_timeout),
+                            ("MediaTimeout", media_timeout),
+                        ],
+                    )?;
+                    execute::<$mode>(py, &self.client, "HotLiveRtcStream", p)
+                })
             }
 
             #[pyo3(signature = (*, task_id, region, start_time=None, end_time=None, source_urls=None, repeat_number=None, offset=None, callback_url=None, file_index=None))]
@@ -541,21 +565,23 @@ macro_rules! client_methods {
                 callback_url: Option<&Bound<'_, PyAny>>,
                 file_index: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let p = params(
-                    py,
-                    &[
-                        ("TaskId", Some(task_id)),
-                        ("Region", Some(region)),
-                        ("StartTime", start_time),
-                        ("EndTime", end_time),
-                        ("SourceUrls", source_urls),
-                        ("RepeatNumber", repeat_number),
-                        ("Offset", offset),
-                        ("CallbackUrl", callback_url),
-                        ("FileIndex", file_index),
-                    ],
-                )?;
-                execute::<$mode>(py, &self.client, "UpdateLivePullToPush", p)
+                crate::errors::guarded(py, || {
+                    let p = params(
+                        py,
+                        &[
+                            ("TaskId", Some(task_id)),
+                            ("Region", Some(region)),
+                            ("StartTime", start_time),
+                            ("EndTime", end_time),
+                            ("SourceUrls", source_urls),
+                            ("RepeatNumber", repeat_number),
+                            ("Offset", offset),
+                            ("CallbackUrl", callback_url),
+                            ("FileIndex", file_index),
+                        ],
+                    )?;
+                    execute::<$mode>(py, &self.client, "UpdateLivePullToPush", p)
+                })
             }
 
             #[pyo3(signature = (*, media_ids, task_type, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None))]
@@ -573,21 +599,23 @@ macro_rules! client_methods {
                 slice_count: Option<&Bound<'_, PyAny>>,
                 user_data: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let p = params(
-                    py,
-                    &[
-                        ("MediaIds", Some(media_ids)),
-                        ("TaskType", Some(task_type)),
-                        ("Formats", formats),
-                        ("Definitions", definitions),
-                        ("StreamType", stream_types),
-                        ("ResultType", result_type),
-                        ("SliceFlag", slice_flag),
-                        ("SliceCount", slice_count),
-                        ("UserData", user_data),
-                    ],
-                )?;
-                execute::<$mode>(py, &self.client, "RefreshMediaPlayUrls", p)
+                crate::errors::guarded(py, || {
+                    let p = params(
+                        py,
+                        &[
+                            ("MediaIds", Some(media_ids)),
+                            ("TaskType", Some(task_type)),
+                            ("Formats", formats),
+                            ("Definitions", definitions),
+                            ("StreamType", stream_types),
+                            ("ResultType", result_type),
+                            ("SliceFlag", slice_flag),
+                            ("SliceCount", slice_count),
+                            ("UserData", user_data),
+                        ],
+                    )?;
+                    execute::<$mode>(py, &self.client, "RefreshMediaPlayUrls", p)
+                })
             }
 
             /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report
@@ -605,20 +633,105 @@ macro_rules! client_methods {
                 concurrency: Option<usize>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                let options = PreloadOptions {
-                    area: convert::wire_enum(py, "Area", area)?,
-                    start: convert::instant(py, "PreloadedStartTime", start)?,
-                    end: convert::instant(py, "PreloadedEndTime", end)?,
-                    concurrency,
-                    progress: <$mode>::progress(py, progress)?,
-                };
-                let client = self.client.clone();
-                <$mode>::finish(
-                    py,
-                    async move { client.preload_live_streams(&domain, urls, options).await },
-                    Box::new(results::preload_report),
-                )
+                crate::errors::guarded(py, || {
+                    let urls = convert::strings(py, "PlayUrl", Some(urls))?;
+                    let options = PreloadOptions {
+                        area: convert::wire_enum(py, "Area", area)?,
+                        start: convert::instant(py, "PreloadedStartTime", start)?,
+                        end: convert::instant(py, "PreloadedEndTime", end)?,
+                        concurrency,
+                        progress: <$mode>::progress(py, progress)?,
+                    };
+                    let client = self.client.clone();
+                    <$mode>::finish(
+                        py,
+                        async move { client.preload_live_streams(&domain, urls, options).await },
+                        Box::new(results::preload_report),
+                    )
+                })
+            }
+
+            /// The outcomes of a preload batch as their requests settle (`PreloadItem`s with their
+            /// input `index`), for a loop that reports or saves as it goes. Interrupting the loop keeps
+            /// what was returned; `stop()` sends nothing more and `unsettled()` names what was in flight.
+            #[pyo3(signature = (domain, urls, *, area=None, start=None, end=None, concurrency=None, progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn iter_preload_live_streams(
+                &self,
+                py: Python<'_>,
+                domain: String,
+                urls: &Bound<'_, PyAny>,
+                area: Option<&Bound<'_, PyAny>>,
+                start: Option<&Bound<'_, PyAny>>,
+                end: Option<&Bound<'_, PyAny>>,
+                concurrency: Option<usize>,
+                progress: Option<Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                crate::errors::guarded(py, || {
+                    let urls = convert::strings(py, "PlayUrl", Some(urls))?;
+                    let options = PreloadOptions {
+                        area: convert::wire_enum(py, "Area", area)?,
+                        start: convert::instant(py, "PreloadedStartTime", start)?,
+                        end: convert::instant(py, "PreloadedEndTime", end)?,
+                        concurrency,
+                        progress: <$mode>::progress(py, progress)?,
+                    };
+                    let stream = self
+                        .client
+                        .stream_preload_live_streams(&domain, futures::stream::iter(urls), options)
+                        .map_err(|e| to_py(py, e))?;
+                    <$mode>::batch(py, AnyBatch::Live(stream))
+                })
+            }
+
+            /// The outcomes of a purge batch as their requests settle (`MediaItem`s).
+            #[pyo3(signature = (media_ids, *, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None, concurrency=None, progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn iter_refresh_media(
+                &self,
+                py: Python<'_>,
+                media_ids: &Bound<'_, PyAny>,
+                formats: Option<&Bound<'_, PyAny>>,
+                definitions: Option<&Bound<'_, PyAny>>,
+                stream_types: Option<&Bound<'_, PyAny>>,
+                result_type: Option<&Bound<'_, PyAny>>,
+                slice_flag: Option<bool>,
+                slice_count: Option<&Bound<'_, PyAny>>,
+                user_data: Option<&Bound<'_, PyAny>>,
+                concurrency: Option<usize>,
+                progress: Option<Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                crate::errors::guarded(py, || {
+                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
+                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let stream = self.client.stream_refresh_media(futures::stream::iter(ids), options).map_err(|e| to_py(py, e))?;
+                    <$mode>::batch(py, AnyBatch::Media(stream))
+                })
+            }
+
+            /// The outcomes of a media prefetch batch as their requests settle (`MediaItem`s).
+            #[pyo3(signature = (media_ids, *, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None, concurrency=None, progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn iter_preload_media(
+                &self,
+                py: Python<'_>,
+                media_ids: &Bound<'_, PyAny>,
+                formats: Option<&Bound<'_, PyAny>>,
+                definitions: Option<&Bound<'_, PyAny>>,
+                stream_types: Option<&Bound<'_, PyAny>>,
+                result_type: Option<&Bound<'_, PyAny>>,
+                slice_flag: Option<bool>,
+                slice_count: Option<&Bound<'_, PyAny>>,
+                user_data: Option<&Bound<'_, PyAny>>,
+                concurrency: Option<usize>,
+                progress: Option<Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                crate::errors::guarded(py, || {
+                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
+                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let stream = self.client.stream_preload_media(futures::stream::iter(ids), options).map_err(|e| to_py(py, e))?;
+                    <$mode>::batch(py, AnyBatch::Media(stream))
+                })
             }
 
             /// Purges the play URLs of any number of media (20 per request).
@@ -638,10 +751,12 @@ macro_rules! client_methods {
                 concurrency: Option<usize>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
-                let client = self.client.clone();
-                <$mode>::finish(py, async move { client.refresh_media(ids, options).await }, Box::new(results::media_report))
+                crate::errors::guarded(py, || {
+                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
+                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let client = self.client.clone();
+                    <$mode>::finish(py, async move { client.refresh_media(ids, options).await }, Box::new(results::media_report))
+                })
             }
 
             /// Prefetches the play URLs of any number of media (20 per request).
@@ -661,10 +776,12 @@ macro_rules! client_methods {
                 concurrency: Option<usize>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
-                let client = self.client.clone();
-                <$mode>::finish(py, async move { client.preload_media(ids, options).await }, Box::new(results::media_report))
+                crate::errors::guarded(py, || {
+                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
+                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let client = self.client.clone();
+                    <$mode>::finish(py, async move { client.preload_media(ids, options).await }, Box::new(results::media_report))
+                })
             }
 
             /// Every task of a query across all pages, fetched as the loop needs them.
@@ -681,14 +798,16 @@ macro_rules! client_methods {
                 end_time: Option<&Bound<'_, PyAny>>,
                 page_size: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let p = describe_params(py, domain_name, task_id, play_urls, status, start_time, end_time, page_size, None)?;
-                let query = match AnyRequest::from_params("DescribeLiveStreamPreloadTasks", &p, true) {
-                    Ok(AnyRequest::DescribeLiveStreamPreloadTasks(q)) => q,
-                    Ok(_) => unreachable!("a Describe request"),
-                    Err(e) => return Err(to_py(py, e)),
-                };
-                aliprefetch::Operation::validate(&query).map_err(|e| to_py(py, e))?;
-                <$mode>::iterate(py, self.client.preload_tasks(query))
+                crate::errors::guarded(py, || {
+                    let p = describe_params(py, domain_name, task_id, play_urls, status, start_time, end_time, page_size, None)?;
+                    let query = match AnyRequest::from_params("DescribeLiveStreamPreloadTasks", &p, true) {
+                        Ok(AnyRequest::DescribeLiveStreamPreloadTasks(q)) => q,
+                        Ok(_) => unreachable!("a Describe request"),
+                        Err(e) => return Err(to_py(py, e)),
+                    };
+                    aliprefetch::Operation::validate(&query).map_err(|e| to_py(py, e))?;
+                    <$mode>::iterate(py, self.client.preload_tasks(query))
+                })
             }
 
             /// Polls until every task is `complete` or `failed`; returns them in the order of the ids.
@@ -703,23 +822,25 @@ macro_rules! client_methods {
                 poll_interval: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let ids = convert::strings(py, "TaskId", Some(task_ids))?;
-                let defaults = WaitOptions::default();
-                let options = WaitOptions {
-                    timeout: timeout.map(|t| convert::seconds(py, "timeout", t)).transpose()?.unwrap_or(defaults.timeout),
-                    poll_interval: poll_interval
-                        .map(|t| convert::seconds(py, "poll_interval", t))
-                        .transpose()?
-                        .unwrap_or(defaults.poll_interval),
-                    progress: <$mode>::progress(py, progress)?,
-                    on_poll: None,
-                };
-                let client = self.client.clone();
-                <$mode>::finish(
-                    py,
-                    async move { client.wait_for_preload(&domain, &ids, options).await },
-                    Box::new(results::preload_tasks),
-                )
+                crate::errors::guarded(py, || {
+                    let ids = convert::strings(py, "TaskId", Some(task_ids))?;
+                    let defaults = WaitOptions::default();
+                    let options = WaitOptions {
+                        timeout: timeout.map(|t| convert::seconds(py, "timeout", t)).transpose()?.unwrap_or(defaults.timeout),
+                        poll_interval: poll_interval
+                            .map(|t| convert::seconds(py, "poll_interval", t))
+                            .transpose()?
+                            .unwrap_or(defaults.poll_interval),
+                        progress: <$mode>::progress(py, progress)?,
+                        on_poll: None,
+                    };
+                    let client = self.client.clone();
+                    <$mode>::finish(
+                        py,
+                        async move { client.wait_for_preload(&domain, &ids, options).await },
+                        Box::new(results::preload_tasks),
+                    )
+                })
             }
 
             /// Any RPC action of either service (`service` is "live" or "vod"), signed, paced and
@@ -733,47 +854,51 @@ macro_rules! client_methods {
                 params: Option<&Bound<'_, PyDict>>,
                 method: &str,
             ) -> PyResult<Py<PyAny>> {
-                let service = match service {
-                    "live" => Service::Live,
-                    "vod" => Service::Vod,
-                    other => return Err(invalid(py, "service", "enum", format!("`{other}` is not one of live, vod"))),
-                };
-                let method = match method.to_ascii_uppercase().as_str() {
-                    "GET" => Method::Get,
-                    "POST" => Method::Post,
-                    other => return Err(invalid(py, "method", "enum", format!("`{other}` is not one of GET, POST"))),
-                };
-                let params: Vec<(String, String)> = convert::dict_params(py, params)?
-                    .into_iter()
-                    .map(|(k, v)| match v {
-                        Value::String(s) => (k, s),
-                        Value::Array(items) => {
-                            let parts: Vec<String> =
-                                items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect();
-                            (k, parts.join(","))
-                        }
-                        other => (k, other.to_string()),
-                    })
-                    .collect();
-                let client = self.client.clone();
-                <$mode>::finish(
-                    py,
-                    async move { client.call(service, &action, method, params).await },
-                    Box::new(|py, v| json_to_py(py, &v)),
-                )
+                crate::errors::guarded(py, || {
+                    let service = match service {
+                        "live" => Service::Live,
+                        "vod" => Service::Vod,
+                        other => return Err(invalid(py, "service", "enum", format!("`{other}` is not one of live, vod"))),
+                    };
+                    let method = match method.to_ascii_uppercase().as_str() {
+                        "GET" => Method::Get,
+                        "POST" => Method::Post,
+                        other => return Err(invalid(py, "method", "enum", format!("`{other}` is not one of GET, POST"))),
+                    };
+                    let params: Vec<(String, String)> = convert::dict_params(py, params)?
+                        .into_iter()
+                        .map(|(k, v)| match v {
+                            Value::String(s) => (k, s),
+                            Value::Array(items) => {
+                                let parts: Vec<String> =
+                                    items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect();
+                                (k, parts.join(","))
+                            }
+                            other => (k, other.to_string()),
+                        })
+                        .collect();
+                    let client = self.client.clone();
+                    <$mode>::finish(
+                        py,
+                        async move { client.call(service, &action, method, params).await },
+                        Box::new(|py, v| json_to_py(py, &v)),
+                    )
+                })
             }
 
             /// Validates and signs one of the five operations (parameters by their API names) as it
             /// would be sent, without sending it.
             fn presign(&self, py: Python<'_>, action: &str, params: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
-                let p = convert::dict_params(py, Some(params))?;
-                let request = AnyRequest::from_params(action, &p, true).map_err(|e| to_py(py, e))?;
-                let client = self.client.clone();
-                <$mode>::finish(
-                    py,
-                    async move { client.presign_any(&request).await },
-                    Box::new(|py, r| Ok(Py::new(py, crate::sign::SignedRequest::of(r))?.into_any())),
-                )
+                crate::errors::guarded(py, || {
+                    let p = convert::dict_params(py, Some(params))?;
+                    let request = AnyRequest::from_params(action, &p, true).map_err(|e| to_py(py, e))?;
+                    let client = self.client.clone();
+                    <$mode>::finish(
+                        py,
+                        async move { client.presign_any(&request).await },
+                        Box::new(|py, r| Ok(Py::new(py, crate::sign::SignedRequest::of(r))?.into_any())),
+                    )
+                })
             }
         }
     };

@@ -46,6 +46,12 @@ fn fixtures_of(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Fix
     parsed.map_err(|e| PyValueError::new_err(format!("fixtures: {e}")))
 }
 
+/// Serialisable values as plain Python data (through JSON: these are test listings, not a hot path).
+fn plain<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    let text = serde_json::to_string(value).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+}
+
 #[pymethods]
 impl Emulator {
     #[new]
@@ -56,16 +62,19 @@ impl Emulator {
         seed: u64,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let fixtures = fixtures_of(py, fixtures)?;
-        let now = crate::convert::instant(py, "now", now)?;
-        let config = Config { fixtures, seed, now, ..Config::default() };
-        let emu = py
-            .detach(|| CoreEmulator::start_in_background(config))
-            .map_err(|e| PyRuntimeError::new_err(format!("cannot start the emulator: {e}")))?;
-        Ok(Emulator {
-            endpoint: emu.endpoint(),
-            credentials: Credentials { inner: emu.credentials() },
-            inner: Mutex::new(Some(emu)),
+        crate::errors::guarded(py, || {
+            let (fixtures, now) = crate::errors::guarded(py, || {
+                Ok((fixtures_of(py, fixtures)?, crate::convert::instant(py, "now", now)?))
+            })?;
+            let config = Config { fixtures, seed, now, ..Config::default() };
+            let emu = py
+                .detach(|| CoreEmulator::start_in_background(config))
+                .map_err(|e| PyRuntimeError::new_err(format!("cannot start the emulator: {e}")))?;
+            Ok(Emulator {
+                endpoint: emu.endpoint(),
+                credentials: Credentials { inner: emu.credentials() },
+                inner: Mutex::new(Some(emu)),
+            })
         })
     }
 
@@ -83,8 +92,10 @@ impl Emulator {
 
     /// Moves the emulator's clock forward by `seconds` (a number or a timedelta).
     fn advance(&self, py: Python<'_>, seconds: &Bound<'_, PyAny>) -> PyResult<()> {
-        let by = crate::convert::seconds(py, "seconds", seconds)?;
-        self.with(|e| e.advance(by))
+        crate::errors::guarded(py, || {
+            let by = crate::convert::seconds(py, "seconds", seconds)?;
+            self.with(|e| e.advance(by))
+        })
     }
 
     /// The emulator's current time.
@@ -92,13 +103,48 @@ impl Emulator {
         self.with(CoreEmulator::now)
     }
 
+    /// Every prefetch task the emulator holds, of every account, in creation order: dicts with
+    /// `account`, `task_id`, `domain`, `play_url`, `status` and `create_time` (the admin API's
+    /// `GET /_emulator/tasks`). For tests: what the service really holds.
+    fn tasks(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::errors::guarded(py, || {
+            let tasks = self.with(CoreEmulator::tasks)?;
+            plain(py, &tasks)
+        })
+    }
+
+    /// Every RefreshMediaPlayUrls job held: dicts with `job_id`, `task_type`, `media_ids`,
+    /// `create_time`.
+    fn refresh_jobs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::errors::guarded(py, || {
+            let jobs = self.with(CoreEmulator::refresh_jobs)?;
+            plain(py, &jobs)
+        })
+    }
+
+    /// Requests seen per action and outcome (`ok`, an error code, `reset`, `lost:…`): dicts with
+    /// `action`, `outcome`, `count`.
+    fn request_counts(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::errors::guarded(py, || {
+            let counts = self.with(CoreEmulator::request_counts)?;
+            plain(py, &counts)
+        })
+    }
+
+    /// Forgets every task, job, RTC configuration, counted request and quota window.
+    fn reset(&self) -> PyResult<()> {
+        self.with(CoreEmulator::reset)
+    }
+
     /// Stops the server after the requests in flight. Closing twice is harmless.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let taken = self.inner.lock().map_err(|_| PyRuntimeError::new_err("the emulator is broken"))?.take();
-        if let Some(emu) = taken {
-            py.detach(|| emu.shutdown_blocking());
-        }
-        Ok(())
+        crate::errors::guarded(py, || {
+            let taken = self.inner.lock().map_err(|_| PyRuntimeError::new_err("the emulator is broken"))?.take();
+            if let Some(emu) = taken {
+                py.detach(|| emu.shutdown_blocking());
+            }
+            Ok(())
+        })
     }
 
     fn __enter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -113,9 +159,11 @@ impl Emulator {
         exc: Option<&Bound<'_, PyAny>>,
         tb: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<bool> {
-        let _ = (exc_type, exc, tb);
-        self.close(py)?;
-        Ok(false)
+        crate::errors::guarded(py, || {
+            let _ = (exc_type, exc, tb);
+            self.close(py)?;
+            Ok(false)
+        })
     }
 
     fn __repr__(&self) -> String {

@@ -57,17 +57,14 @@ pub fn invalid(py: Python<'_>, field: &str, rule: &str, message: impl Into<Strin
 }
 
 /// A panic in the core, as an `AliPrefetchError` (never a crash or a hang).
+/// Runs a synchronous entry point, turning a panic into `AliPrefetchError(kind="Internal")` rather than
+/// pyo3's `PanicException` (which is not an `Exception` and escapes `except Exception`).
+pub fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| Err(panicked(py, &panic)))
+}
+
 pub fn panicked(py: Python<'_>, payload: &Box<dyn std::any::Any + Send>) -> PyErr {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".to_owned());
-    let message = format!("internal error in aliprefetch (please report it): {what}");
-    let base = || -> PyResult<PyErr> {
-        let kw = PyDict::new(py);
-        kw.set_item("kind", "Internal")?;
-        Ok(PyErr::from_value(errors_module(py)?.getattr("AliPrefetchError")?.call((&message,), Some(&kw))?))
-    };
-    base().unwrap_or_else(|_| PyRuntimeError::new_err(message.clone()))
+    let e = Error::from_panic(payload.as_ref());
+    let message = e.message().to_owned();
+    build(py, &e).unwrap_or_else(|_| PyRuntimeError::new_err(message))
 }

@@ -1,9 +1,11 @@
 //! `aliprefetch._aliprefetch`: the native module behind the `aliprefetch` package. It converts Python
 //! values to the core's and back and re-raises the core's errors; the logic lives in the core.
 
+mod batches;
 mod client;
 mod convert;
 mod credentials;
+#[cfg(feature = "emulator")]
 mod emulator;
 mod errors;
 mod results;
@@ -11,6 +13,21 @@ mod runtime;
 mod sign;
 
 use pyo3::prelude::*;
+
+/// Panics inside the guard every entry point runs in, so the tests can see what a panic in the core
+/// becomes (an `AliPrefetchError` of kind `Internal`, never `PanicException`). Not part of the API.
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, message: &str) -> PyResult<()> {
+    errors::guarded(py, || panic!("{message}"))
+}
+
+/// The `aliprefetch` command with `args` (the program's name first), as the console script runs it;
+/// returns the exit code. The GIL is released while it runs.
+#[cfg(feature = "cli")]
+#[pyfunction]
+fn run_cli(py: Python<'_>, args: Vec<String>) -> PyResult<i32> {
+    errors::guarded(py, || Ok(py.detach(|| aliprefetch_cli::run(args))))
+}
 
 #[pymodule]
 fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -20,7 +37,10 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::RetryConfig>()?;
     m.add_class::<client::PreloadTaskIterator>()?;
     m.add_class::<client::AsyncPreloadTaskIterator>()?;
+    m.add_class::<batches::BatchIterator>()?;
+    m.add_class::<batches::AsyncBatchIterator>()?;
     m.add_class::<credentials::Credentials>()?;
+    #[cfg(feature = "emulator")]
     m.add_class::<emulator::Emulator>()?;
     m.add_class::<results::PreloadTasksMessage>()?;
     m.add_class::<results::SetLiveStreamPreloadTasksResult>()?;
@@ -41,6 +61,9 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign::sign_v1, m)?)?;
     m.add_function(wrap_pyfunction!(sign::sign_v3, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_tasks_in_flight, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    #[cfg(feature = "cli")]
+    m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     // Before the interpreter finalises, stop runtime threads from attaching to it (see runtime.rs).
     let drain = wrap_pyfunction!(runtime::_drain, m)?;
     m.py().import("atexit")?.call_method1("register", (drain,))?;

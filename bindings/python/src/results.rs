@@ -101,10 +101,14 @@ macro_rules! record {
 
         impl Field for Py<$name> {
             fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                Ok($name::to_dict(self.bind(py))?.into_any().unbind())
+                crate::errors::guarded(py, || {
+                    Ok($name::to_dict(self.bind(py))?.into_any().unbind())
+                })
             }
             fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                Ok(self.clone_ref(py).into_any())
+                crate::errors::guarded(py, || {
+                    Ok(self.clone_ref(py).into_any())
+                })
             }
         }
     };
@@ -189,22 +193,37 @@ record!(
 
 record!(
     /// Why one item of a batch failed.
-    ItemFailure { kind: String, code: String, message: String }
+    /// `outcome_unknown`: the service may hold a task (or job) for the item after all; look it up
+    /// before sending it again.
+    ItemFailure { kind: String, code: String, message: String, outcome_unknown: bool }
 );
 
 record!(
     /// The outcome of one URL of a batch.
-    PreloadItem { url: String, task_id: Option<String>, failure: Option<Py<ItemFailure>> } methods {
+    /// `index` is its place in the input; `found_by_lookup` says the task id came from a lookup after
+    /// the answer of the request that created it was lost.
+    PreloadItem {
+        index: u64,
+        url: String,
+        task_id: Option<String>,
+        failure: Option<Py<ItemFailure>>,
+        found_by_lookup: bool,
+    } methods {
     #[getter]
     fn succeeded(&self) -> bool {
         self.task_id.is_some()
+    }
+    /// Whether the service may hold a task that the report could not name.
+    #[getter]
+    fn outcome_unknown(&self) -> bool {
+        self.failure.as_ref().is_some_and(|f| f.get().outcome_unknown)
     }
     }
 );
 
 record!(
     /// Every distinct URL of a batch once, in input order.
-    PreloadReport { items: Vec<Py<PreloadItem>>, duplicates_removed: u64, requests: u64 } methods {
+    PreloadReport { items: Vec<Py<PreloadItem>>, duplicates_removed: u64, requests: u64, lookups: u64 } methods {
     /// The items that have a task.
     fn succeeded(&self, py: Python<'_>) -> Vec<Py<PreloadItem>> {
         self.items.iter().filter(|i| i.get().task_id.is_some()).map(|i| i.clone_ref(py)).collect()
@@ -222,7 +241,13 @@ record!(
 
 record!(
     /// What became of one media id: `outcome` is `submitted`, `not_found`, `forbidden` or `failed`.
-    MediaItem { media_id: String, outcome: String, job_id: Option<String>, failure: Option<Py<ItemFailure>> } methods {
+    MediaItem {
+        index: u64,
+        media_id: String,
+        outcome: String,
+        job_id: Option<String>,
+        failure: Option<Py<ItemFailure>>,
+    } methods {
     #[getter]
     fn succeeded(&self) -> bool {
         self.outcome == "submitted"
@@ -231,8 +256,15 @@ record!(
 );
 
 record!(
-    /// Every distinct media id of a batch once, in input order.
-    MediaReport { items: Vec<Py<MediaItem>>, duplicates_removed: u64, requests: u64, job_ids: Vec<String> } methods {
+    /// Every distinct media id of a batch once, in input order. `repeated_requests`: requests sent again
+    /// after an answer was lost (the service may hold a second job for their ids, with the same effect).
+    MediaReport {
+        items: Vec<Py<MediaItem>>,
+        duplicates_removed: u64,
+        requests: u64,
+        repeated_requests: u64,
+        job_ids: Vec<String>,
+    } methods {
     fn succeeded(&self, py: Python<'_>) -> Vec<Py<MediaItem>> {
         self.items.iter().filter(|i| i.get().outcome == "submitted").map(|i| i.clone_ref(py)).collect()
     }
@@ -281,7 +313,15 @@ pub fn preload_tasks(py: Python<'_>, tasks: Vec<aliprefetch::PreloadTask>) -> Py
 }
 
 fn failure(py: Python<'_>, f: CoreFailure) -> PyResult<Py<ItemFailure>> {
-    Py::new(py, ItemFailure { kind: f.kind.as_str().to_owned(), code: f.code, message: f.message })
+    Py::new(
+        py,
+        ItemFailure {
+            kind: f.kind.as_str().to_owned(),
+            code: f.code,
+            message: f.message,
+            outcome_unknown: f.outcome_unknown,
+        },
+    )
 }
 
 /// The Python object of a response of any operation.
@@ -351,42 +391,53 @@ pub fn response(py: Python<'_>, r: AnyResponse) -> PyResult<Py<PyAny>> {
     })
 }
 
+pub fn preload_item(py: Python<'_>, i: CorePreloadItem) -> PyResult<Py<PreloadItem>> {
+    let failure = i.failure.map(|f| failure(py, f)).transpose()?;
+    Py::new(
+        py,
+        PreloadItem {
+            index: i.index as u64,
+            url: i.url,
+            task_id: i.task_id,
+            failure,
+            found_by_lookup: i.found_by_lookup,
+        },
+    )
+}
+
+pub fn media_item(py: Python<'_>, i: CoreMediaItem) -> PyResult<Py<MediaItem>> {
+    let outcome = i.outcome.as_str().to_owned();
+    let (job_id, fail) = match i.outcome {
+        MediaOutcome::Submitted { job_id } => (Some(job_id), None),
+        MediaOutcome::NotFound | MediaOutcome::Forbidden => (None, None),
+        MediaOutcome::Failed(f) => (None, Some(failure(py, f)?)),
+    };
+    Py::new(py, MediaItem { index: i.index as u64, media_id: i.media_id, outcome, job_id, failure: fail })
+}
+
 pub fn preload_report(py: Python<'_>, r: CorePreloadReport) -> PyResult<Py<PyAny>> {
-    let items: PyResult<Vec<Py<PreloadItem>>> = r
-        .items
-        .into_iter()
-        .map(|i: CorePreloadItem| {
-            let failure = i.failure.map(|f| failure(py, f)).transpose()?;
-            Py::new(py, PreloadItem { url: i.url, task_id: i.task_id, failure })
-        })
-        .collect();
+    let items: PyResult<Vec<Py<PreloadItem>>> = r.items.into_iter().map(|i| preload_item(py, i)).collect();
     Ok(Py::new(
         py,
-        PreloadReport { items: items?, duplicates_removed: r.duplicates_removed as u64, requests: r.requests as u64 },
+        PreloadReport {
+            items: items?,
+            duplicates_removed: r.duplicates_removed as u64,
+            requests: r.requests as u64,
+            lookups: r.lookups as u64,
+        },
     )?
     .into_any())
 }
 
 pub fn media_report(py: Python<'_>, r: CoreMediaReport) -> PyResult<Py<PyAny>> {
-    let items: PyResult<Vec<Py<MediaItem>>> = r
-        .items
-        .into_iter()
-        .map(|i: CoreMediaItem| {
-            let (outcome, job_id, fail) = match i.outcome {
-                MediaOutcome::Submitted { job_id } => ("submitted", Some(job_id), None),
-                MediaOutcome::NotFound => ("not_found", None, None),
-                MediaOutcome::Forbidden => ("forbidden", None, None),
-                MediaOutcome::Failed(f) => ("failed", None, Some(failure(py, f)?)),
-            };
-            Py::new(py, MediaItem { media_id: i.media_id, outcome: outcome.to_owned(), job_id, failure: fail })
-        })
-        .collect();
+    let items: PyResult<Vec<Py<MediaItem>>> = r.items.into_iter().map(|i| media_item(py, i)).collect();
     Ok(Py::new(
         py,
         MediaReport {
             items: items?,
             duplicates_removed: r.duplicates_removed as u64,
             requests: r.requests as u64,
+            repeated_requests: r.repeated_requests as u64,
             job_ids: r.job_ids,
         },
     )?

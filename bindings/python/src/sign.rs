@@ -75,14 +75,17 @@ pub fn sign_v1(
     nonce: &str,
     format: &str,
 ) -> PyResult<SignedV1> {
-    let params = pairs(py, "params", params)?;
-    let at = self::timestamp(py, timestamp)?;
-    let s = v1::sign(&v1::Request { method, action, version, format, params: &params }, &credentials.inner, at, nonce);
-    Ok(SignedV1 {
-        params: s.params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-        canonicalized_query: s.canonicalized_query,
-        string_to_sign: s.string_to_sign,
-        signature: s.signature,
+    crate::errors::guarded(py, || {
+        let params = pairs(py, "params", params)?;
+        let at = self::timestamp(py, timestamp)?;
+        let s =
+            v1::sign(&v1::Request { method, action, version, format, params: &params }, &credentials.inner, at, nonce);
+        Ok(SignedV1 {
+            params: s.params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            canonicalized_query: s.canonicalized_query,
+            string_to_sign: s.string_to_sign,
+            signature: s.signature,
+        })
     })
 }
 
@@ -106,36 +109,38 @@ pub fn sign_v3(
     signed_headers: Option<Vec<String>>,
     path: &str,
 ) -> PyResult<SignedV3> {
-    let query = pairs(py, "query", query)?;
-    let headers = headers.map(|h| pairs(py, "headers", h)).transpose()?.unwrap_or_default();
-    let at = self::timestamp(py, timestamp)?;
-    let names: Option<Vec<&str>> = signed_headers.as_ref().map(|n| n.iter().map(String::as_str).collect());
-    let s = v3::sign(
-        &v3::Request {
-            method,
-            path,
-            host,
-            action,
-            version,
-            query: &query,
-            headers: &headers,
-            body,
-            signed_headers: match &names {
-                Some(n) => v3::SignedHeaders::Named(n),
-                None => v3::SignedHeaders::Default,
+    crate::errors::guarded(py, || {
+        let query = pairs(py, "query", query)?;
+        let headers = headers.map(|h| pairs(py, "headers", h)).transpose()?.unwrap_or_default();
+        let at = self::timestamp(py, timestamp)?;
+        let names: Option<Vec<&str>> = signed_headers.as_ref().map(|n| n.iter().map(String::as_str).collect());
+        let s = v3::sign(
+            &v3::Request {
+                method,
+                path,
+                host,
+                action,
+                version,
+                query: &query,
+                headers: &headers,
+                body,
+                signed_headers: match &names {
+                    Some(n) => v3::SignedHeaders::Named(n),
+                    None => v3::SignedHeaders::Default,
+                },
             },
-        },
-        &credentials.inner,
-        at,
-        nonce,
-    );
-    Ok(SignedV3 {
-        headers: s.headers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-        canonical_request: s.canonical_request,
-        string_to_sign: s.string_to_sign,
-        signed_header_names: s.signed_header_names,
-        signature: s.signature,
-        authorization: s.authorization,
+            &credentials.inner,
+            at,
+            nonce,
+        );
+        Ok(SignedV3 {
+            headers: s.headers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            canonical_request: s.canonical_request,
+            string_to_sign: s.string_to_sign,
+            signed_header_names: s.signed_header_names,
+            signature: s.signature,
+            authorization: s.authorization,
+        })
     })
 }
 

@@ -1,6 +1,6 @@
 // The Kotlin bindings on the JVM against the in-process emulator: every operation, a batch with progress
 // callbacks, paging, waiting, typed exceptions (invalid input with its field, auth, throttling), and the shared
-// validation table. Run by scripts/mobile; prints one line per check and exits non-zero on any failure.
+// validation table. JUnit 5 runs each check as a test of its own (Surefire, from scripts/package).
 package aliprefetch.tests
 
 import io.aliprefetch.*
@@ -11,7 +11,14 @@ import java.util.Collections
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
 
 const val DOMAIN = "play.example.com"
 const val RELAY_TASK = "fd245384-4067-4f91-9d75-9666a6bc0001"
@@ -105,6 +112,85 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002uL, 1002uL, 1000uL, 2uL), "last progress")
         }
     },
+    "lost answers: every URL ends with one task and the report says which" to suspend {
+        val faults = """{"faults": {"error_rate": 0.15, "errors": ["InternalError", "ServiceUnavailable", "Throttling.User"],
+            "ambiguous_rate": 0.15, "ambiguous_delay_ms": 2500}}"""
+        val emulator = Emulator.start(faults)
+        try {
+            val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(),
+                retry = FAST_RETRY, readTimeout = Duration.ofSeconds(1)))
+            val given = urls("lost", 5000)
+            val report = client.preloadLiveStreams(DOMAIN, given, PreloadOptions(), null)
+            eq(report.items.map { it.url }, given, "every URL once, in order")
+            val lostSet = emulator.requestCounts()
+                .filter { it.action == "SetLiveStreamPreloadTasks" && it.outcome.startsWith("lost:") }
+                .sumOf { it.count }
+            val held = emulator.tasks().groupBy({ it.playUrl }, { it.taskId })
+            check(held.values.all { it.size == 1 }) { "a URL holds two tasks" }
+            var unknown = 0
+            for (item in report.items) {
+                when {
+                    item.taskId != null -> eq(held[item.url], listOf(item.taskId), "the reported task is the one held")
+                    item.failure?.outcomeUnknown == true -> unknown += 1
+                    else -> eq(held[item.url], null, "${item.url} reported not created")
+                }
+                eq(item.outcomeUnknown, item.failure?.outcomeUnknown ?: false, "outcomeUnknown")
+            }
+            // A sanity bound; the claims are checked item by item above.
+            check(unknown * 100 <= given.size * 5) { "$unknown unknown" }
+            // An executed request whose answer was lost has its URLs found by a lookup.
+            if (lostSet > 0uL) check(report.lookups > 0uL && report.items.any { it.foundByLookup }) { "$lostSet answers lost, none found" }
+        } finally {
+            emulator.stop()
+        }
+    },
+    "a batch read as it settles; cancelling the coroutine keeps what was returned" to suspend {
+        val emulator = Emulator.start("""{"faults": {"latency_ms": 80}}""")
+        try {
+            val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(),
+                rateLimits = RateLimitPolicy.Disabled))
+            val given = urls("cancel", 4000)
+            val batch = client.preloadLiveStreamsBatch(DOMAIN, given, PreloadOptions(concurrency = 2u), null)
+            val returned = Collections.synchronizedList(mutableListOf<PreloadItem>())
+            val enough = CompletableDeferred<Unit>()
+            coroutineScope {
+                val reader = launch {
+                    while (true) {
+                        val items = batch.next() ?: break
+                        returned.addAll(items)
+                        if (returned.size >= 150) enough.complete(Unit)
+                    }
+                }
+                enough.await()
+                reader.cancelAndJoin()
+            }
+            val inFlight = batch.unsettled()
+            batch.stop()
+            val rest = mutableListOf<PreloadItem>()
+            while (true) rest.addAll(batch.next() ?: break)
+            val held = emulator.tasks().associate { it.playUrl to it.taskId }
+            for (item in returned + rest) eq(held[item.url], item.taskId, "a returned task is held")
+            val reported = (returned + rest).map { it.url }.toSet()
+            check(held.keys.all { it in reported || it in inFlight }) { "a task held was never reported nor named in flight" }
+            check(held.size < given.size) { "the batch stopped" }
+            emulator.reset()
+            eq(emulator.tasks().size, 0, "reset forgets the tasks")
+        } finally {
+            emulator.stop()
+        }
+    },
+    "a batch as a Flow: take(n) stops it" to suspend {
+        withEmulator { emulator, client ->
+            val batch = client.preloadLiveStreamsBatch(DOMAIN, urls("flow", 1000), PreloadOptions(concurrency = 1u), null)
+            val first = batch.asFlow().take(150).toList()
+            eq(first.size, 150, "150 items")
+            val held = emulator.tasks().associate { it.playUrl to it.taskId }
+            for (item in first) eq(held[item.url], item.taskId, "an emitted task is held")
+            check(held.size < 1000) { "the batch stopped when the flow ended" }
+            val media = client.mediaBatch(TaskType.PRELOAD, listOf("m1", "m2"), MediaOptions(), null).asFlow().toList()
+            eq(media.map { it.mediaId }.toSet(), setOf("m1", "m2"), "a media flow")
+        }
+    },
     "media batches of 20" to suspend {
         withEmulator("""{"vod": {"media": [${(0 until 41).joinToString(",") { "{\"media_id\": \"m$it\"}" }}]}}""") { _, client ->
             val report = client.preloadMedia((0 until 43).map { "m$it" }, MediaOptions(), null)
@@ -158,12 +244,14 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
         withEmulator("""{"faults": {"error_rate": 1.0, "errors": ["Throttling.User"]}}""") { _, client ->
             val e = throws<AliPrefetchException.Throttled> { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
             eq(listOf(e.code, e.retryable, e.attempts), listOf("Throttling.User", true, 3u), "throttled")
+            check(e.retryAfter != null && e.retryAfter!! > Duration.ZERO) { "the wait the service asked for: ${e.retryAfter}" }
         }
     },
     "the service refusing a request" to suspend {
         withEmulator { _, client ->
             val e = throws<AliPrefetchException.Api> { client.updateLivePullToPush(UpdateLivePullToPushRequest("nope", PullToPushRegion.CN_SHANGHAI)) }
             eq(e.code, "CodeTaskNotExist", "code")
+            check(e.hostId != null && e.recommend?.contains("CodeTaskNotExist") == true) { "hostId ${e.hostId}, recommend ${e.recommend}" }
         }
     },
     "the generic call, and many calls at once" to suspend {
@@ -211,17 +299,7 @@ fun resolveTimes(json: String, now: Instant): String =
         "\"" + (if (sign == "-") now.minusSeconds(seconds) else now.plusSeconds(seconds)).toString() + "\""
     }
 
-fun main() = runBlocking {
-    var failures = 0
-    for ((name, body) in CHECKS) {
-        try {
-            body()
-            println("ok   $name")
-        } catch (e: Throwable) {
-            failures += 1
-            println("FAIL $name: $e")
-        }
-    }
-    println("${CHECKS.size - failures} of ${CHECKS.size} Kotlin checks passed")
-    if (failures > 0) kotlin.system.exitProcess(1)
+class KotlinChecksTest {
+    @TestFactory
+    fun checks(): List<DynamicTest> = CHECKS.map { (name, body) -> DynamicTest.dynamicTest(name) { runBlocking { body() } } }
 }

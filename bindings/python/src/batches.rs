@@ -1,0 +1,190 @@
+//! Batches as iterators: items arrive as their requests settle. Interrupting the loop (Ctrl-C,
+//! `break`, asyncio cancellation) keeps every item already returned; `stop()` ends the batch and
+//! `unsettled()` names what was in flight.
+
+use std::sync::{Arc, Mutex};
+
+use aliprefetch::batch::BatchStream;
+use aliprefetch::{MediaItem, PreloadItem};
+use futures::StreamExt as _;
+use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
+use pyo3::prelude::*;
+
+use crate::client::{Asyncio, Mode as _};
+use crate::results;
+use crate::runtime;
+
+/// A running batch of either kind.
+pub enum AnyBatch {
+    Live(BatchStream<PreloadItem>),
+    Media(BatchStream<MediaItem>),
+}
+
+/// One settled item of either kind.
+pub enum AnyItem {
+    Live(PreloadItem),
+    Media(MediaItem),
+}
+
+impl AnyBatch {
+    async fn next(&mut self) -> Option<AnyItem> {
+        match self {
+            AnyBatch::Live(s) => s.next().await.map(AnyItem::Live),
+            AnyBatch::Media(s) => s.next().await.map(AnyItem::Media),
+        }
+    }
+
+    fn stop(&self) {
+        match self {
+            AnyBatch::Live(s) => s.stop(),
+            AnyBatch::Media(s) => s.stop(),
+        }
+    }
+
+    fn unsettled(&self) -> Vec<String> {
+        let items = match self {
+            AnyBatch::Live(s) => s.unsettled(),
+            AnyBatch::Media(s) => s.unsettled(),
+        };
+        items.into_iter().map(|(_, v)| v).collect()
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        match self {
+            AnyBatch::Live(s) => (s.duplicates_removed(), s.requests()),
+            AnyBatch::Media(s) => (s.duplicates_removed(), s.requests()),
+        }
+    }
+}
+
+fn item(py: Python<'_>, item: AnyItem) -> PyResult<Py<PyAny>> {
+    Ok(match item {
+        AnyItem::Live(i) => results::preload_item(py, i)?.into_any(),
+        AnyItem::Media(i) => results::media_item(py, i)?.into_any(),
+    })
+}
+
+fn broken<T>(_: T) -> PyErr {
+    PyRuntimeError::new_err("the batch is broken")
+}
+
+/// The items of a batch as they settle (`PreloadItem` or `MediaItem`), for `for`.
+#[pyclass(module = "aliprefetch._aliprefetch")]
+pub struct BatchIterator {
+    batch: Mutex<Option<AnyBatch>>,
+}
+
+impl BatchIterator {
+    pub fn new(batch: AnyBatch) -> Self {
+        BatchIterator { batch: Mutex::new(Some(batch)) }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&AnyBatch) -> R) -> PyResult<R> {
+        let guard = self.batch.lock().map_err(broken)?;
+        guard.as_ref().map(f).ok_or_else(|| PyRuntimeError::new_err("the batch is being read by another thread"))
+    }
+}
+
+#[pymethods]
+impl BatchIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        crate::errors::guarded(py, || {
+            let Some(mut batch) = self.batch.lock().map_err(broken)?.take() else {
+                return Err(PyRuntimeError::new_err("the batch is being read by another thread"));
+            };
+            // An interrupt (KeyboardInterrupt) leaves the batch as it was: what was returned stays returned.
+            let next = runtime::block_on_here(py, batch.next());
+            *self.batch.lock().map_err(broken)? = Some(batch);
+            match next? {
+                Some(i) => Ok(Some(item(py, i)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Sends nothing more; the loop then yields what settles of the requests in flight and ends.
+    fn stop(&self) -> PyResult<()> {
+        self.with(AnyBatch::stop)
+    }
+
+    /// The URLs (or media ids) whose requests were sent and have not settled: after an interrupt, the
+    /// service may or may not hold something for them.
+    fn unsettled(&self) -> PyResult<Vec<String>> {
+        self.with(AnyBatch::unsettled)
+    }
+
+    /// Input items dropped so far as repeats.
+    #[getter]
+    fn duplicates_removed(&self) -> PyResult<usize> {
+        self.with(|b| b.counts().0)
+    }
+
+    /// Create requests sent so far.
+    #[getter]
+    fn requests(&self) -> PyResult<usize> {
+        self.with(|b| b.counts().1)
+    }
+}
+
+/// The items of a batch as they settle, for `async for`. Cancelling the loop keeps what was returned.
+#[pyclass(frozen, module = "aliprefetch._aliprefetch")]
+pub struct AsyncBatchIterator {
+    batch: Arc<tokio::sync::Mutex<AnyBatch>>,
+}
+
+impl AsyncBatchIterator {
+    pub fn new(batch: AnyBatch) -> Self {
+        AsyncBatchIterator { batch: Arc::new(tokio::sync::Mutex::new(batch)) }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&AnyBatch) -> R) -> PyResult<R> {
+        let guard = self.batch.try_lock().map_err(|_| PyRuntimeError::new_err("the batch is being read"))?;
+        Ok(f(&guard))
+    }
+}
+
+#[pymethods]
+impl AsyncBatchIterator {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::errors::guarded(py, || {
+            let batch = self.batch.clone();
+            let next = async move { Ok::<_, aliprefetch::Error>(batch.lock().await.next().await) };
+            Asyncio::finish(
+                py,
+                next,
+                Box::new(|py, next| match next {
+                    Some(i) => item(py, i),
+                    None => Err(PyStopAsyncIteration::new_err(())),
+                }),
+            )
+        })
+    }
+
+    /// Sends nothing more; the loop then yields what settles of the requests in flight and ends.
+    fn stop(&self) -> PyResult<()> {
+        self.with(AnyBatch::stop)
+    }
+
+    /// The URLs (or media ids) whose requests were sent and have not settled.
+    fn unsettled(&self) -> PyResult<Vec<String>> {
+        self.with(AnyBatch::unsettled)
+    }
+
+    #[getter]
+    fn duplicates_removed(&self) -> PyResult<usize> {
+        self.with(|b| b.counts().0)
+    }
+
+    #[getter]
+    fn requests(&self) -> PyResult<usize> {
+        self.with(|b| b.counts().1)
+    }
+}

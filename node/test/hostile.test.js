@@ -1,0 +1,51 @@
+'use strict';
+// Inputs that used to abort the process (a panic across the addon's boundary) are refused with
+// InvalidInputError naming the field.
+
+const assert = require('node:assert/strict');
+const { test } = require('node:test');
+const aliprefetch = require('..');
+const { DOMAIN, withEmulator, clientOn } = require('./helpers');
+
+const FAR = '9999-12-31T23:59:59-01:00';
+
+test('a time past the last year is refused by the signer', () => {
+  assert.throws(
+    () =>
+      aliprefetch.signV1({
+        method: 'POST',
+        action: 'DescribeLiveStreamPreloadTasks',
+        version: '2016-11-01',
+        params: [],
+        credentials: { accessKeyId: 'testid', accessKeySecret: 'testsecret' },
+        timestamp: FAR,
+        nonce: 'n',
+      }),
+    (e) => e instanceof aliprefetch.InvalidInputError && e.rule === 'time_range',
+  );
+});
+
+test('a time past the last year is refused before a call is sent', () =>
+  withEmulator({}, async (emu) => {
+    const client = clientOn(emu);
+    await assert.rejects(
+      client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: [`rtmp://${DOMAIN}/live/far`], preloadedStartTime: FAR }),
+      (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'PreloadedStartTime',
+    );
+    assert.equal(emu.tasks().length, 0);
+  }));
+
+test('an absurd timeout is refused, not a crash', () => {
+  assert.throws(
+    () => new aliprefetch.Client({ endpoint: '127.0.0.1:9', credentials: new aliprefetch.Credentials('a', 'b'), timeouts: { connectMs: 1e300 } }),
+    (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'connectMs',
+  );
+});
+
+test('a panic in the addon is an AliPrefetchError of kind Internal, and the process goes on', () => {
+  assert.throws(
+    () => aliprefetch._panicForTests('boom'),
+    (e) => e instanceof aliprefetch.AliPrefetchError && e.kind === 'Internal' && e.message.includes('boom'),
+  );
+  assert.equal(typeof aliprefetch.version, 'string');
+});
