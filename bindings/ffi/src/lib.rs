@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aliprefetch::batch::ProgressFn;
-use aliprefetch::credentials::{CliProfileProvider, Env};
 use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 
@@ -145,46 +144,27 @@ fn panic_error(panic: &Box<dyn std::any::Any + Send>) -> AliPrefetchError {
     aliprefetch::Error::from_panic(panic.as_ref()).into()
 }
 
-/// The body of `Client::new`, run under [`guarded_sync`].
+/// The body of `Client::new`, run under [`guarded_sync`]: the record as the core's `ClientConfig`,
+/// whose checks and defaults are the only ones.
 fn build_client(config: ClientConfig) -> Result<Arc<Client>, AliPrefetchError> {
-    let mut b = aliprefetch::Client::builder()
-        .user_agent(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION")))
-        .allow_insecure_http(config.allow_insecure_http)
-        .signature_version(match config.signature_version.unwrap_or(SignatureVersion::V3) {
-            SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
-            SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
-        });
-    if let Some(r) = config.region {
-        b = b.region(r);
-    }
-    if let Some(e) = config.endpoint {
-        b = b.endpoint(e);
-    }
-    if let Some(e) = config.live_endpoint {
-        b = b.live_endpoint(e);
-    }
-    if let Some(e) = config.vod_endpoint {
-        b = b.vod_endpoint(e);
-    }
-    match (config.credentials, config.profile) {
-        (Some(_), Some(_)) => return Err(invalid("profile", "conflict", "give credentials or a profile, not both")),
-        (Some(c), None) => b = b.credentials(c.inner.clone()),
-        (None, Some(p)) => b = b.credentials_provider(Arc::new(CliProfileProvider::new(Env::process()).profile(p))),
-        (None, None) => {}
-    }
-    if let Some(t) = config.connect_timeout {
-        b = b.connect_timeout(t);
-    }
-    if let Some(t) = config.read_timeout {
-        b = b.read_timeout(t);
-    }
-    if let Some(r) = config.retry {
-        b = b.retry(r.into());
-    }
-    if let Some(r) = config.rate_limits {
-        b = b.rate_limits(r.into());
-    }
-    Ok(Arc::new(Client { inner: b.build()? }))
+    let mut core = aliprefetch::ClientConfig::default();
+    core.user_agent = Some(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION")));
+    core.allow_insecure_http = config.allow_insecure_http;
+    core.signature_version = config.signature_version.map(|v| match v {
+        SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
+        SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
+    });
+    core.region = config.region;
+    core.endpoint = config.endpoint;
+    core.live_endpoint = config.live_endpoint;
+    core.vod_endpoint = config.vod_endpoint;
+    core.credentials = config.credentials.map(|c| c.inner.clone());
+    core.profile = config.profile;
+    core.connect_timeout = config.connect_timeout;
+    core.read_timeout = config.read_timeout;
+    core.retry = config.retry.map(aliprefetch::RetryConfig::try_from).transpose()?;
+    core.rate_limits = config.rate_limits.map(Into::into);
+    Ok(Arc::new(Client { inner: aliprefetch::Client::from_config(core)? }))
 }
 
 /// Receives the progress of a batch or a wait (called from the runtime's threads).
@@ -390,13 +370,7 @@ impl Client {
         options: WaitOptions,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Vec<PreloadTask>, AliPrefetchError> {
-        let defaults = aliprefetch::WaitOptions::default();
-        let options = aliprefetch::WaitOptions {
-            timeout: options.timeout.unwrap_or(defaults.timeout),
-            poll_interval: options.poll_interval.unwrap_or(defaults.poll_interval),
-            progress: progress_fn(listener),
-            on_poll: None,
-        };
+        let options = aliprefetch::WaitOptions::with(options.timeout, options.poll_interval, progress_fn(listener));
         guarded(async {
             let tasks = self.inner.wait_for_preload(&domain, &task_ids, options).await?;
             Ok(tasks.into_iter().map(PreloadTask::from).collect())

@@ -113,17 +113,19 @@ pub enum RetryPolicy {
     },
 }
 
-impl From<RetryPolicy> for aliprefetch::RetryConfig {
-    fn from(r: RetryPolicy) -> Self {
+impl TryFrom<RetryPolicy> for aliprefetch::RetryConfig {
+    type Error = aliprefetch::Error;
+    fn try_from(r: RetryPolicy) -> Result<Self, aliprefetch::Error> {
         match r {
-            RetryPolicy::Standard => aliprefetch::RetryConfig::standard(),
-            RetryPolicy::Disabled => aliprefetch::RetryConfig::disabled(),
+            RetryPolicy::Standard => Ok(aliprefetch::RetryConfig::standard()),
+            RetryPolicy::Disabled => Ok(aliprefetch::RetryConfig::disabled()),
             RetryPolicy::Custom { max_attempts, base_delay, max_delay, max_elapsed } => {
-                aliprefetch::RetryConfig::standard()
-                    .max_attempts(max_attempts.max(1))
-                    .base_delay(base_delay)
-                    .max_delay(max_delay)
-                    .max_elapsed(max_elapsed)
+                aliprefetch::RetryConfig::custom(
+                    Some(max_attempts),
+                    Some(base_delay),
+                    Some(max_delay),
+                    Some(max_elapsed),
+                )
             }
         }
     }
@@ -146,9 +148,7 @@ impl From<RateLimitPolicy> for aliprefetch::RateLimits {
         match r {
             RateLimitPolicy::Documented => aliprefetch::RateLimits::documented(),
             RateLimitPolicy::Disabled => aliprefetch::RateLimits::disabled(),
-            RateLimitPolicy::Custom { per_second } => {
-                per_second.into_iter().fold(aliprefetch::RateLimits::documented(), |l, (a, n)| l.set(a, n))
-            }
+            RateLimitPolicy::Custom { per_second } => aliprefetch::RateLimits::documented_with(per_second),
         }
     }
 }

@@ -33,6 +33,28 @@ pub fn error(e: aliprefetch::Error) -> Error {
     Error::new(Status::GenericFailure, format!("{MARKER}{payload}"))
 }
 
+/// An error about a client option: the core names options in snake_case, the JS API in camelCase.
+pub fn option_error(e: aliprefetch::Error) -> Error {
+    match (e.kind(), e.field(), e.rule()) {
+        (aliprefetch::ErrorKind::InvalidInput, Some(field), Some(rule)) if field.contains('_') => {
+            let mut camel = String::with_capacity(field.len());
+            let mut upper = false;
+            for c in field.chars() {
+                match c {
+                    '_' => upper = true,
+                    c if upper => {
+                        camel.extend(c.to_uppercase());
+                        upper = false;
+                    }
+                    c => camel.push(c),
+                }
+            }
+            invalid(&camel, rule, e.message())
+        }
+        _ => error(e),
+    }
+}
+
 /// An `InvalidInput` error for a value the binding cannot take.
 pub fn invalid(field: &str, rule: &str, message: impl Into<String>) -> Error {
     error(aliprefetch::Error::invalid_input(field, rule, message))

@@ -9,10 +9,9 @@ mod emulator;
 use std::sync::Arc;
 
 use aliprefetch::batch::ProgressFn;
-use aliprefetch::credentials::{CliProfileProvider, Env as CredentialsEnv};
 use aliprefetch::{
-    AnyRequest, Definition, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits, ResultType, RetryConfig,
-    Service, SignatureVersion, StreamType, WaitOptions,
+    AnyRequest, ClientConfig, Definition, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits, ResultType,
+    RetryConfig, Service, StreamType, WaitOptions,
 };
 use futures::stream::BoxStream;
 use futures::StreamExt as _;
@@ -73,56 +72,27 @@ impl Client {
             Value::Null => Map::new(),
             _ => return Err(invalid("options", "type", "must be an object")),
         };
-        let mut b = aliprefetch::Client::builder()
-            .user_agent(format!("aliprefetch/{} (node)", env!("CARGO_PKG_VERSION")))
-            .allow_insecure_http(o.get("allowInsecureHttp").and_then(Value::as_bool).unwrap_or(false));
-        if let Some(r) = opt_str(&o, "region")? {
-            b = b.region(r);
-        }
-        if let Some(e) = opt_str(&o, "endpoint")? {
-            b = b.endpoint(e);
-        }
-        if let Some(e) = opt_str(&o, "liveEndpoint")? {
-            b = b.live_endpoint(e);
-        }
-        if let Some(e) = opt_str(&o, "vodEndpoint")? {
-            b = b.vod_endpoint(e);
-        }
-        b = b.signature_version(
-            match opt_str(&o, "signatureVersion")?.as_deref().map(str::to_ascii_lowercase).as_deref() {
-                None | Some("v3") => SignatureVersion::V3,
-                Some("v1") => SignatureVersion::V1,
-                Some(other) => {
-                    return Err(invalid("signatureVersion", "enum", format!("`{other}` is not one of v3, v1")))
-                }
-            },
-        );
-        match (o.get("credentials").filter(|v| !v.is_null()), opt_str(&o, "profile")?) {
-            (Some(_), Some(_)) => {
-                return Err(invalid("profile", "conflict", "give credentials or a profile, not both"))
-            }
-            (Some(c), None) => b = b.credentials(convert::credentials(c)?),
-            (None, Some(p)) => {
-                b = b.credentials_provider(Arc::new(CliProfileProvider::new(CredentialsEnv::process()).profile(p)))
-            }
-            (None, None) => {}
-        }
+        // The options object as the core's ClientConfig: this converts JS values and nothing more; the
+        // checks and defaults are the core's (its field names reported in camelCase).
+        let mut config = ClientConfig::default();
+        config.user_agent = Some(format!("aliprefetch/{} (node)", env!("CARGO_PKG_VERSION")));
+        config.allow_insecure_http = o.get("allowInsecureHttp").and_then(Value::as_bool).unwrap_or(false);
+        config.region = opt_str(&o, "region")?;
+        config.endpoint = opt_str(&o, "endpoint")?;
+        config.live_endpoint = opt_str(&o, "liveEndpoint")?;
+        config.vod_endpoint = opt_str(&o, "vodEndpoint")?;
+        config.signature_version =
+            opt_str(&o, "signatureVersion")?.map(|v| v.parse()).transpose().map_err(convert::option_error)?;
+        config.credentials = o.get("credentials").filter(|v| !v.is_null()).map(convert::credentials).transpose()?;
+        config.profile = opt_str(&o, "profile")?;
         if let Some(t) = o.get("timeouts").filter(|v| !v.is_null()) {
             let t = t.as_object().ok_or_else(|| invalid("timeouts", "type", "must be { connectMs, readMs }"))?;
-            if let Some(ms) = convert::opt_millis(t, "connectMs")? {
-                b = b.connect_timeout(ms);
-            }
-            if let Some(ms) = convert::opt_millis(t, "readMs")? {
-                b = b.read_timeout(ms);
-            }
+            config.connect_timeout = convert::opt_millis(t, "connectMs")?;
+            config.read_timeout = convert::opt_millis(t, "readMs")?;
         }
-        if let Some(r) = o.get("retry").filter(|v| !v.is_null()) {
-            b = b.retry(retry_of(r)?);
-        }
-        if let Some(r) = o.get("rateLimits").filter(|v| !v.is_null()) {
-            b = b.rate_limits(rate_limits_of(r)?);
-        }
-        Ok(Client { inner: b.build().map_err(error)? })
+        config.retry = o.get("retry").filter(|v| !v.is_null()).map(retry_of).transpose()?;
+        config.rate_limits = o.get("rateLimits").filter(|v| !v.is_null()).map(rate_limits_of).transpose()?;
+        Ok(Client { inner: aliprefetch::Client::from_config(config).map_err(convert::option_error)? })
     }
 
     /// The region of the endpoints.
@@ -277,15 +247,13 @@ impl Client {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| -> Result<_> {
             let o = convert::object("options", options.as_ref())?;
-            let defaults = WaitOptions::default();
             Ok((
                 strings("TaskId", &task_ids)?,
-                WaitOptions {
-                    timeout: convert::opt_millis(&o, "timeoutMs")?.unwrap_or(defaults.timeout),
-                    poll_interval: convert::opt_millis(&o, "pollIntervalMs")?.unwrap_or(defaults.poll_interval),
-                    progress: progress_fn(on_progress),
-                    on_poll: None,
-                },
+                WaitOptions::with(
+                    convert::opt_millis(&o, "timeoutMs")?,
+                    convert::opt_millis(&o, "pollIntervalMs")?,
+                    progress_fn(on_progress),
+                ),
             ))
         })();
         let client = self.inner.clone();
@@ -307,16 +275,8 @@ impl Client {
         params: Option<Value>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| -> Result<_> {
-            let service = match service.as_str() {
-                "live" => Service::Live,
-                "vod" => Service::Vod,
-                other => return Err(invalid("service", "enum", format!("`{other}` is not one of live, vod"))),
-            };
-            let method = match method.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("POST") => Method::Post,
-                Some("GET") => Method::Get,
-                Some(other) => return Err(invalid("method", "enum", format!("`{other}` is not one of GET, POST"))),
-            };
+            let service: Service = service.parse().map_err(error)?;
+            let method: Method = method.as_deref().unwrap_or("POST").parse().map_err(error)?;
             Ok((service, method, convert::wire_pairs(params.as_ref())?))
         })();
         let client = self.inner.clone();
@@ -485,27 +445,14 @@ pub fn sign_v3(input: Value) -> Result<Value> {
 
 fn retry_of(v: &Value) -> Result<RetryConfig> {
     match v {
-        Value::String(s) if s == "standard" => Ok(RetryConfig::standard()),
-        Value::String(s) if s == "disabled" => Ok(RetryConfig::disabled()),
-        Value::Object(o) => {
-            let mut r = RetryConfig::standard();
-            if let Some(n) = convert::opt_u32(o, "maxAttempts", "maxAttempts")? {
-                if n == 0 {
-                    return Err(invalid("maxAttempts", "range", "must be 1 or more"));
-                }
-                r = r.max_attempts(n);
-            }
-            if let Some(d) = convert::opt_millis(o, "baseDelayMs")? {
-                r = r.base_delay(d);
-            }
-            if let Some(d) = convert::opt_millis(o, "maxDelayMs")? {
-                r = r.max_delay(d);
-            }
-            if let Some(d) = convert::opt_millis(o, "maxElapsedMs")? {
-                r = r.max_elapsed(d);
-            }
-            Ok(r)
-        }
+        Value::String(s) => RetryConfig::preset(s).map_err(convert::option_error),
+        Value::Object(o) => RetryConfig::custom(
+            convert::opt_u32(o, "maxAttempts", "maxAttempts")?,
+            convert::opt_millis(o, "baseDelayMs")?,
+            convert::opt_millis(o, "maxDelayMs")?,
+            convert::opt_millis(o, "maxElapsedMs")?,
+        )
+        .map_err(convert::option_error),
         _ => Err(invalid(
             "retry",
             "type",
@@ -516,18 +463,18 @@ fn retry_of(v: &Value) -> Result<RetryConfig> {
 
 fn rate_limits_of(v: &Value) -> Result<RateLimits> {
     match v {
-        Value::String(s) if s == "documented" => Ok(RateLimits::documented()),
-        Value::String(s) if s == "disabled" => Ok(RateLimits::disabled()),
+        Value::String(s) => RateLimits::preset(s).map_err(convert::option_error),
         Value::Object(o) => {
-            let mut limits = RateLimits::documented();
-            for (action, n) in o {
-                let n = n
-                    .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| invalid("rateLimits", "type", format!("{action}: must be a count per second")))?;
-                limits = limits.set(action, n);
-            }
-            Ok(limits)
+            let limits = o
+                .iter()
+                .map(|(action, n)| {
+                    let n = n.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
+                        invalid("rateLimits", "type", format!("{action}: must be a count per second"))
+                    })?;
+                    Ok((action.clone(), n))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(RateLimits::documented_with(limits))
         }
         _ => Err(invalid("rateLimits", "type", "must be 'documented', 'disabled' or an object of limits by action")),
     }

@@ -4,10 +4,9 @@
 use std::sync::{Arc, Mutex};
 
 use aliprefetch::batch::ProgressFn;
-use aliprefetch::credentials::{CliProfileProvider, Env};
 use aliprefetch::{
-    AnyRequest, Definition, Error, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits, ResultType, Service,
-    SignatureVersion, StreamType, WaitOptions,
+    AnyRequest, ClientConfig, Definition, Error, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits,
+    ResultType, Service, StreamType, WaitOptions,
 };
 use futures::stream::BoxStream;
 use futures::StreamExt as _;
@@ -43,19 +42,15 @@ impl RetryConfig {
         max_elapsed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         crate::errors::guarded(py, || {
-            if max_attempts == 0 {
-                return Err(invalid(py, "max_attempts", "range", "must be 1 or more"));
-            }
-            let mut inner = aliprefetch::RetryConfig::standard().max_attempts(max_attempts);
-            if let Some(d) = base_delay {
-                inner = inner.base_delay(convert::seconds(py, "base_delay", d)?);
-            }
-            if let Some(d) = max_delay {
-                inner = inner.max_delay(convert::seconds(py, "max_delay", d)?);
-            }
-            if let Some(d) = max_elapsed {
-                inner = inner.max_elapsed(convert::seconds(py, "max_elapsed", d)?);
-            }
+            let secs =
+                |field: &str, v: Option<&Bound<'_, PyAny>>| v.map(|d| convert::seconds(py, field, d)).transpose();
+            let inner = aliprefetch::RetryConfig::custom(
+                Some(max_attempts),
+                secs("base_delay", base_delay)?,
+                secs("max_delay", max_delay)?,
+                secs("max_elapsed", max_elapsed)?,
+            )
+            .map_err(|e| to_py(py, e))?;
             Ok(RetryConfig { inner })
         })
     }
@@ -94,7 +89,8 @@ impl RetryConfig {
     }
 }
 
-/// The keyword arguments of both constructors.
+/// The keyword arguments of both constructors, as the core's [`ClientConfig`]: this converts Python
+/// values and nothing more; the checks and defaults are the core's.
 #[allow(clippy::too_many_arguments)]
 fn build_client(
     py: Python<'_>,
@@ -112,73 +108,52 @@ fn build_client(
     allow_insecure_http: bool,
     user_agent: Option<String>,
 ) -> PyResult<aliprefetch::Client> {
-    let mut b = aliprefetch::Client::builder().allow_insecure_http(allow_insecure_http);
-    b = b.signature_version(match signature_version.to_ascii_lowercase().as_str() {
-        "v3" => SignatureVersion::V3,
-        "v1" => SignatureVersion::V1,
-        other => return Err(invalid(py, "signature_version", "enum", format!("`{other}` is not one of v3, v1"))),
-    });
-    if let Some(r) = region {
-        b = b.region(r);
-    }
-    if let Some(e) = endpoint {
-        b = b.endpoint(e);
-    }
-    if let Some(e) = live_endpoint {
-        b = b.live_endpoint(e);
-    }
-    if let Some(e) = vod_endpoint {
-        b = b.vod_endpoint(e);
-    }
-    match (credentials, profile) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(py, "profile", "conflict", "give credentials or a profile, not both"));
-        }
-        (Some(c), None) => b = b.credentials(c.inner.clone()),
-        (None, Some(p)) => b = b.credentials_provider(Arc::new(CliProfileProvider::new(Env::process()).profile(p))),
-        (None, None) => {}
-    }
-    if let Some(t) = connect_timeout {
-        b = b.connect_timeout(convert::seconds(py, "connect_timeout", t)?);
-    }
-    if let Some(t) = read_timeout {
-        b = b.read_timeout(convert::seconds(py, "read_timeout", t)?);
-    }
-    if let Some(r) = retry {
-        b = b.retry(match r.cast::<RetryConfig>() {
+    let mut config = ClientConfig::default();
+    config.region = region;
+    config.endpoint = endpoint;
+    config.live_endpoint = live_endpoint;
+    config.vod_endpoint = vod_endpoint;
+    config.credentials = credentials.map(|c| c.inner.clone());
+    config.profile = profile;
+    config.signature_version = Some(signature_version.parse().map_err(|e| to_py(py, e))?);
+    config.connect_timeout = connect_timeout.map(|t| convert::seconds(py, "connect_timeout", t)).transpose()?;
+    config.read_timeout = read_timeout.map(|t| convert::seconds(py, "read_timeout", t)).transpose()?;
+    config.retry = match retry {
+        None => None,
+        Some(r) => Some(match r.cast::<RetryConfig>() {
             Ok(c) => c.get().inner.clone(),
-            Err(_) => match r.extract::<String>().as_deref() {
-                Ok("standard") => aliprefetch::RetryConfig::standard(),
-                Ok("disabled") => aliprefetch::RetryConfig::disabled(),
-                _ => return Err(invalid(py, "retry", "type", "must be a RetryConfig, \"standard\" or \"disabled\"")),
+            Err(_) => match r.extract::<String>() {
+                Ok(name) => aliprefetch::RetryConfig::preset(&name).map_err(|e| to_py(py, e))?,
+                Err(_) => {
+                    return Err(invalid(py, "retry", "type", "must be a RetryConfig, \"standard\" or \"disabled\""))
+                }
             },
-        });
-    }
-    if let Some(r) = rate_limits {
-        b = b.rate_limits(rate_limits_of(py, r)?);
-    }
-    b = b.user_agent(user_agent.unwrap_or_else(|| format!("aliprefetch/{} (python)", env!("CARGO_PKG_VERSION"))));
-    b.build().map_err(|e| to_py(py, e))
+        }),
+    };
+    config.rate_limits = rate_limits.map(|r| rate_limits_of(py, r)).transpose()?;
+    config.allow_insecure_http = allow_insecure_http;
+    config.user_agent =
+        Some(user_agent.unwrap_or_else(|| format!("aliprefetch/{} (python)", env!("CARGO_PKG_VERSION"))));
+    aliprefetch::Client::from_config(config).map_err(|e| to_py(py, e))
 }
 
 /// `"documented"`, `"disabled"`, or a dict of per-second limits by action over the documented ones
 /// (0 lifts one).
 fn rate_limits_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<RateLimits> {
     if let Ok(d) = value.cast::<PyDict>() {
-        let mut limits = RateLimits::documented();
+        let mut limits = Vec::with_capacity(d.len());
         for (k, v) in d.iter() {
             let action: String = k.extract()?;
             let n: u32 = v
                 .extract()
                 .map_err(|_| invalid(py, "rate_limits", "type", format!("{action}: must be a count per second")))?;
-            limits = limits.set(action, n);
+            limits.push((action, n));
         }
-        return Ok(limits);
+        return Ok(RateLimits::documented_with(limits));
     }
-    match value.extract::<String>().as_deref() {
-        Ok("documented") => Ok(RateLimits::documented()),
-        Ok("disabled") => Ok(RateLimits::disabled()),
-        _ => Err(invalid(
+    match value.extract::<String>() {
+        Ok(name) => RateLimits::preset(&name).map_err(|e| to_py(py, e)),
+        Err(_) => Err(invalid(
             py,
             "rate_limits",
             "type",
@@ -824,16 +799,11 @@ macro_rules! client_methods {
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "TaskId", Some(task_ids))?;
-                    let defaults = WaitOptions::default();
-                    let options = WaitOptions {
-                        timeout: timeout.map(|t| convert::seconds(py, "timeout", t)).transpose()?.unwrap_or(defaults.timeout),
-                        poll_interval: poll_interval
-                            .map(|t| convert::seconds(py, "poll_interval", t))
-                            .transpose()?
-                            .unwrap_or(defaults.poll_interval),
-                        progress: <$mode>::progress(py, progress)?,
-                        on_poll: None,
-                    };
+                    let options = WaitOptions::with(
+                        timeout.map(|t| convert::seconds(py, "timeout", t)).transpose()?,
+                        poll_interval.map(|t| convert::seconds(py, "poll_interval", t)).transpose()?,
+                        <$mode>::progress(py, progress)?,
+                    );
                     let client = self.client.clone();
                     <$mode>::finish(
                         py,
@@ -855,16 +825,8 @@ macro_rules! client_methods {
                 method: &str,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let service = match service {
-                        "live" => Service::Live,
-                        "vod" => Service::Vod,
-                        other => return Err(invalid(py, "service", "enum", format!("`{other}` is not one of live, vod"))),
-                    };
-                    let method = match method.to_ascii_uppercase().as_str() {
-                        "GET" => Method::Get,
-                        "POST" => Method::Post,
-                        other => return Err(invalid(py, "method", "enum", format!("`{other}` is not one of GET, POST"))),
-                    };
+                    let service: Service = service.parse().map_err(|e| to_py(py, e))?;
+                    let method: Method = method.parse().map_err(|e| to_py(py, e))?;
                     let params: Vec<(String, String)> = convert::dict_params(py, params)?
                         .into_iter()
                         .map(|(k, v)| match v {

@@ -1,10 +1,7 @@
 //! The client a command talks through: to the cloud with the credential chain, or to the embedded
 //! emulator with `--emulator`.
 
-use std::sync::Arc;
-
-use aliprefetch::credentials::{CliProfileProvider, Env, ProvideCredentials, ProviderChain};
-use aliprefetch::{Client, RateLimits, SignatureVersion};
+use aliprefetch::{Client, ClientConfig, RateLimits, SignatureVersion};
 use aliprefetch_emulator::{Config, Emulator, Fixtures};
 
 use crate::args::{GlobalArgs, Signature};
@@ -23,26 +20,23 @@ impl Session {
     /// Builds the client; without `--emulator`, finds credentials first so a missing key is reported
     /// once, with everything that was tried, before any request.
     pub async fn open(global: &GlobalArgs) -> Result<Session, Failure> {
-        let mut builder = Client::builder().signature_version(match global.signature {
+        let mut config = ClientConfig::default();
+        config.signature_version = Some(match global.signature {
             Signature::V3 => SignatureVersion::V3,
             Signature::V1 => SignatureVersion::V1,
         });
-        if let Some(region) = &global.region {
-            builder = builder.region(region);
-        }
+        config.region = global.region.clone();
         if !global.rate_limit.is_empty() {
-            let mut limits = RateLimits::documented();
+            let mut limits = Vec::new();
             for r in &global.rate_limit {
                 match &r.action {
-                    Some(action) => limits = limits.set(action, r.per_second),
-                    None => {
-                        for (action, _) in aliprefetch::rate_limit::DOCUMENTED_QUOTAS {
-                            limits = limits.set(action, r.per_second);
-                        }
-                    }
+                    Some(action) => limits.push((action.clone(), r.per_second)),
+                    None => limits.extend(
+                        aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, _)| ((*a).to_owned(), r.per_second)),
+                    ),
                 }
             }
-            builder = builder.rate_limits(limits);
+            config.rate_limits = Some(RateLimits::documented_with(limits));
         }
         if global.emulator {
             let emulator = Emulator::start(Config::with_fixtures(Fixtures::demo()))
@@ -52,22 +46,18 @@ impl Session {
                 "aliprefetch: using the embedded emulator at {} (demo data, no account needed)",
                 emulator.endpoint()
             ));
-            let client = builder
-                .endpoint(emulator.endpoint())
-                .credentials(emulator.credentials())
-                .build()
-                .map_err(|e| Failure::from_error(e, OPTIONS))?;
+            config.endpoint = Some(emulator.endpoint());
+            config.credentials = Some(emulator.credentials());
+            let client = Client::from_config(config).map_err(|e| Failure::from_error(e, OPTIONS))?;
             return Ok(Session { client, emulator: Some(emulator) });
         }
-        if let Some(endpoint) = &global.endpoint {
-            builder = builder.endpoint(endpoint);
-        }
-        let provider: Arc<dyn ProvideCredentials> = match &global.profile {
-            Some(name) => Arc::new(CliProfileProvider::new(Env::process()).profile(name)),
-            None => Arc::new(ProviderChain::default_chain()),
-        };
-        let client =
-            builder.credentials_provider(provider.clone()).build().map_err(|e| Failure::from_error(e, OPTIONS))?;
+        config.endpoint = global.endpoint.clone();
+        config.profile = global.profile.clone();
+        let provider = config.credentials_provider().map_err(|e| Failure::from_error(e, OPTIONS))?;
+        let client = config
+            .into_builder()
+            .and_then(|b| b.credentials_provider(provider.clone()).build())
+            .map_err(|e| Failure::from_error(e, OPTIONS))?;
         provider.provide().await.map_err(|e| Failure::from_error(e, OPTIONS))?;
         Ok(Session { client, emulator: None })
     }

@@ -37,7 +37,7 @@ impl std::str::FromStr for SignatureVersion {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
         match s.to_ascii_lowercase().as_str() {
-            "v1" | "1" | "v2" | "hmac-sha1" => Ok(SignatureVersion::V1),
+            "v1" | "1" | "1.0" | "hmac-sha1" => Ok(SignatureVersion::V1),
             "v3" | "3" | "acs3-hmac-sha256" => Ok(SignatureVersion::V3),
             _ => Err(Error::invalid_input("signature_version", "enum", format!("`{s}` is not one of v1, v3"))),
         }
@@ -252,6 +252,7 @@ impl ClientBuilder {
         if self.region.trim().is_empty() {
             return Err(Error::invalid_input("region", "required", "is required"));
         }
+        self.retry.validate()?;
         let pick = |specific: &Option<String>, service: Service| -> Result<Endpoint, Error> {
             match specific.as_ref().or(self.endpoint.as_ref()) {
                 Some(e) => Endpoint::parse(e, self.allow_insecure_http),

@@ -26,6 +26,7 @@
 pub mod batch;
 pub mod blocking;
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod error;
 pub(crate) mod http;
@@ -44,6 +45,7 @@ pub use batch::{
     Progress,
 };
 pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion, SignedRequest};
+pub use config::ClientConfig;
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
 pub use ops::describe_live_stream_preload_tasks::{

@@ -37,8 +37,9 @@ impl RetryConfig {
     pub fn disabled() -> Self {
         RetryConfig { max_attempts: 1, ..Self::standard() }
     }
+    /// Attempts in all; 0 is refused when the client is built ([`RetryConfig::validate`]).
     pub fn max_attempts(mut self, n: u32) -> Self {
-        self.max_attempts = n.max(1);
+        self.max_attempts = n;
         self
     }
     pub fn base_delay(mut self, d: Duration) -> Self {

@@ -299,6 +299,17 @@ impl Method {
     }
 }
 
+impl FromStr for Method {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.to_ascii_uppercase().as_str() {
+            "GET" => Ok(Method::Get),
+            "POST" => Ok(Method::Post),
+            _ => Err(Error::invalid_input("method", "enum", format!("`{s}` is not one of GET, POST"))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +332,8 @@ mod tests {
         assert_eq!("zhj".parse::<RegionCode>().unwrap().name(), "Zhejiang");
         assert_eq!(crate::region_codes::CHINA_PROVINCES.len(), 34);
         assert_eq!(crate::region_codes::COUNTRIES.len(), 170);
+        assert_eq!(("get".parse::<Method>().unwrap(), "Vod".parse::<Service>().unwrap()), (Method::Get, Service::Vod));
+        assert_eq!("PUT".parse::<Method>().unwrap_err().field(), Some("method"));
+        assert_eq!("oss".parse::<Service>().unwrap_err().field(), Some("service"));
     }
 }

@@ -43,6 +43,20 @@ impl Default for WaitOptions {
     }
 }
 
+impl WaitOptions {
+    /// The defaults with the values given replaced, and progress reported to `progress`: what each
+    /// binding's optional arguments map to.
+    pub fn with(timeout: Option<Duration>, poll_interval: Option<Duration>, progress: Option<ProgressFn>) -> Self {
+        let d = WaitOptions::default();
+        WaitOptions {
+            timeout: timeout.unwrap_or(d.timeout),
+            poll_interval: poll_interval.unwrap_or(d.poll_interval),
+            progress,
+            on_poll: None,
+        }
+    }
+}
+
 impl fmt::Debug for WaitOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitOptions")
