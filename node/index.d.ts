@@ -91,6 +91,8 @@ export interface PreloadTasksMessage {
   playUrl: string;
   taskId: string;
   description: string;
+  /** Whether a task was created for the URL. */
+  succeeded: boolean;
 }
 
 export interface SetLiveStreamPreloadTasksResult {
@@ -123,6 +125,8 @@ export interface PreloadTask {
   preloadedEndTime: Date | null;
   /** A percentage such as `100%`. */
   process: string;
+  /** `process` as a number from 0 to 100, when it is one. */
+  progressPercent: number | null;
   status: PreloadStatus | string;
   description: string;
 }
@@ -228,6 +232,8 @@ export interface PreloadReport {
   requests: number;
   /** Lookups made to settle lost answers. */
   lookups: number;
+  /** Every item has a task. */
+  allSucceeded: boolean;
 }
 
 /** A running batch: `for await (const item of batch)`; leaving the loop early stops it. */
@@ -244,6 +250,8 @@ export interface MediaItem {
   outcome: ItemOutcome;
   jobId: string | null;
   succeeded: boolean;
+  /** The service may hold a job for the id that the report could not name. */
+  outcomeUnknown: boolean;
   failure: ItemFailure | null;
 }
 
@@ -254,6 +262,8 @@ export interface MediaReport {
   /** Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect). */
   repeatedRequests: number;
   jobIds: string[];
+  /** Every item is in a job. */
+  allSucceeded: boolean;
 }
 
 export interface HeldPreloadTask {

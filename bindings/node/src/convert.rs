@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use aliprefetch::batch::{ItemFailure, MediaItem, MediaOutcome, MediaReport, PreloadItem, PreloadReport};
 use aliprefetch::sign::{v1, v3};
 use aliprefetch::types::WireEnum;
-use aliprefetch::{AnyRequest, AnyResponse, PreloadTask};
+use aliprefetch::AnyRequest;
 use napi::{Error, Result, Status};
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
@@ -37,19 +36,7 @@ pub fn error(e: aliprefetch::Error) -> Error {
 pub fn option_error(e: aliprefetch::Error) -> Error {
     match (e.kind(), e.field(), e.rule()) {
         (aliprefetch::ErrorKind::InvalidInput, Some(field), Some(rule)) if field.contains('_') => {
-            let mut camel = String::with_capacity(field.len());
-            let mut upper = false;
-            for c in field.chars() {
-                match c {
-                    '_' => upper = true,
-                    c if upper => {
-                        camel.extend(c.to_uppercase());
-                        upper = false;
-                    }
-                    c => camel.push(c),
-                }
-            }
-            invalid(&camel, rule, e.message())
+            invalid(&aliprefetch::records::camel_case(field), rule, e.message())
         }
         _ => error(e),
     }
@@ -193,111 +180,9 @@ pub fn wire_pairs(params: Option<&Value>) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-fn time_value(t: Option<OffsetDateTime>) -> Value {
-    t.map_or(Value::Null, |t| Value::String(aliprefetch::wire::format_timestamp(t)))
-}
-
-/// A task; the JS layer turns its times into `Date`s.
-pub fn task(t: PreloadTask) -> Value {
-    json!({
-        "taskId": t.task_id,
-        "domainName": t.domain_name,
-        "playUrl": t.play_url,
-        "area": t.area,
-        "createTime": time_value(t.create_time),
-        "preloadedStartTime": time_value(t.preloaded_start_time),
-        "preloadedEndTime": time_value(t.preloaded_end_time),
-        "process": t.process,
-        "status": t.status,
-        "description": t.description,
-    })
-}
-
-pub fn response(r: AnyResponse) -> Value {
-    match r {
-        AnyResponse::SetLiveStreamPreloadTasks(r) => json!({
-            "requestId": r.request_id,
-            "status": r.status,
-            "totalUrl": r.total_url,
-            "successUrl": r.success_url,
-            "failedUrl": r.failed_url,
-            "preloadTasksMessages": r.preload_tasks_messages.into_iter().map(|m| json!({
-                "playUrl": m.play_url, "taskId": m.task_id, "description": m.description,
-            })).collect::<Vec<_>>(),
-        }),
-        AnyResponse::DescribeLiveStreamPreloadTasks(r) => json!({
-            "requestId": r.request_id,
-            "pageNum": r.page_num,
-            "pageSize": r.page_size,
-            "totalNum": r.total_num,
-            "totalPage": r.total_page,
-            "preloadTasks": r.preload_tasks.into_iter().map(task).collect::<Vec<_>>(),
-        }),
-        AnyResponse::HotLiveRtcStream(r) => json!({"requestId": r.request_id}),
-        AnyResponse::UpdateLivePullToPush(r) => {
-            json!({"requestId": r.request_id, "retCode": r.ret_code, "description": r.description})
-        }
-        AnyResponse::RefreshMediaPlayUrls(r) => json!({
-            "requestId": r.request_id,
-            "mediaRefreshJobId": r.media_refresh_job_id,
-            "nonExistMediaIds": r.non_exist_media_ids(),
-            "forbiddenMediaIds": r.forbidden_media_ids(),
-        }),
-    }
-}
-
-fn failure(f: Option<&ItemFailure>) -> Value {
-    f.map_or(
-        Value::Null,
-        |f| json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message, "outcomeUnknown": f.outcome_unknown}),
-    )
-}
-
-pub fn preload_item(i: &PreloadItem) -> Value {
-    json!({
-        "index": i.index,
-        "url": i.url,
-        "taskId": i.task_id,
-        "succeeded": i.succeeded(),
-        "outcomeUnknown": i.outcome_unknown(),
-        "foundByLookup": i.found_by_lookup,
-        "failure": failure(i.failure.as_ref()),
-    })
-}
-
-pub fn media_item(i: &MediaItem) -> Value {
-    let (job_id, fail) = match &i.outcome {
-        MediaOutcome::Submitted { job_id } => (Value::String(job_id.clone()), Value::Null),
-        MediaOutcome::NotFound | MediaOutcome::Forbidden => (Value::Null, Value::Null),
-        MediaOutcome::Failed(f) => (Value::Null, failure(Some(f))),
-    };
-    json!({
-        "index": i.index,
-        "mediaId": i.media_id,
-        "outcome": i.outcome.as_str(),
-        "jobId": job_id,
-        "succeeded": i.succeeded(),
-        "failure": fail,
-    })
-}
-
-pub fn preload_report(r: PreloadReport) -> Value {
-    json!({
-        "items": r.items.iter().map(preload_item).collect::<Vec<_>>(),
-        "duplicatesRemoved": r.duplicates_removed,
-        "requests": r.requests,
-        "lookups": r.lookups,
-    })
-}
-
-pub fn media_report(r: MediaReport) -> Value {
-    json!({
-        "items": r.items.iter().map(media_item).collect::<Vec<_>>(),
-        "duplicatesRemoved": r.duplicates_removed,
-        "requests": r.requests,
-        "repeatedRequests": r.repeated_requests,
-        "jobIds": r.job_ids,
-    })
+/// A result as JS sees it: the core's record with camelCase keys.
+pub fn record<R: aliprefetch::records::Record>(r: &R) -> Value {
+    aliprefetch::records::camel_case_keys(r.record())
 }
 
 fn field<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str> {

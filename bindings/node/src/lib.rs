@@ -29,7 +29,7 @@ fn progress_fn(callback: Option<ProgressCallback>) -> Option<ProgressFn> {
     callback.map(|cb| {
         let cb = Arc::new(cb);
         Arc::new(move |p: aliprefetch::Progress| {
-            let value = json!({"done": p.done, "total": p.total, "succeeded": p.succeeded, "failed": p.failed});
+            let value = convert::record(&p);
             cb.call(value, ThreadsafeFunctionCallMode::NonBlocking);
         }) as ProgressFn
     })
@@ -109,7 +109,7 @@ impl Client {
         let client = self.inner.clone();
         env.spawn_future(async move {
             let response = client.execute_any(&request?).await.map_err(error)?;
-            Ok(convert::response(response))
+            Ok(convert::record(&response))
         })
     }
 
@@ -142,7 +142,7 @@ impl Client {
         env.spawn_future(async move {
             let (urls, options) = prepared?;
             let report = client.preload_live_streams(&domain, urls, options).await.map_err(error)?;
-            Ok(convert::preload_report(report))
+            Ok(convert::record(&report))
         })
     }
 
@@ -220,7 +220,7 @@ impl Client {
                 aliprefetch::TaskType::Preload => client.preload_media(ids, options).await,
             }
             .map_err(error)?;
-            Ok(convert::media_report(report))
+            Ok(convert::record(&report))
         })
     }
 
@@ -260,7 +260,7 @@ impl Client {
         env.spawn_future(async move {
             let (ids, options) = prepared?;
             let tasks = client.wait_for_preload(&domain, &ids, options).await.map_err(error)?;
-            Ok(Value::Array(tasks.into_iter().map(convert::task).collect()))
+            Ok(Value::Array(tasks.iter().map(convert::record).collect()))
         })
     }
 
@@ -343,8 +343,8 @@ impl AnyBatch {
     /// The next item, as JS sees it.
     async fn next(&mut self) -> Option<Value> {
         match self {
-            AnyBatch::Live(s) => s.next().await.map(|i| convert::preload_item(&i)),
-            AnyBatch::Media(s) => s.next().await.map(|i| convert::media_item(&i)),
+            AnyBatch::Live(s) => s.next().await.map(|i| convert::record(&i)),
+            AnyBatch::Media(s) => s.next().await.map(|i| convert::record(&i)),
         }
     }
     fn stop(&self) {
@@ -426,7 +426,7 @@ impl TaskPages {
             match stream.lock().await.next().await {
                 None => Ok(Value::Null),
                 Some(Err(e)) => Err(error(e)),
-                Some(Ok(tasks)) => Ok(Value::Array(tasks.into_iter().map(convert::task).collect())),
+                Some(Ok(tasks)) => Ok(Value::Array(tasks.iter().map(convert::record).collect())),
             }
         })
     }

@@ -64,16 +64,18 @@ impl<A: Field, B: Field> Field for (A, B) {
 }
 
 /// Defines a frozen record class with its attributes, `__repr__`, `to_dict()` and [`Field`] for
-/// nesting.
+/// nesting. Values under `computed` are the core's computed properties (`succeeded`, …), taken from
+/// the core when the record is made and shown through the getters in `methods`; never worked out here.
 macro_rules! record {
     ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
-        record!($(#[$meta])* $name { $($field : $ty),* } methods {});
+        record!($(#[$meta])* $name { $($field : $ty),* } computed {} methods {});
     };
-    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? } methods { $($methods:tt)* }) => {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? } computed { $($hidden:ident : $hty:ty),* $(,)? } methods { $($methods:tt)* }) => {
         $(#[$meta])*
-        #[pyclass(frozen, get_all, module = "aliprefetch._aliprefetch")]
+        #[pyclass(frozen, module = "aliprefetch._aliprefetch")]
         pub struct $name {
-            $(pub $field: $ty),*
+            $(#[pyo3(get)] pub $field: $ty,)*
+            $(pub $hidden: $hty,)*
         }
 
         #[pymethods]
@@ -116,11 +118,11 @@ macro_rules! record {
 
 record!(
     /// One URL of a SetLiveStreamPreloadTasks answer.
-    PreloadTasksMessage { play_url: String, task_id: String, description: String } methods {
+    PreloadTasksMessage { play_url: String, task_id: String, description: String } computed { created: bool } methods {
     /// Whether a task was created for the URL.
     #[getter]
     fn succeeded(&self) -> bool {
-        !self.task_id.is_empty()
+        self.created
     }
     }
 );
@@ -150,11 +152,11 @@ record!(
         process: String,
         status: String,
         description: String,
-    } methods {
+    } computed { percent: Option<f64> } methods {
     /// `process` as a number from 0 to 100, when it is one.
     #[getter]
     fn progress_percent(&self) -> Option<f64> {
-        self.process.trim().trim_end_matches('%').trim().parse().ok()
+        self.percent
     }
     }
 );
@@ -208,33 +210,33 @@ record!(
         task_id: Option<String>,
         failure: Option<Py<ItemFailure>>,
         found_by_lookup: bool,
-    } methods {
+    } computed { ok: bool, unknown: bool } methods {
     #[getter]
     fn succeeded(&self) -> bool {
-        self.task_id.is_some()
+        self.ok
     }
     /// Whether the service may hold a task that the report could not name.
     #[getter]
     fn outcome_unknown(&self) -> bool {
-        self.failure.as_ref().is_some_and(|f| f.get().outcome_unknown)
+        self.unknown
     }
     }
 );
 
 record!(
     /// Every distinct URL of a batch once, in input order.
-    PreloadReport { items: Vec<Py<PreloadItem>>, duplicates_removed: u64, requests: u64, lookups: u64 } methods {
+    PreloadReport { items: Vec<Py<PreloadItem>>, duplicates_removed: u64, requests: u64, lookups: u64 } computed { all_ok: bool } methods {
     /// The items that have a task.
     fn succeeded(&self, py: Python<'_>) -> Vec<Py<PreloadItem>> {
-        self.items.iter().filter(|i| i.get().task_id.is_some()).map(|i| i.clone_ref(py)).collect()
+        self.items.iter().filter(|i| i.get().ok).map(|i| i.clone_ref(py)).collect()
     }
     /// The items without a task, each with its failure.
     fn failed(&self, py: Python<'_>) -> Vec<Py<PreloadItem>> {
-        self.items.iter().filter(|i| i.get().task_id.is_none()).map(|i| i.clone_ref(py)).collect()
+        self.items.iter().filter(|i| !i.get().ok).map(|i| i.clone_ref(py)).collect()
     }
     #[getter]
     fn all_succeeded(&self) -> bool {
-        self.items.iter().all(|i| i.get().task_id.is_some())
+        self.all_ok
     }
     }
 );
@@ -247,10 +249,10 @@ record!(
         outcome: String,
         job_id: Option<String>,
         failure: Option<Py<ItemFailure>>,
-    } methods {
+    } computed { ok: bool } methods {
     #[getter]
     fn succeeded(&self) -> bool {
-        self.outcome == "submitted"
+        self.ok
     }
     }
 );
@@ -264,16 +266,16 @@ record!(
         requests: u64,
         repeated_requests: u64,
         job_ids: Vec<String>,
-    } methods {
+    } computed { all_ok: bool } methods {
     fn succeeded(&self, py: Python<'_>) -> Vec<Py<MediaItem>> {
-        self.items.iter().filter(|i| i.get().outcome == "submitted").map(|i| i.clone_ref(py)).collect()
+        self.items.iter().filter(|i| i.get().ok).map(|i| i.clone_ref(py)).collect()
     }
     fn failed(&self, py: Python<'_>) -> Vec<Py<MediaItem>> {
-        self.items.iter().filter(|i| i.get().outcome != "submitted").map(|i| i.clone_ref(py)).collect()
+        self.items.iter().filter(|i| !i.get().ok).map(|i| i.clone_ref(py)).collect()
     }
     #[getter]
     fn all_succeeded(&self) -> bool {
-        self.items.iter().all(|i| i.get().outcome == "submitted")
+        self.all_ok
     }
     }
 );
@@ -293,6 +295,7 @@ pub fn preload_task(py: Python<'_>, t: aliprefetch::PreloadTask) -> PyResult<Py<
     Py::new(
         py,
         PreloadTask {
+            percent: t.progress_percent(),
             task_id: t.task_id,
             domain_name: t.domain_name,
             play_url: t.play_url,
@@ -332,9 +335,15 @@ pub fn response(py: Python<'_>, r: AnyResponse) -> PyResult<Py<PyAny>> {
                 .preload_tasks_messages
                 .into_iter()
                 .map(|m| {
+                    let created = m.succeeded();
                     Py::new(
                         py,
-                        PreloadTasksMessage { play_url: m.play_url, task_id: m.task_id, description: m.description },
+                        PreloadTasksMessage {
+                            play_url: m.play_url,
+                            task_id: m.task_id,
+                            description: m.description,
+                            created,
+                        },
                     )
                 })
                 .collect();
@@ -392,10 +401,13 @@ pub fn response(py: Python<'_>, r: AnyResponse) -> PyResult<Py<PyAny>> {
 }
 
 pub fn preload_item(py: Python<'_>, i: CorePreloadItem) -> PyResult<Py<PreloadItem>> {
+    let (ok, unknown) = (i.succeeded(), i.outcome_unknown());
     let failure = i.failure.map(|f| failure(py, f)).transpose()?;
     Py::new(
         py,
         PreloadItem {
+            ok,
+            unknown,
             index: i.index as u64,
             url: i.url,
             task_id: i.task_id,
@@ -406,16 +418,17 @@ pub fn preload_item(py: Python<'_>, i: CorePreloadItem) -> PyResult<Py<PreloadIt
 }
 
 pub fn media_item(py: Python<'_>, i: CoreMediaItem) -> PyResult<Py<MediaItem>> {
-    let outcome = i.outcome.as_str().to_owned();
+    let (outcome, ok) = (i.outcome.as_str().to_owned(), i.succeeded());
     let (job_id, fail) = match i.outcome {
         MediaOutcome::Submitted { job_id } => (Some(job_id), None),
         MediaOutcome::NotFound | MediaOutcome::Forbidden => (None, None),
         MediaOutcome::Failed(f) => (None, Some(failure(py, f)?)),
     };
-    Py::new(py, MediaItem { index: i.index as u64, media_id: i.media_id, outcome, job_id, failure: fail })
+    Py::new(py, MediaItem { index: i.index as u64, media_id: i.media_id, outcome, job_id, failure: fail, ok })
 }
 
 pub fn preload_report(py: Python<'_>, r: CorePreloadReport) -> PyResult<Py<PyAny>> {
+    let all_ok = r.all_succeeded();
     let items: PyResult<Vec<Py<PreloadItem>>> = r.items.into_iter().map(|i| preload_item(py, i)).collect();
     Ok(Py::new(
         py,
@@ -424,12 +437,14 @@ pub fn preload_report(py: Python<'_>, r: CorePreloadReport) -> PyResult<Py<PyAny
             duplicates_removed: r.duplicates_removed as u64,
             requests: r.requests as u64,
             lookups: r.lookups as u64,
+            all_ok,
         },
     )?
     .into_any())
 }
 
 pub fn media_report(py: Python<'_>, r: CoreMediaReport) -> PyResult<Py<PyAny>> {
+    let all_ok = r.all_succeeded();
     let items: PyResult<Vec<Py<MediaItem>>> = r.items.into_iter().map(|i| media_item(py, i)).collect();
     Ok(Py::new(
         py,
@@ -439,6 +454,7 @@ pub fn media_report(py: Python<'_>, r: CoreMediaReport) -> PyResult<Py<PyAny>> {
             requests: r.requests as u64,
             repeated_requests: r.repeated_requests as u64,
             job_ids: r.job_ids,
+            all_ok,
         },
     )?
     .into_any())

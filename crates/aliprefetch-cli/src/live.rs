@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use aliprefetch::records::Record;
 use aliprefetch::{
     DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, PreloadItem, PreloadOptions,
     PreloadTask, PullToPushRegion, UpdateLivePullToPushRequest,
@@ -201,9 +202,7 @@ struct ItemLine {
 
 impl ItemLine {
     fn of(item: &PreloadItem, waited: bool, tasks: &HashMap<&str, &PreloadTask>) -> ItemLine {
-        let error = item.failure.as_ref().map(|f| {
-            json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message, "outcome_unknown": f.outcome_unknown})
-        });
+        let error = item.failure.as_ref().map(Record::record);
         let task = item.task_id.as_deref().and_then(|id| tasks.get(id)).copied();
         let (status, detail, failure) = match (&item.failure, &item.task_id, task) {
             (Some(f), _, _) if f.outcome_unknown => {
@@ -310,7 +309,7 @@ pub async fn tasks(global: &GlobalArgs, args: &TasksArgs) -> Result<Exit, Failur
     }
     session.close().await;
 
-    let items: Vec<Value> = tasks.iter().map(task_json).collect();
+    let items: Vec<Value> = tasks.iter().map(Record::record).collect();
     Report {
         headers: &["TASK ID", "STATUS", "PROCESS", "CREATED", "URL", "DESCRIPTION"],
         rows: tasks
@@ -332,21 +331,6 @@ pub async fn tasks(global: &GlobalArgs, args: &TasksArgs) -> Result<Exit, Failur
     .print(global.output)
     .map_err(stdout_failed)?;
     Ok(exit)
-}
-
-fn task_json(t: &PreloadTask) -> Value {
-    json!({
-        "task_id": t.task_id,
-        "domain_name": t.domain_name,
-        "play_url": t.play_url,
-        "area": t.area,
-        "status": t.status,
-        "process": t.process,
-        "description": t.description,
-        "create_time": t.create_time.map(aliprefetch::wire::format_timestamp),
-        "preloaded_start_time": t.preloaded_start_time.map(aliprefetch::wire::format_timestamp),
-        "preloaded_end_time": t.preloaded_end_time.map(aliprefetch::wire::format_timestamp),
-    })
 }
 
 /// `live hot-rtc`: one HotLiveRtcStream call.

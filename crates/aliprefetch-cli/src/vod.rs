@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use aliprefetch::records::Record;
 use aliprefetch::{ErrorKind, MediaItem, MediaOptions, MediaOutcome, TaskType};
 use futures::StreamExt as _;
 use serde_json::{json, Value};
@@ -167,10 +168,7 @@ fn item_json(item: &MediaItem) -> Value {
     let row = item_row(item);
     let (job_id, error) = match &item.outcome {
         MediaOutcome::Submitted { job_id } => (Some(job_id.clone()), Value::Null),
-        MediaOutcome::Failed(f) => (
-            None,
-            json!({"kind": f.kind.as_str(), "code": f.code, "message": f.message, "outcome_unknown": f.outcome_unknown}),
-        ),
+        MediaOutcome::Failed(f) => (None, f.record()),
         _ => (None, json!({"kind": "Api", "code": row[1], "message": row[2], "outcome_unknown": false})),
     };
     let unknown = matches!(&item.outcome, MediaOutcome::Failed(f) if f.outcome_unknown);
