@@ -22,7 +22,7 @@ static TASKS: AtomicUsize = AtomicUsize::new(0);
 pub fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
-        aliprefetch::client::install_crypto_provider();
+        aliprefetch::install_crypto_provider();
         tokio::runtime::Builder::new_multi_thread()
             .thread_name("aliprefetch")
             .enable_all()

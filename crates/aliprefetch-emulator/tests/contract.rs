@@ -132,7 +132,7 @@ fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
 
     // The default account answers; the fixed clock means a request must be signed at that time.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    aliprefetch::client::install_crypto_provider();
+    aliprefetch::install_crypto_provider();
     let creds = aliprefetch_emulator::default_credentials();
     let at = time::macros::datetime!(2024-05-20 08:00:01 UTC);
     let params = vec![("DomainName".to_owned(), "play.example.com".to_owned())];

@@ -45,7 +45,7 @@ struct Send<'a> {
 }
 
 fn send<'a>(action: &'a str, params: &[(&str, &str)], at: OffsetDateTime) -> Send<'a> {
-    aliprefetch::client::install_crypto_provider();
+    aliprefetch::install_crypto_provider();
     Send {
         creds: Credentials::new("testid", "testsecret"),
         method: "POST",

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 const DOMAIN: &str = "play.example.com";
 
 async fn start() -> Emulator {
-    aliprefetch::client::install_crypto_provider();
+    aliprefetch::install_crypto_provider();
     let limits = ConnectionLimits {
         header_read_timeout: Duration::from_millis(300),
         body_timeout: Duration::from_millis(300),
@@ -31,7 +31,7 @@ fn query_of(pairs: &[(&str, &str)]) -> String {
 
 /// A V1 request signed over `params`, with extra (unsigned) headers.
 async fn v1_call(emu: &Emulator, action: &str, params: &[(&str, &str)], headers: &[(&str, &str)]) -> (u16, Value) {
-    aliprefetch::client::install_crypto_provider();
+    aliprefetch::install_crypto_provider();
     let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let nonce = uuid::Uuid::new_v4().to_string();
     let signed = v1::sign(
@@ -262,7 +262,7 @@ async fn xml_answers_stay_well_formed_whatever_a_request_echoes() {
 
 #[tokio::test]
 async fn past_the_connection_cap_a_connection_waits_for_a_free_place() {
-    aliprefetch::client::install_crypto_provider();
+    aliprefetch::install_crypto_provider();
     let limits = ConnectionLimits { max_connections: 1, ..ConnectionLimits::default() };
     let emu = Emulator::start(Config { limits, ..Config::with_fixtures(Fixtures::default()) }).await.unwrap();
     // The one place is taken by a connection that has sent nothing yet.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -17,7 +17,7 @@ use crate::ops::hot_live_rtc_stream::{HotLiveRtcStreamRequest, HotLiveRtcStreamR
 use crate::ops::refresh_media_play_urls::{RefreshMediaPlayUrlsRequest, RefreshMediaPlayUrlsResponse};
 use crate::ops::set_live_stream_preload_tasks::{SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse};
 use crate::ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
-use crate::ops::Operation;
+use crate::ops::{AnyRequest, AnyResponse, Operation};
 use crate::rate_limit::{Limiters, RateLimits};
 use crate::retry::RetryConfig;
 use crate::sign;
@@ -42,16 +42,6 @@ impl std::str::FromStr for SignatureVersion {
             _ => Err(Error::invalid_input("signature_version", "enum", format!("`{s}` is not one of v1, v3"))),
         }
     }
-}
-
-static CRYPTO: Once = Once::new();
-
-/// Installs rustls' ring provider as the process default, unless the application already installed one.
-/// The client does this itself; call it before building a `reqwest` client of your own in the same process.
-pub fn install_crypto_provider() {
-    CRYPTO.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 /// Where requests for one service go.
@@ -264,7 +254,7 @@ impl ClientBuilder {
         };
         let live = pick(&self.live_endpoint, Service::Live)?;
         let vod = pick(&self.vod_endpoint, Service::Vod)?;
-        install_crypto_provider();
+        crate::http::install_crypto_provider();
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
@@ -736,5 +726,31 @@ fn transport_error(e: reqwest::Error) -> Error {
         Error::new(ErrorKind::Transport, format!("could not connect: {detail}")).with_source(e).not_sent()
     } else {
         Error::new(ErrorKind::Transport, detail).with_source(e)
+    }
+}
+
+impl Client {
+    /// [`Client::execute`] for a request of any operation.
+    pub async fn execute_any(&self, request: &AnyRequest) -> Result<AnyResponse, Error> {
+        Ok(match request {
+            AnyRequest::SetLiveStreamPreloadTasks(r) => AnyResponse::SetLiveStreamPreloadTasks(self.execute(r).await?),
+            AnyRequest::DescribeLiveStreamPreloadTasks(r) => {
+                AnyResponse::DescribeLiveStreamPreloadTasks(self.execute(r).await?)
+            }
+            AnyRequest::HotLiveRtcStream(r) => AnyResponse::HotLiveRtcStream(self.execute(r).await?),
+            AnyRequest::UpdateLivePullToPush(r) => AnyResponse::UpdateLivePullToPush(self.execute(r).await?),
+            AnyRequest::RefreshMediaPlayUrls(r) => AnyResponse::RefreshMediaPlayUrls(self.execute(r).await?),
+        })
+    }
+
+    /// [`Client::presign`] for a request of any operation.
+    pub async fn presign_any(&self, request: &AnyRequest) -> Result<SignedRequest, Error> {
+        match request {
+            AnyRequest::SetLiveStreamPreloadTasks(r) => self.presign(r).await,
+            AnyRequest::DescribeLiveStreamPreloadTasks(r) => self.presign(r).await,
+            AnyRequest::HotLiveRtcStream(r) => self.presign(r).await,
+            AnyRequest::UpdateLivePullToPush(r) => self.presign(r).await,
+            AnyRequest::RefreshMediaPlayUrls(r) => self.presign(r).await,
+        }
     }
 }

@@ -189,8 +189,8 @@ impl Error {
     /// forms (a server echoes its string to sign, which carries an STS token twice encoded).
     pub(crate) fn redact(mut self, secrets: &[&str]) -> Self {
         for s in secrets.iter().filter(|s| !s.is_empty()) {
-            let once = crate::sign::percent_encode(s);
-            let twice = crate::sign::percent_encode(&once);
+            let once = crate::encoding::percent_encode(s);
+            let twice = crate::encoding::percent_encode(&once);
             for form in [twice.as_str(), once.as_str(), s] {
                 if self.inner.message.contains(form) {
                     self.inner.message = self.inner.message.replace(form, "<redacted>");

@@ -1,7 +1,19 @@
 //! The transport every HTTP call shares: the service's answers, the metadata service and the
 //! credentials URI are read with a size cap, and no redirect is followed.
 
+use std::sync::Once;
+
 use bytes::{Bytes, BytesMut};
+
+static CRYPTO: Once = Once::new();
+
+/// Installs rustls' ring provider as the process default, unless the application already installed one.
+/// The client does this itself; call it before building a `reqwest` client of your own in the same process.
+pub fn install_crypto_provider() {
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
 
 /// The largest answer read from the service or a credentials source. The API's answers are a few KB
 /// (a page of 100 tasks is about 40 KB); anything larger is not one of them.

@@ -28,15 +28,18 @@ pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod credentials;
+mod encoding;
 pub mod error;
 pub(crate) mod http;
 pub mod ops;
 pub mod paginate;
 pub mod rate_limit;
+pub mod records;
 pub mod region_codes;
 pub mod retry;
 pub mod sign;
 pub mod types;
+mod value_sets;
 pub mod wait;
 pub mod wire;
 
@@ -48,6 +51,7 @@ pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion, SignedReques
 pub use config::ClientConfig;
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
+pub use http::install_crypto_provider;
 pub use ops::describe_live_stream_preload_tasks::{
     DescribeLiveStreamPreloadTasksRequest, DescribeLiveStreamPreloadTasksResponse, PreloadTask,
 };
@@ -61,9 +65,10 @@ pub use ops::{AnyRequest, AnyResponse, Operation};
 pub use rate_limit::RateLimits;
 pub use retry::RetryConfig;
 pub use types::{
-    value_sets, Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType,
-    Service, StreamType, TaskType,
+    Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType, Service,
+    StreamType, TaskType,
 };
+pub use value_sets::value_sets;
 pub use wait::{PollFn, WaitOptions};
 
 /// Entry points for the fuzz targets in `fuzz/` (not part of the API; may change at any time).

@@ -562,7 +562,7 @@ async fn waiting_gives_up_at_its_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_presigned_request_is_what_execute_sends() {
     let emu = emulator("").await;
-    aliprefetch::client::install_crypto_provider();
+    aliprefetch::install_crypto_provider();
     let http = reqwest::Client::new();
     for sig in [SignatureVersion::V3, SignatureVersion::V1] {
         let c = client(&emu, sig);
