@@ -1,7 +1,8 @@
 //! Timestamps: parsing never panics; whatever parses formats and parses back to the same second.
 #![no_main]
 
-use aliprefetch::wire::{format_timestamp, parse_timestamp, EARLIEST, LATEST};
+use aliprefetch::internal::{EARLIEST, LATEST};
+use aliprefetch::{format_timestamp, parse_timestamp};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -22,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             time::UtcOffset::from_whole_seconds(offset),
         ) {
             let _ = format_timestamp(t.replace_offset(o));
-            let _ = aliprefetch::wire::check_instant("T", t.replace_offset(o));
+            let _ = aliprefetch::internal::check_instant("T", t.replace_offset(o));
         }
     }
 });

@@ -12,7 +12,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aliprefetch::batch::ProgressFn;
+use aliprefetch::ProgressFn;
 use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 
@@ -265,13 +265,7 @@ impl Client {
         options: PreloadOptions,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<PreloadReport, AliPrefetchError> {
-        let options = aliprefetch::PreloadOptions {
-            area: options.area.map(Into::into),
-            start: options.start.map(records::instant),
-            end: options.end.map(records::instant),
-            concurrency: options.concurrency.map(|n| n as usize),
-            progress: progress_fn(listener),
-        };
+        let options = options.into_core(progress_fn(listener));
         guarded(async { Ok(self.inner.preload_live_streams(&domain, urls, options).await?.into()) }).await
     }
 
@@ -286,13 +280,7 @@ impl Client {
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Arc<PreloadBatch>, AliPrefetchError> {
         guarded_sync(|| {
-            let options = aliprefetch::PreloadOptions {
-                area: options.area.map(Into::into),
-                start: options.start.map(records::instant),
-                end: options.end.map(records::instant),
-                concurrency: options.concurrency.map(|n| n as usize),
-                progress: progress_fn(listener),
-            };
+            let options = options.into_core(progress_fn(listener));
             let stream = self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options)?;
             Ok(Arc::new(PreloadBatch { stream: tokio::sync::Mutex::new(stream) }))
         })
@@ -450,7 +438,7 @@ macro_rules! batch_object {
         $(#[$meta])*
         #[derive(uniffi::Object)]
         pub struct $name {
-            stream: tokio::sync::Mutex<aliprefetch::batch::BatchStream<$core>>,
+            stream: tokio::sync::Mutex<aliprefetch::BatchStream<$core>>,
         }
 
         #[uniffi::export(async_runtime = "tokio")]

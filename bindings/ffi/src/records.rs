@@ -653,6 +653,18 @@ pub struct PreloadOptions {
     pub concurrency: Option<u32>,
 }
 
+impl PreloadOptions {
+    pub(crate) fn into_core(self, progress: Option<aliprefetch::ProgressFn>) -> aliprefetch::PreloadOptions {
+        let mut o = aliprefetch::PreloadOptions::default();
+        o.area = self.area.map(Into::into);
+        o.start = self.start.map(instant);
+        o.end = self.end.map(instant);
+        o.concurrency = self.concurrency.map(|n| n as usize);
+        o.progress = progress;
+        o
+    }
+}
+
 /// Options of `refreshMedia` / `preloadMedia`.
 #[derive(uniffi::Record)]
 pub struct MediaOptions {
@@ -675,18 +687,18 @@ pub struct MediaOptions {
 }
 
 impl MediaOptions {
-    pub(crate) fn into_core(self, progress: Option<aliprefetch::batch::ProgressFn>) -> aliprefetch::MediaOptions {
-        aliprefetch::MediaOptions {
-            formats: self.formats.into_iter().map(Into::into).collect(),
-            definitions: self.definitions.into_iter().map(Into::into).collect(),
-            stream_types: self.stream_types.into_iter().map(Into::into).collect(),
-            result_type: self.result_type.map(Into::into),
-            slice_flag: self.slice_flag,
-            slice_count: self.slice_count,
-            user_data: self.user_data,
-            concurrency: self.concurrency.map(|n| n as usize),
-            progress,
-        }
+    pub(crate) fn into_core(self, progress: Option<aliprefetch::ProgressFn>) -> aliprefetch::MediaOptions {
+        let mut o = aliprefetch::MediaOptions::default();
+        o.formats = self.formats.into_iter().map(Into::into).collect();
+        o.definitions = self.definitions.into_iter().map(Into::into).collect();
+        o.stream_types = self.stream_types.into_iter().map(Into::into).collect();
+        o.result_type = self.result_type.map(Into::into);
+        o.slice_flag = self.slice_flag;
+        o.slice_count = self.slice_count;
+        o.user_data = self.user_data;
+        o.concurrency = self.concurrency.map(|n| n as usize);
+        o.progress = progress;
+        o
     }
 }
 

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use aliprefetch::sign::{v1, v3};
-use aliprefetch::types::WireEnum;
 use aliprefetch::AnyRequest;
+use aliprefetch::WireEnum;
 use napi::{Error, Result, Status};
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
@@ -36,7 +36,7 @@ pub fn error(e: aliprefetch::Error) -> Error {
 pub fn option_error(e: aliprefetch::Error) -> Error {
     match (e.kind(), e.field(), e.rule()) {
         (aliprefetch::ErrorKind::InvalidInput, Some(field), Some(rule)) if field.contains('_') => {
-            invalid(&aliprefetch::records::camel_case(field), rule, e.message())
+            invalid(&aliprefetch::internal::camel_case(field), rule, e.message())
         }
         _ => error(e),
     }
@@ -93,7 +93,7 @@ pub fn opt_usize(o: &Map<String, Value>, key: &str) -> Result<Option<usize>> {
 /// A list of strings (an array, or a comma string).
 pub fn strings(field: &str, v: &Value) -> Result<Vec<String>> {
     match v {
-        Value::String(s) => Ok(aliprefetch::wire::split_comma_list(s)),
+        Value::String(s) => Ok(aliprefetch::internal::split_comma_list(s)),
         Value::Array(items) => items
             .iter()
             .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| invalid(field, "type", "must be a list of strings")))
@@ -121,7 +121,7 @@ pub fn wire_enums<E: WireEnum>(o: &Map<String, Value>, key: &str, field: &str) -
 pub fn time(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<OffsetDateTime>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => aliprefetch::wire::parse_timestamp(field, s).map(Some).map_err(error),
+        Some(Value::String(s)) => aliprefetch::parse_timestamp(field, s).map(Some).map_err(error),
         Some(_) => Err(invalid(field, "type", "must be a Date or a yyyy-MM-ddTHH:mm:ssZ string")),
     }
 }
@@ -181,8 +181,8 @@ pub fn wire_pairs(params: Option<&Value>) -> Result<Vec<(String, String)>> {
 }
 
 /// A result as JS sees it: the core's record with camelCase keys.
-pub fn record<R: aliprefetch::records::Record>(r: &R) -> Value {
-    aliprefetch::records::camel_case_keys(r.record())
+pub fn record<R: aliprefetch::Record>(r: &R) -> Value {
+    aliprefetch::internal::camel_case_keys(r.record())
 }
 
 fn field<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
@@ -211,7 +211,7 @@ fn pairs(o: &Map<String, Value>, key: &str) -> Result<Vec<(String, String)>> {
 fn signing_inputs(input: &Value) -> Result<(&Map<String, Value>, aliprefetch::Credentials, OffsetDateTime)> {
     let o = input.as_object().ok_or_else(|| invalid("input", "type", "must be an object"))?;
     let creds = credentials(o.get("credentials").unwrap_or(&Value::Null))?;
-    let at = aliprefetch::wire::parse_timestamp("timestamp", field(o, "timestamp")?).map_err(error)?;
+    let at = aliprefetch::parse_timestamp("timestamp", field(o, "timestamp")?).map_err(error)?;
     Ok((o, creds, at))
 }
 

@@ -33,8 +33,7 @@ impl Emulator {
             Some(_) => Err("must be an object, JSON text or a path".to_owned()),
         }
         .map_err(|e| Error::new(Status::InvalidArg, format!("fixtures: {e}")))?;
-        let now =
-            now.map(|s| aliprefetch::wire::parse_timestamp("now", &s)).transpose().map_err(crate::convert::error)?;
+        let now = now.map(|s| aliprefetch::parse_timestamp("now", &s)).transpose().map_err(crate::convert::error)?;
         let config = Config { fixtures, seed: u64::from(seed.unwrap_or(0)), now, ..Config::default() };
         let emu = CoreEmulator::start_in_background(config)
             .map_err(|e| Error::new(Status::GenericFailure, format!("cannot start the emulator: {e}")))?;
@@ -119,7 +118,7 @@ impl Emulator {
     #[napi(catch_unwind)]
     pub fn now(&self) -> Result<String> {
         let now = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.now();
-        Ok(aliprefetch::wire::format_timestamp(now))
+        Ok(aliprefetch::format_timestamp(now))
     }
 
     /// Stops after the requests in flight; stopping twice is harmless.

@@ -8,7 +8,7 @@ mod emulator;
 
 use std::sync::Arc;
 
-use aliprefetch::batch::ProgressFn;
+use aliprefetch::ProgressFn;
 use aliprefetch::{
     AnyRequest, ClientConfig, Definition, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits, ResultType,
     RetryConfig, Service, StreamType, WaitOptions,
@@ -293,16 +293,15 @@ fn preload_options(
     on_progress: Option<ProgressCallback>,
 ) -> Result<(Vec<String>, PreloadOptions)> {
     let o = convert::object("options", options)?;
-    Ok((
-        strings("PlayUrl", urls)?,
-        PreloadOptions {
-            area: convert::wire_enum(&o, "area", "Area")?,
-            start: convert::time(&o, "start", "PreloadedStartTime")?,
-            end: convert::time(&o, "end", "PreloadedEndTime")?,
-            concurrency: convert::opt_usize(&o, "concurrency")?,
-            progress: progress_fn(on_progress),
-        },
-    ))
+    Ok((strings("PlayUrl", urls)?, {
+        let mut opts = PreloadOptions::default();
+        opts.area = convert::wire_enum(&o, "area", "Area")?;
+        opts.start = convert::time(&o, "start", "PreloadedStartTime")?;
+        opts.end = convert::time(&o, "end", "PreloadedEndTime")?;
+        opts.concurrency = convert::opt_usize(&o, "concurrency")?;
+        opts.progress = progress_fn(on_progress);
+        opts
+    }))
 }
 
 fn media_options(
@@ -317,26 +316,25 @@ fn media_options(
         Some(v @ Value::Object(_)) => Some(v.to_string()),
         Some(_) => return Err(invalid("UserData", "type", "must be an object or its JSON text")),
     };
-    Ok((
-        strings("MediaIds", media_ids)?,
-        MediaOptions {
-            formats: convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?,
-            definitions: convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?,
-            stream_types: convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?,
-            result_type: convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?,
-            slice_flag: o.get("sliceFlag").and_then(Value::as_bool),
-            slice_count: convert::opt_u32(&o, "sliceCount", "SliceCount")?,
-            user_data,
-            concurrency: convert::opt_usize(&o, "concurrency")?,
-            progress: progress_fn(on_progress),
-        },
-    ))
+    Ok((strings("MediaIds", media_ids)?, {
+        let mut opts = MediaOptions::default();
+        opts.formats = convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?;
+        opts.definitions = convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?;
+        opts.stream_types = convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?;
+        opts.result_type = convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?;
+        opts.slice_flag = o.get("sliceFlag").and_then(Value::as_bool);
+        opts.slice_count = convert::opt_u32(&o, "sliceCount", "SliceCount")?;
+        opts.user_data = user_data;
+        opts.concurrency = convert::opt_usize(&o, "concurrency")?;
+        opts.progress = progress_fn(on_progress);
+        opts
+    }))
 }
 
 /// A running batch of either kind.
 enum AnyBatch {
-    Live(aliprefetch::batch::BatchStream<aliprefetch::PreloadItem>),
-    Media(aliprefetch::batch::BatchStream<aliprefetch::MediaItem>),
+    Live(aliprefetch::BatchStream<aliprefetch::PreloadItem>),
+    Media(aliprefetch::BatchStream<aliprefetch::MediaItem>),
 }
 
 impl AnyBatch {

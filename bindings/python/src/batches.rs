@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use aliprefetch::batch::BatchStream;
+use aliprefetch::BatchStream;
 use aliprefetch::{MediaItem, PreloadItem};
 use futures::StreamExt as _;
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};

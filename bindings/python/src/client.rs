@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use aliprefetch::batch::ProgressFn;
+use aliprefetch::ProgressFn;
 use aliprefetch::{
     AnyRequest, ClientConfig, Definition, Error, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits,
     ResultType, Service, StreamType, WaitOptions,
@@ -377,16 +377,18 @@ fn media_options<M: Mode>(
         Some(Value::String(s)) => Some(s),
         Some(_) => return Err(invalid(py, "UserData", "type", "must be a dict or its JSON text")),
     };
-    Ok(MediaOptions {
-        formats: convert::wire_enums::<MediaFormat>(py, "Formats", formats)?,
-        definitions: convert::wire_enums::<Definition>(py, "Definitions", definitions)?,
-        stream_types: convert::wire_enums::<StreamType>(py, "StreamType", stream_types)?,
-        result_type: convert::wire_enum::<ResultType>(py, "ResultType", result_type)?,
-        slice_flag,
-        slice_count: convert::count(py, "SliceCount", slice_count)?,
-        user_data,
-        concurrency,
-        progress: M::progress(py, progress)?,
+    Ok({
+        let mut o = MediaOptions::default();
+        o.formats = convert::wire_enums::<MediaFormat>(py, "Formats", formats)?;
+        o.definitions = convert::wire_enums::<Definition>(py, "Definitions", definitions)?;
+        o.stream_types = convert::wire_enums::<StreamType>(py, "StreamType", stream_types)?;
+        o.result_type = convert::wire_enum::<ResultType>(py, "ResultType", result_type)?;
+        o.slice_flag = slice_flag;
+        o.slice_count = convert::count(py, "SliceCount", slice_count)?;
+        o.user_data = user_data;
+        o.concurrency = concurrency;
+        o.progress = M::progress(py, progress)?;
+        o
     })
 }
 
@@ -610,12 +612,14 @@ macro_rules! client_methods {
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = PreloadOptions {
-                        area: convert::wire_enum(py, "Area", area)?,
-                        start: convert::instant(py, "PreloadedStartTime", start)?,
-                        end: convert::instant(py, "PreloadedEndTime", end)?,
-                        concurrency,
-                        progress: <$mode>::progress(py, progress)?,
+                    let options = {
+                        let mut o = PreloadOptions::default();
+                        o.area = convert::wire_enum(py, "Area", area)?;
+                        o.start = convert::instant(py, "PreloadedStartTime", start)?;
+                        o.end = convert::instant(py, "PreloadedEndTime", end)?;
+                        o.concurrency = concurrency;
+                        o.progress = <$mode>::progress(py, progress)?;
+                        o
                     };
                     let client = self.client.clone();
                     <$mode>::finish(
@@ -644,12 +648,14 @@ macro_rules! client_methods {
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = PreloadOptions {
-                        area: convert::wire_enum(py, "Area", area)?,
-                        start: convert::instant(py, "PreloadedStartTime", start)?,
-                        end: convert::instant(py, "PreloadedEndTime", end)?,
-                        concurrency,
-                        progress: <$mode>::progress(py, progress)?,
+                    let options = {
+                        let mut o = PreloadOptions::default();
+                        o.area = convert::wire_enum(py, "Area", area)?;
+                        o.start = convert::instant(py, "PreloadedStartTime", start)?;
+                        o.end = convert::instant(py, "PreloadedEndTime", end)?;
+                        o.concurrency = concurrency;
+                        o.progress = <$mode>::progress(py, progress)?;
+                        o
                     };
                     let stream = self
                         .client

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use aliprefetch::types::WireEnum;
+use aliprefetch::WireEnum;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -78,7 +78,7 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
         return to_json(py, field, &value.getattr("value")?);
     }
     if value.is_instance(c.datetime.bind(py))? {
-        return Ok(Value::String(aliprefetch::wire::format_timestamp(datetime_of(py, field, value)?)));
+        return Ok(Value::String(aliprefetch::format_timestamp(datetime_of(py, field, value)?)));
     }
     if value.is_instance(c.timedelta.bind(py))? {
         let Some(unit) = duration_unit(field) else {
@@ -151,7 +151,7 @@ pub fn wire_enums<E: WireEnum>(py: Python<'_>, field: &str, value: Option<&Bound
 pub fn strings(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
     match value.map(|v| to_json(py, field, v)).transpose()? {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(aliprefetch::wire::split_comma_list(&s)),
+        Some(Value::String(s)) => Ok(aliprefetch::internal::split_comma_list(&s)),
         Some(Value::Array(items)) => items
             .into_iter()
             .map(|v| match v {
@@ -168,7 +168,7 @@ pub fn instant(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) ->
     match value.map(|v| to_json(py, field, v)).transpose()? {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => {
-            aliprefetch::wire::parse_timestamp(field, &s).map(Some).map_err(|e| crate::errors::to_py(py, e))
+            aliprefetch::parse_timestamp(field, &s).map(Some).map_err(|e| crate::errors::to_py(py, e))
         }
         Some(_) => Err(invalid(py, field, "type", "must be a datetime or a yyyy-MM-ddTHH:mm:ssZ string")),
     }

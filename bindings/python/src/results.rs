@@ -1,10 +1,10 @@
 //! Results as typed, frozen objects with attributes, `__repr__` and `to_dict()`, mirroring the core's
 //! response models and reports.
 
-use aliprefetch::batch::{
+use aliprefetch::{AnyResponse, PreloadItem as CorePreloadItem, PreloadReport as CorePreloadReport};
+use aliprefetch::{
     ItemFailure as CoreFailure, MediaItem as CoreMediaItem, MediaOutcome, MediaReport as CoreMediaReport,
 };
-use aliprefetch::{AnyResponse, PreloadItem as CorePreloadItem, PreloadReport as CorePreloadReport};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::IntoPyObjectExt as _;

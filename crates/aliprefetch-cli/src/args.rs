@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use aliprefetch::types::WireEnum;
+use aliprefetch::WireEnum;
 use aliprefetch::{Area, Definition, MediaFormat, PreloadStatus, RegionCode, ResultType, StreamType};
 use aliprefetch_emulator::cli::ServeArgs;
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
@@ -86,8 +86,8 @@ fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
     let (action, n) = match s.split_once('=') {
         Some((action, n)) => {
             let action = action.trim();
-            if !aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().any(|(a, _)| *a == action) {
-                let known: Vec<&str> = aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, _)| *a).collect();
+            if !aliprefetch::DOCUMENTED_QUOTAS.iter().any(|(a, _)| *a == action) {
+                let known: Vec<&str> = aliprefetch::DOCUMENTED_QUOTAS.iter().map(|(a, _)| *a).collect();
                 return Err(format!("`{action}` is not one of {}", known.join(", ")));
             }
             (Some(action.to_owned()), n)
@@ -387,10 +387,10 @@ fn parse_time_at(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String>
         let d = time::Duration::try_from(d).map_err(|e| format!("`{s}`: {e}"))?;
         let t = if sign == '+' { now.checked_add(d) } else { now.checked_sub(d) };
         let out_of_range = || format!("`{s}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z");
-        return t.and_then(|t| aliprefetch::wire::check_instant("time", t).ok()).ok_or_else(out_of_range);
+        return t.and_then(|t| aliprefetch::internal::check_instant("time", t).ok()).ok_or_else(out_of_range);
     }
     // The core's parser: any RFC 3339 time, converted to UTC, refused outside the range a timestamp holds.
-    aliprefetch::wire::parse_timestamp("time", s).map_err(|e| match e.rule() {
+    aliprefetch::parse_timestamp("time", s).map_err(|e| match e.rule() {
         Some("time_range") => format!("`{s}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z"),
         _ => format!("`{s}` is not an RFC 3339 time such as 2024-05-20T08:00:00Z, nor now±DURATION"),
     })

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aliprefetch::records::Record;
+use aliprefetch::Record;
 use aliprefetch::{
     DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, PreloadItem, PreloadOptions,
     PreloadTask, PullToPushRegion, UpdateLivePullToPushRequest,
@@ -63,13 +63,11 @@ const RELAY: &[(&str, &str)] = &[
 /// no `--wait`) each line is printed as its request settles and nothing is collected.
 pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Failure> {
     let mut input = item_stream(&args.urls, args.file.as_deref(), "URL")?;
-    let options = PreloadOptions {
-        area: args.area,
-        start: args.start,
-        end: args.end,
-        concurrency: Some(usize::from(args.concurrency)),
-        progress: None,
-    };
+    let mut options = PreloadOptions::default();
+    options.area = args.area;
+    options.start = args.start;
+    options.end = args.end;
+    options.concurrency = Some(usize::from(args.concurrency));
     options.validate(&args.domain).map_err(|e| Failure::from_error(e, PRELOAD))?;
     let session = Session::open(global).await?;
     let client = &session.client;
@@ -85,9 +83,9 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
         })
     };
     let urls = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
-    let stream = client
-        .stream_preload_live_streams(&args.domain, urls, PreloadOptions { progress: Some(progress), ..options })
-        .map_err(|e| Failure::from_error(e, PRELOAD))?;
+    options.progress = Some(progress);
+    let stream =
+        client.stream_preload_live_streams(&args.domain, urls, options).map_err(|e| Failure::from_error(e, PRELOAD))?;
     let print_lines = global.output == OutputFormat::Jsonl && !args.wait;
     let settled = settle(stream, print_lines, |i: &PreloadItem| i.index, unknown_url_json).await?;
     bar.finish_and_clear();

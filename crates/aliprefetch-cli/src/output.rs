@@ -65,7 +65,7 @@ pub fn render_table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 /// `2024-05-20T08:00:00Z`, or empty.
 pub fn time(t: Option<OffsetDateTime>) -> String {
-    t.map(aliprefetch::wire::format_timestamp).unwrap_or_default()
+    t.map(aliprefetch::format_timestamp).unwrap_or_default()
 }
 
 /// Writes a line to stderr (summaries and notes that must not mix with stdout).

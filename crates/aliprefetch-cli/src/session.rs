@@ -31,9 +31,8 @@ impl Session {
             for r in &global.rate_limit {
                 match &r.action {
                     Some(action) => limits.push((action.clone(), r.per_second)),
-                    None => limits.extend(
-                        aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, _)| ((*a).to_owned(), r.per_second)),
-                    ),
+                    None => limits
+                        .extend(aliprefetch::DOCUMENTED_QUOTAS.iter().map(|(a, _)| ((*a).to_owned(), r.per_second))),
                 }
             }
             config.rate_limits = Some(RateLimits::documented_with(limits));

@@ -4,7 +4,7 @@
 
 use std::io::Write as _;
 
-use aliprefetch::batch::BatchStream;
+use aliprefetch::BatchStream;
 use aliprefetch::ErrorKind;
 use futures::{FutureExt as _, StreamExt as _};
 use serde_json::Value;

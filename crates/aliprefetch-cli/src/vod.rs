@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aliprefetch::records::Record;
+use aliprefetch::Record;
 use aliprefetch::{ErrorKind, MediaItem, MediaOptions, MediaOutcome, TaskType};
 use futures::StreamExt as _;
 use serde_json::{json, Value};
@@ -29,17 +29,14 @@ const MEDIA: &[(&str, &str)] = &[
 
 pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -> Result<Exit, Failure> {
     let mut input = item_stream(&args.media_ids, args.file.as_deref(), "MEDIA_ID")?;
-    let options = MediaOptions {
-        formats: args.formats.clone(),
-        definitions: args.definitions.clone(),
-        stream_types: args.stream_types.clone(),
-        result_type: args.result_type,
-        slice_flag: args.slices.map(|_| true),
-        slice_count: args.slices,
-        user_data: args.user_data.clone(),
-        concurrency: None,
-        progress: None,
-    };
+    let mut options = MediaOptions::default();
+    options.formats = args.formats.clone();
+    options.definitions = args.definitions.clone();
+    options.stream_types = args.stream_types.clone();
+    options.result_type = args.result_type;
+    options.slice_flag = args.slices.map(|_| true);
+    options.slice_count = args.slices;
+    options.user_data = args.user_data.clone();
     options.validate(task_type).map_err(|e| Failure::from_error(e, MEDIA))?;
     let session = Session::open(global).await?;
 
@@ -53,7 +50,7 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
             bar.set_message(format!("({} not submitted)", p.failed));
         })
     };
-    let options = MediaOptions { progress: Some(progress), ..options };
+    options.progress = Some(progress);
     let ids = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
     let stream = match task_type {
         TaskType::Refresh => session.client.stream_refresh_media(ids, options),

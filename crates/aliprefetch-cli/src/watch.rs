@@ -38,12 +38,8 @@ pub async fn watch(client: &Client, domain: &str, ids: &[String], args: &WaitArg
     };
     // The deadline is kept here, so a timeout leaves the latest states to report; the core's own
     // deadline is only a backstop.
-    let options = WaitOptions {
-        timeout: args.timeout + Duration::from_secs(60),
-        poll_interval: args.poll_interval,
-        progress: None,
-        on_poll: Some(on_poll),
-    };
+    let mut options = WaitOptions::with(Some(args.timeout + Duration::from_secs(60)), Some(args.poll_interval), None);
+    options.on_poll = Some(on_poll);
     let result = tokio::time::timeout(args.timeout, client.wait_for_preload(domain, ids, options)).await;
     bar.finish_and_clear();
     match result {

@@ -150,7 +150,7 @@ fn mismatch(string_to_sign: &str) -> ApiError {
 }
 
 fn check_time(value: &str, now: OffsetDateTime) -> Result<(), ApiError> {
-    let t = aliprefetch::wire::parse_timestamp("Timestamp", value).map_err(|_| {
+    let t = aliprefetch::parse_timestamp("Timestamp", value).map_err(|_| {
         ApiError::bad_request(
             "InvalidTimeStamp.Format",
             format!("Specified time stamp or date value is not well formatted: {value}"),

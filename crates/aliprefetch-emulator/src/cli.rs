@@ -67,12 +67,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     if fixtures.accounts.is_none() {
         eprintln!("aliprefetch-emulator: no accounts given; accepting access key testid / testsecret");
     }
-    let now = args
-        .now
-        .as_deref()
-        .map(|s| aliprefetch::wire::parse_timestamp("--now", s))
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    let now =
+        args.now.as_deref().map(|s| aliprefetch::parse_timestamp("--now", s)).transpose().map_err(|e| e.to_string())?;
     let config = Config { listen: args.listen, fixtures, seed: args.seed, now, ..Config::default() };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {

@@ -248,7 +248,7 @@ mod opt_time {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
         Option::<String>::deserialize(d)?
-            .map(|s| aliprefetch::wire::parse_timestamp("time", &s).map_err(|e| serde::de::Error::custom(e.message())))
+            .map(|s| aliprefetch::parse_timestamp("time", &s).map_err(|e| serde::de::Error::custom(e.message())))
             .transpose()
     }
 }

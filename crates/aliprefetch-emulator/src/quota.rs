@@ -20,7 +20,7 @@ impl Quotas {
     /// quota is not limited.
     pub fn new(overrides: Option<HashMap<String, u32>>) -> Self {
         let mut per_second: HashMap<String, u32> =
-            aliprefetch::rate_limit::DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect();
+            aliprefetch::DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect();
         per_second.extend(overrides.unwrap_or_default());
         per_second.retain(|_, n| *n > 0);
         Quotas { per_second, calls: Mutex::new(HashMap::new()) }

@@ -302,14 +302,14 @@ fn admin(shared: &Shared, route: &str, query: &str) -> Response<Full<Bytes>> {
         "tasks" => (200, serde_json::json!({ "tasks": shared.services.preload_tasks(now) })),
         "refresh_jobs" => (200, serde_json::json!({ "jobs": shared.services.refresh_jobs() })),
         "requests" => (200, serde_json::json!({ "requests": shared.requests.snapshot() })),
-        "now" => (200, serde_json::json!({ "now": aliprefetch::wire::format_timestamp(now) })),
+        "now" => (200, serde_json::json!({ "now": aliprefetch::format_timestamp(now) })),
         "advance" => {
             let ms =
                 form_pairs(query.as_bytes()).into_iter().find(|(k, _)| k == "ms").and_then(|(_, v)| v.parse().ok());
             match ms {
                 Some(ms) => {
                     shared.clock.advance(std::time::Duration::from_millis(ms));
-                    (200, serde_json::json!({ "now": aliprefetch::wire::format_timestamp(shared.clock.now()) }))
+                    (200, serde_json::json!({ "now": aliprefetch::format_timestamp(shared.clock.now()) }))
                 }
                 None => (400, serde_json::json!({ "error": "advance needs ms=<milliseconds>" })),
             }

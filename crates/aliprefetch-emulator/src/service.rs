@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use aliprefetch::ops::Operation;
-use aliprefetch::types::WireEnum;
-use aliprefetch::wire;
+use aliprefetch::Operation;
+use aliprefetch::WireEnum;
+
 use aliprefetch::{
     DescribeLiveStreamPreloadTasksRequest, HotLiveRtcStreamRequest, PreloadStatus, RefreshMediaPlayUrlsRequest,
     SetLiveStreamPreloadTasksRequest, UpdateLivePullToPushRequest,
@@ -135,7 +135,7 @@ impl Services {
                     domain: t.domain.clone(),
                     play_url: t.play_url.clone(),
                     status: status.as_str().to_owned(),
-                    create_time: wire::format_timestamp(t.created),
+                    create_time: aliprefetch::format_timestamp(t.created),
                 });
             }
         }
@@ -307,9 +307,9 @@ impl Services {
                     "DomainName": t.domain,
                     "PlayUrl": t.play_url,
                     "Area": t.area,
-                    "CreateTime": wire::format_timestamp(t.created),
-                    "PreloadedStartTime": wire::format_timestamp(t.start),
-                    "PreloadedEndTime": wire::format_timestamp(t.end),
+                    "CreateTime": aliprefetch::format_timestamp(t.created),
+                    "PreloadedStartTime": aliprefetch::format_timestamp(t.start),
+                    "PreloadedEndTime": aliprefetch::format_timestamp(t.end),
                     "Process": format!("{process}%"),
                     "Status": status.as_str(),
                     "Description": if *status == PreloadStatus::Failed { "InternalError" } else { "Successfully" },
@@ -436,7 +436,7 @@ impl Services {
                 job_id: job_id.clone(),
                 task_type: req.task_type.as_str().to_owned(),
                 media_ids: covered,
-                create_time: wire::format_timestamp(now),
+                create_time: aliprefetch::format_timestamp(now),
             };
             vod.jobs.push((now, held));
             job_id

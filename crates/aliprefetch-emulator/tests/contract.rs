@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 fn resolve_time(s: &str, now: OffsetDateTime) -> Option<String> {
     let rest = s.strip_prefix("now")?;
     if rest.is_empty() {
-        return Some(aliprefetch::wire::format_timestamp(now));
+        return Some(aliprefetch::format_timestamp(now));
     }
     let (sign, body) = rest.split_at(1);
     let (num, unit) = body.split_at(body.len() - 1);
@@ -27,7 +27,7 @@ fn resolve_time(s: &str, now: OffsetDateTime) -> Option<String> {
         _ => return None,
     };
     let d = time::Duration::seconds(if sign == "-" { -secs } else { secs });
-    Some(aliprefetch::wire::format_timestamp(now + d))
+    Some(aliprefetch::format_timestamp(now + d))
 }
 
 /// The table's input as it travels: strings, comma lists, SourceUrls as a JSON array, JSON text.

@@ -359,7 +359,7 @@ async fn preload_tasks_go_pending_preloading_complete_or_failed() {
     assert_eq!(v["PreloadTasks"]["PreloadTask"][1]["Status"], "failed", "every second task fails");
     assert_eq!(v["PreloadTasks"]["PreloadTask"][1]["TaskId"], ids[1]);
     // A task whose prefetch window starts later stays pending until then.
-    let start_at = aliprefetch::wire::format_timestamp(emu.now() + time::Duration::hours(1));
+    let start_at = aliprefetch::format_timestamp(emu.now() + time::Duration::hours(1));
     let r = v3_request(
         &emu,
         &send(
@@ -387,14 +387,14 @@ async fn describe_filters_by_task_url_status_and_window() {
     );
     assert_eq!(tasks(&emu, &[("Status", "complete")]).await["TotalNum"], 3);
     assert_eq!(tasks(&emu, &[("Status", "pending")]).await["TotalNum"], 2);
-    let since = aliprefetch::wire::format_timestamp(emu.now() - time::Duration::seconds(30));
+    let since = aliprefetch::format_timestamp(emu.now() - time::Duration::seconds(30));
     let v = tasks(&emu, &[("StartTime", &since)]).await;
     assert_eq!(v["TotalNum"], 2);
     assert_eq!(v["PreloadTasks"]["PreloadTask"][0]["TaskId"], newer[0]);
     // The 3-day window: older tasks are gone, an older start is refused.
     emu.advance(Duration::from_secs(3 * 86400));
     assert_eq!(tasks(&emu, &[]).await["TotalNum"], 0);
-    let old = aliprefetch::wire::format_timestamp(emu.now() - time::Duration::days(4));
+    let old = aliprefetch::format_timestamp(emu.now() - time::Duration::days(4));
     let r = v3_request(
         &emu,
         &send("DescribeLiveStreamPreloadTasks", &[("DomainName", DOMAIN), ("StartTime", &old)], emu.now()),
@@ -507,7 +507,7 @@ async fn pull_to_push_state_rules() {
         "CodeTaskHasStarted"
     );
     // Durations: start not before end, also against the stored end.
-    let at = |h: i64| aliprefetch::wire::format_timestamp(emu.now() + time::Duration::hours(h));
+    let at = |h: i64| aliprefetch::format_timestamp(emu.now() + time::Duration::hours(h));
     assert_eq!(
         code(
             update(vec![

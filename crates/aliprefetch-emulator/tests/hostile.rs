@@ -66,7 +66,7 @@ async fn a_signed_headers_list_that_repeats_a_header_is_refused_before_any_copy(
         .header("authorization", authorization)
         .header("x-acs-action", "DescribeLiveStreamPreloadTasks")
         .header("x-acs-version", "2016-11-01")
-        .header("x-acs-date", aliprefetch::wire::format_timestamp(emu.now()))
+        .header("x-acs-date", aliprefetch::format_timestamp(emu.now()))
         .header("x-acs-signature-nonce", "n1")
         .header("x-big", "v".repeat(60_000))
         .send()

@@ -4,8 +4,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use aliprefetch::ops::Operation;
 use aliprefetch::sign::{v1, v3};
+use aliprefetch::Operation;
 use aliprefetch::{
     Area, Credentials, DescribeLiveStreamPreloadTasksRequest, HotLiveRtcStreamRequest, MediaFormat, PreloadStatus,
     PullToPushRegion, RefreshMediaPlayUrlsRequest, SetLiveStreamPreloadTasksRequest, TaskType,

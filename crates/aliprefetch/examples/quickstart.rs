@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Wait until every task is complete or failed.
     let ids: Vec<String> = report.succeeded().filter_map(|item| item.task_id.clone()).collect();
-    let options = WaitOptions { poll_interval: Duration::from_millis(500), ..WaitOptions::default() };
+    let options = WaitOptions::default().poll_interval(Duration::from_millis(500));
     let tasks = client.wait_for_preload("play.example.com", &ids, options).await?;
     let complete = tasks.iter().filter(|t| t.status == "complete").count();
     println!("{complete} tasks complete, first: {} at {}", tasks[0].play_url, tasks[0].process);

@@ -47,6 +47,7 @@ const LOOKUP_TRIES: u32 = 4;
 
 /// How far a batch has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Progress {
     /// Items with an outcome so far.
     pub done: usize,
@@ -62,6 +63,7 @@ pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// Why one item has no task or job.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ItemFailure {
     /// `InvalidInput` for an item refused without sending, `Api` when the service answered but made no
     /// task for it, else the kind of the error that failed its request (`Auth`, `Throttled`, …).
@@ -94,6 +96,7 @@ impl ItemFailure {
 
 /// Options of [`Client::preload_live_streams`].
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct PreloadOptions {
     pub area: Option<Area>,
     pub start: Option<OffsetDateTime>,
@@ -116,6 +119,31 @@ impl fmt::Debug for PreloadOptions {
 }
 
 impl PreloadOptions {
+    /// Where the streams are prefetched.
+    pub fn area(mut self, area: Area) -> Self {
+        self.area = Some(area);
+        self
+    }
+    /// `PreloadedStartTime` of every task.
+    pub fn start(mut self, at: OffsetDateTime) -> Self {
+        self.start = Some(at);
+        self
+    }
+    /// `PreloadedEndTime` of every task.
+    pub fn end(mut self, at: OffsetDateTime) -> Self {
+        self.end = Some(at);
+        self
+    }
+    /// Requests in flight at once (default 8).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = Some(n);
+        self
+    }
+    /// Called as the batch progresses.
+    pub fn progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
     /// Checks the parameters every request of the batch shares (domain, area, times), as
     /// [`Client::preload_live_streams`] does before sending anything.
     pub fn validate(&self, domain: &str) -> Result<(), Error> {
@@ -135,6 +163,7 @@ impl PreloadOptions {
 
 /// The outcome of one URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PreloadItem {
     /// Where the URL stood in the input (repeats included), counting from 0.
     pub index: usize,
@@ -157,7 +186,20 @@ impl PreloadItem {
 }
 
 /// Every distinct input URL once, in input order.
+///
+/// What a report claims is what the service holds:
+/// - a live URL has a task id only when an answer or a lookup named that task;
+/// - when a SetLiveStreamPreloadTasks request was sent and no definite answer came back (a 5xx, a
+///   timeout, a broken connection), its URLs are looked up with DescribeLiveStreamPreloadTasks (by
+///   domain and URL, created since the batch began). A URL found gets the task found; a URL proven
+///   absent is sent again (at most `RetryConfig::max_attempts` rounds in all), so our retries never
+///   make a second task; a URL that cannot be established is reported with
+///   [`ItemFailure::outcome_unknown`];
+/// - a media id's purge or prefetch is repeated when its answer was lost, since repeating it has the
+///   same effect on the cache (see `RefreshMediaPlayUrlsRequest`'s `CONVERGES`); the report counts such
+///   repeats.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PreloadReport {
     pub items: Vec<PreloadItem>,
     /// Input URLs dropped because they repeated an earlier one.
@@ -182,6 +224,7 @@ impl PreloadReport {
 
 /// Options of [`Client::refresh_media`] and [`Client::preload_media`].
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct MediaOptions {
     pub formats: Vec<MediaFormat>,
     pub definitions: Vec<Definition>,
@@ -211,6 +254,42 @@ impl fmt::Debug for MediaOptions {
 }
 
 impl MediaOptions {
+    pub fn formats(mut self, formats: impl IntoIterator<Item = MediaFormat>) -> Self {
+        self.formats = formats.into_iter().collect();
+        self
+    }
+    pub fn definitions(mut self, definitions: impl IntoIterator<Item = Definition>) -> Self {
+        self.definitions = definitions.into_iter().collect();
+        self
+    }
+    pub fn stream_types(mut self, types: impl IntoIterator<Item = StreamType>) -> Self {
+        self.stream_types = types.into_iter().collect();
+        self
+    }
+    pub fn result_type(mut self, t: ResultType) -> Self {
+        self.result_type = Some(t);
+        self
+    }
+    /// Prefetch in slices (`SliceFlag`), `count` of them (`SliceCount`).
+    pub fn slices(mut self, count: u32) -> Self {
+        self.slice_flag = Some(true);
+        self.slice_count = Some(count);
+        self
+    }
+    pub fn user_data(mut self, json: impl Into<String>) -> Self {
+        self.user_data = Some(json.into());
+        self
+    }
+    /// Requests in flight at once (default 8).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = Some(n);
+        self
+    }
+    /// Called as the batch progresses.
+    pub fn progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
     /// Checks the parameters every request of the batch shares, as [`Client::refresh_media`] and
     /// [`Client::preload_media`] do before sending anything.
     pub fn validate(&self, task_type: TaskType) -> Result<(), Error> {
@@ -259,6 +338,7 @@ impl MediaOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MediaItem {
     /// Where the id stood in the input (repeats included), counting from 0.
     pub index: usize,
@@ -274,6 +354,7 @@ impl MediaItem {
 
 /// Every distinct input media id once, in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct MediaReport {
     pub items: Vec<MediaItem>,
     pub duplicates_removed: usize,
@@ -600,7 +681,7 @@ impl Client {
     /// Creates prefetch tasks for the live stream URLs of `urls`, yielding each URL's outcome as its
     /// request settles (see [`BatchStream`]). Repeats are dropped, HLS and malformed URLs are refused
     /// without being sent, the rest go in requests of up to 100 within the pacing, and lost answers are
-    /// reconciled (see the [module documentation](self)). Errors only when the shared parameters
+    /// reconciled (see [`PreloadReport`] for what a report claims). Errors only when the shared parameters
     /// (domain, area, times) are invalid.
     pub fn stream_preload_live_streams<St>(
         &self,

@@ -23,29 +23,33 @@
 // or panic (tests may). The few invariants that hold by construction say why where they are allowed.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-pub mod batch;
+// The public API is the items re-exported below (one path each), plus three namespaces: `blocking`
+// (the blocking client), `credentials` (the providers and the default chain) and `sign` (the pure
+// signers). Everything else is private; what the emulator and the bindings need beyond the API is in
+// `internal`, hidden from the docs and outside semver.
+mod batch;
 pub mod blocking;
-pub mod client;
-pub mod config;
+mod client;
+mod config;
 pub mod credentials;
 mod encoding;
-pub mod error;
-pub(crate) mod http;
-pub mod ops;
-pub mod paginate;
-pub mod rate_limit;
-pub mod records;
-pub mod region_codes;
-pub mod retry;
+mod error;
+mod http;
+mod ops;
+mod paginate;
+mod rate_limit;
+mod records;
+mod region_codes;
+mod retry;
 pub mod sign;
-pub mod types;
+mod types;
 mod value_sets;
-pub mod wait;
-pub mod wire;
+mod wait;
+mod wire;
 
 pub use batch::{
-    ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions, PreloadReport,
-    Progress,
+    BatchStream, ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions,
+    PreloadReport, Progress, ProgressFn,
 };
 pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion, SignedRequest};
 pub use config::ClientConfig;
@@ -61,15 +65,30 @@ pub use ops::set_live_stream_preload_tasks::{
     PreloadTasksMessage, SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse,
 };
 pub use ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
-pub use ops::{AnyRequest, AnyResponse, Operation};
-pub use rate_limit::RateLimits;
+pub use ops::{is_hls_url, AnyRequest, AnyResponse, Operation};
+pub use rate_limit::{RateLimits, DOCUMENTED_QUOTAS};
+pub use records::Record;
 pub use retry::RetryConfig;
 pub use types::{
     Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType, Service,
-    StreamType, TaskType,
+    StreamType, TaskType, WireEnum,
 };
 pub use value_sets::value_sets;
 pub use wait::{PollFn, WaitOptions};
+pub use wire::{format_timestamp, parse_timestamp};
+
+/// What the emulator, the bindings and the tests need beyond the API: wire helpers, the action list,
+/// the credentials cache. Not part of the API; may change at any time.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::credentials::cache::CredentialsCache;
+    pub use crate::ops::ACTIONS;
+    pub use crate::records::{camel_case, camel_case_keys};
+    pub use crate::region_codes::{CHINA_PROVINCES, COUNTRIES};
+    pub use crate::wire::{
+        check_instant, comma_list, format_bool, json_string_array, parse_bool, split_comma_list, EARLIEST, LATEST,
+    };
+}
 
 /// Entry points for the fuzz targets in `fuzz/` (not part of the API; may change at any time).
 #[doc(hidden)]

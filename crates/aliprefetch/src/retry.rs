@@ -6,6 +6,7 @@ use crate::error::{Error, ErrorKind};
 
 /// Retry settings. Default: [`RetryConfig::standard`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in all, the first included (1 turns retrying off).
     pub max_attempts: u32,

@@ -21,6 +21,7 @@ pub type PollFn = Arc<dyn Fn(&[PreloadTask]) + Send + Sync>;
 
 /// Options of [`Client::wait_for_preload`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long (default 10 minutes).
     pub timeout: Duration,
@@ -44,6 +45,26 @@ impl Default for WaitOptions {
 }
 
 impl WaitOptions {
+    /// Give up after this long (default 10 minutes).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+    /// Between polls (default 5 s).
+    pub fn poll_interval(mut self, d: Duration) -> Self {
+        self.poll_interval = d;
+        self
+    }
+    /// Called after each poll.
+    pub fn progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
+    /// Called after each poll with the tasks' latest states.
+    pub fn on_poll(mut self, f: PollFn) -> Self {
+        self.on_poll = Some(f);
+        self
+    }
     /// The defaults with the values given replaced, and progress reported to `progress`: what each
     /// binding's optional arguments map to.
     pub fn with(timeout: Option<Duration>, poll_interval: Option<Duration>, progress: Option<ProgressFn>) -> Self {

@@ -152,7 +152,7 @@ async fn items_stream_as_chunks_settle_and_dropping_keeps_what_was_returned() {
         .stream_preload_live_streams(
             DOMAIN,
             futures::stream::iter(urls.clone()),
-            PreloadOptions { concurrency: Some(4), ..Default::default() },
+            PreloadOptions::default().concurrency(4),
         )
         .unwrap();
     let mut returned = Vec::new();
@@ -184,15 +184,13 @@ async fn a_panicking_progress_callback_does_not_lose_the_report() {
     let emu = Emulator::start(Config::default()).await.unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = calls.clone();
-    let progress: aliprefetch::batch::ProgressFn = Arc::new(move |_| {
+    let progress: aliprefetch::ProgressFn = Arc::new(move |_| {
         seen.fetch_add(1, Ordering::SeqCst);
         panic!("a user's callback panics");
     });
     let urls: Vec<String> = (0..250).map(|i| format!("rtmp://{DOMAIN}/live/p-{i}")).collect();
-    let report = client(&emu)
-        .preload_live_streams(DOMAIN, urls, PreloadOptions { progress: Some(progress), ..Default::default() })
-        .await
-        .unwrap();
+    let report =
+        client(&emu).preload_live_streams(DOMAIN, urls, PreloadOptions::default().progress(progress)).await.unwrap();
     assert!(report.all_succeeded() && report.items.len() == 250);
     assert!(calls.load(Ordering::SeqCst) >= 3);
     assert_eq!(emu.tasks().len(), 250);

@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aliprefetch::batch::{MediaOutcome, Progress};
 use aliprefetch::credentials::{EcsRamRoleProvider, Env, ProviderChain};
 use aliprefetch::{
     Area, Client, Credentials, DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, MediaOptions,
     Method, PreloadOptions, PreloadStatus, PullToPushRegion, RateLimits, RefreshMediaPlayUrlsRequest, RetryConfig,
     Service, SetLiveStreamPreloadTasksRequest, SignatureVersion, TaskType, UpdateLivePullToPushRequest, WaitOptions,
 };
+use aliprefetch::{MediaOutcome, Progress};
 use aliprefetch_emulator::{Config, Emulator, Fixtures};
 
 const DOMAIN: &str = "play.example.com";
@@ -379,10 +379,7 @@ async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
         .preload_live_streams(
             DOMAIN,
             input.clone(),
-            PreloadOptions {
-                progress: Some(Arc::new(move |p| progress.lock().unwrap().push(p))),
-                ..Default::default()
-            },
+            PreloadOptions::default().progress(Arc::new(move |p| progress.lock().unwrap().push(p))),
         )
         .await
         .unwrap();
@@ -421,14 +418,8 @@ async fn a_failed_request_marks_its_urls_failed_and_nothing_is_lost() {
         .iter()
         .all(|i| i.failure.as_ref().is_some_and(|f| f.code == "NoSpecialConfiguration" && f.kind == ErrorKind::Api)));
     // Shared parameters that break a rule fail the call before anything is sent.
-    let e = c
-        .preload_live_streams(
-            DOMAIN,
-            ["rtmp://x/a/s"],
-            PreloadOptions { area: None, end: Some(emu.now()), ..Default::default() },
-        )
-        .await
-        .unwrap_err();
+    let e =
+        c.preload_live_streams(DOMAIN, ["rtmp://x/a/s"], PreloadOptions::default().end(emu.now())).await.unwrap_err();
     assert_eq!((e.kind(), e.field(), e.attempts()), (ErrorKind::InvalidInput, Some("PreloadedEndTime"), 0));
 }
 
@@ -441,10 +432,7 @@ async fn media_batches_sort_every_id() {
     let done = Arc::new(AtomicUsize::new(0));
     let d = done.clone();
     let report = c
-        .preload_media(
-            ids,
-            MediaOptions { progress: Some(Arc::new(move |p| d.store(p.done, Ordering::SeqCst))), ..Default::default() },
-        )
+        .preload_media(ids, MediaOptions::default().progress(Arc::new(move |p| d.store(p.done, Ordering::SeqCst))))
         .await
         .unwrap();
     assert_eq!((report.items.len(), report.duplicates_removed, report.requests), (48, 1, 3));
@@ -503,20 +491,19 @@ async fn waiting_returns_when_tasks_complete() {
             .wait_for_preload(
                 DOMAIN,
                 &ids,
-                WaitOptions {
-                    timeout: Duration::from_secs(20),
-                    poll_interval: Duration::from_millis(150),
-                    progress: Some(Arc::new(move |_| {
+                WaitOptions::default()
+                    .timeout(Duration::from_secs(20))
+                    .poll_interval(Duration::from_millis(150))
+                    .progress(Arc::new(move |_| {
                         p.fetch_add(1, Ordering::SeqCst);
-                    })),
-                    on_poll: Some(Arc::new(move |tasks| {
+                    }))
+                    .on_poll(Arc::new(move |tasks| {
                         let mut seen = s.lock().unwrap();
                         seen.push(tasks.iter().map(|t| t.process.clone()).collect());
                         if seen.len() == 1 {
                             clock.advance(Duration::from_secs(360));
                         }
                     })),
-                },
             )
             .await
             .unwrap();
@@ -547,11 +534,7 @@ async fn waiting_gives_up_at_its_timeout() {
         .wait_for_preload(
             DOMAIN,
             std::slice::from_ref(&id),
-            WaitOptions {
-                timeout: Duration::from_millis(300),
-                poll_interval: Duration::from_millis(100),
-                ..WaitOptions::default()
-            },
+            WaitOptions::default().timeout(Duration::from_millis(300)).poll_interval(Duration::from_millis(100)),
         )
         .await
         .unwrap_err();

@@ -6,9 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aliprefetch::credentials::{
-    CliProfileProvider, CredentialsCache, CredentialsFileProvider, CredentialsUriProvider, EcsRamRoleProvider, Env,
-    EnvironmentProvider, ProvideCredentials, ProviderChain,
+    CliProfileProvider, CredentialsFileProvider, CredentialsUriProvider, EcsRamRoleProvider, Env, EnvironmentProvider,
+    ProvideCredentials, ProviderChain,
 };
+use aliprefetch::internal::CredentialsCache;
 use aliprefetch::{Credentials, Error, ErrorKind};
 use futures::future::BoxFuture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

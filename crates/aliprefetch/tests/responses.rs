@@ -1,6 +1,6 @@
 //! Response models: both shapes of lists, numbers sent as strings, unknown fields kept, wire forms.
 
-use aliprefetch::ops::Operation;
+use aliprefetch::Operation;
 use aliprefetch::{
     Definition, DescribeLiveStreamPreloadTasksResponse, MediaFormat, PreloadStatus, PullToPushRegion,
     RefreshMediaPlayUrlsRequest, RefreshMediaPlayUrlsResponse, SetLiveStreamPreloadTasksRequest,

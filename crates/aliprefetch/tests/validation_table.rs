@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aliprefetch::ops::Operation;
+use aliprefetch::Operation;
 use aliprefetch::{
     DescribeLiveStreamPreloadTasksRequest, ErrorKind, HotLiveRtcStreamRequest, RefreshMediaPlayUrlsRequest,
     SetLiveStreamPreloadTasksRequest, UpdateLivePullToPushRequest,
@@ -43,7 +43,7 @@ fn resolve_time(s: &str, now: OffsetDateTime) -> Option<String> {
             d
         }
     };
-    Some(aliprefetch::wire::format_timestamp(now + offset))
+    Some(aliprefetch::format_timestamp(now + offset))
 }
 
 fn resolve(input: &Map<String, Value>, now: OffsetDateTime) -> Map<String, Value> {

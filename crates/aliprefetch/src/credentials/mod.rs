@@ -7,7 +7,7 @@
 //! One file per provider (as aws-config lays them out), the chain that tries them in order, and the
 //! cache the client keeps in front of its provider.
 
-mod cache;
+pub(crate) mod cache;
 mod chain;
 mod cli_profile;
 mod credentials_file;
@@ -28,7 +28,7 @@ use time::OffsetDateTime;
 
 use crate::error::{Error, ErrorKind};
 
-pub use cache::CredentialsCache;
+pub(crate) use cache::CredentialsCache;
 pub use chain::ProviderChain;
 pub use cli_profile::CliProfileProvider;
 pub use credentials_file::CredentialsFileProvider;

@@ -168,6 +168,7 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DescribeLiveStreamPreloadTasksResponse {
     #[serde(default, deserialize_with = "de::string")]
     pub request_id: String,
@@ -200,6 +201,7 @@ fn ser_tasks<S: serde::Serializer>(t: &[PreloadTask], s: S) -> Result<S::Ok, S::
 /// One live prefetch task.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct PreloadTask {
     #[serde(default, deserialize_with = "de::string")]
     pub task_id: String,

@@ -130,6 +130,7 @@ impl Operation for HotLiveRtcStreamRequest {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct HotLiveRtcStreamResponse {
     #[serde(default, deserialize_with = "de::string")]
     pub request_id: String,

@@ -182,6 +182,7 @@ impl Operation for RefreshMediaPlayUrlsRequest {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct RefreshMediaPlayUrlsResponse {
     #[serde(default, deserialize_with = "de::string")]
     pub request_id: String,

@@ -122,6 +122,7 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SetLiveStreamPreloadTasksResponse {
     #[serde(default, deserialize_with = "de::string")]
     pub request_id: String,
@@ -155,6 +156,7 @@ fn ser_messages<S: serde::Serializer>(m: &[PreloadTasksMessage], s: S) -> Result
 /// The outcome for one URL.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct PreloadTasksMessage {
     #[serde(default, deserialize_with = "de::string")]
     pub play_url: String,

@@ -217,6 +217,7 @@ impl Operation for UpdateLivePullToPushRequest {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct UpdateLivePullToPushResponse {
     #[serde(default, deserialize_with = "de::string")]
     pub request_id: String,
