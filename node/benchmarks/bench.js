@@ -80,7 +80,19 @@ async function main() {
     const official = new RPCClient({ accessKeyId: 'testid', accessKeySecret: 'testsecret', endpoint: `http://${emu.host}`, apiVersion: '2016-11-01' });
     const oursCall = () => ours.describeLiveStreamPreloadTasks({ domainName: DOMAIN, pageSize: 10 });
     const officialCall = () => official.request('DescribeLiveStreamPreloadTasks', { DomainName: DOMAIN, PageSize: 10 }, { method: 'POST' });
-    const seq = [await sequential(officialCall, 1000), await sequential(oursCall, 1000)];
+    // Ours and the Rust client's own rate on the same emulator alternate over five rounds (medians), so the
+    // ratio is what the Node boundary costs.
+    execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'aliprefetch', '--example', 'client_timing'], { cwd: ROOT, stdio: 'inherit' });
+    const timing = path.join(ROOT, 'target', 'release', 'examples', 'client_timing');
+    const oursRounds = [];
+    const rustRounds = [];
+    for (let i = 0; i < 5; i++) {
+      oursRounds.push(await sequential(oursCall, 1000));
+      rustRounds.push(JSON.parse(execFileSync(timing, [emu.host, '1000', '0', '1'], { encoding: 'utf8' })).sequential_per_s);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const seq = [await sequential(officialCall, 1000), median(oursRounds)];
+    const rust = median(rustRounds);
     const conc = [await concurrent(officialCall, 100, 20), await concurrent(oursCall, 100, 20)];
     const addon = fs.statSync(path.join(__dirname, '..', 'aliprefetch.node')).size;
     const popCore = installedSize('@alicloud/pop-core', __dirname);
@@ -90,6 +102,7 @@ async function main() {
     console.log('| | @alicloud/pop-core (V1) | aliprefetch (V3) | ratio |');
     console.log('| --- | --- | --- | --- |');
     console.log(`| sequential calls | ${seq[0].toFixed(0)} /s | ${seq[1].toFixed(0)} /s | ${(seq[1] / seq[0]).toFixed(1)}× |`);
+    console.log(`| the Rust client, same emulator, same run (medians of 5 alternating rounds) | | ${rust.toFixed(0)} /s | Node at ${(seq[1] / rust).toFixed(2)}× Rust |`);
     console.log(`| 100 concurrent calls | ${conc[0].toFixed(0)} /s | ${conc[1].toFixed(0)} /s | ${(conc[1] / conc[0]).toFixed(1)}× |`);
     console.log(`| require time (median of 7) | ${req[0].toFixed(1)} ms | ${req[1].toFixed(1)} ms | |`);
     console.log(
