@@ -554,7 +554,7 @@ impl Client {
         let endpoint = self.endpoint(call.service);
         let version = call.service.api_version();
         let now = OffsetDateTime::now_utc();
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let nonce = uuid::Uuid::new_v4().simple().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned();
         let mut url = endpoint.base_url();
         let mut headers: Vec<(String, String)> = Vec::with_capacity(10);
         headers.push(("accept".to_owned(), "application/json".to_owned()));

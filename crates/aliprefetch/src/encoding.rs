@@ -17,3 +17,31 @@ pub(crate) fn push_percent_encoded(out: &mut String, s: &str) {
         out.push_str(chunk);
     }
 }
+
+/// Lower-case hex of `bytes`, appended to `out` (a table lookup per nibble; no per-char collecting).
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    fn digit(n: u8) -> char {
+        char::from(if n < 10 { b'0' + n } else { b'a' + (n - 10) })
+    }
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(digit(b >> 4));
+        out.push(digit(b & 0x0f));
+    }
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_matches_the_hex_crate() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(super::hex(&bytes), hex::encode(&bytes));
+    }
+}

@@ -107,7 +107,7 @@ pub fn hash_payload(body: &[u8]) -> String {
     if body.is_empty() {
         return EMPTY_PAYLOAD_HASH.to_owned();
     }
-    hex::encode(sha2::Sha256::digest(body))
+    crate::encoding::hex(&sha2::Sha256::digest(body))
 }
 
 /// Canonical headers (`name:value\n`, names lower-case, values trimmed, sorted by name) and the
@@ -148,7 +148,7 @@ pub fn string_to_sign(canonical_request: &str) -> String {
     let mut out = String::with_capacity(ALGORITHM.len() + 65);
     out.push_str(ALGORITHM);
     out.push('\n');
-    out.push_str(&hex::encode(sha2::Sha256::digest(canonical_request.as_bytes())));
+    crate::encoding::push_hex(&mut out, &sha2::Sha256::digest(canonical_request.as_bytes()));
     out
 }
 
@@ -157,7 +157,7 @@ pub fn signature(secret: &str, string_to_sign: &str) -> String {
     #[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::encoding::hex(&mac.finalize().into_bytes())
 }
 
 /// The `Authorization` header value.
