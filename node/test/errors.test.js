@@ -78,6 +78,17 @@ test('read timeout', () =>
     assert.deepEqual([e.kind, e.attempts], ['Timeout', 1]);
   }));
 
+test('a create whose answer was lost may have taken effect, so it is not retryable', () =>
+  withEmulator({ faults: { ambiguous_rate: 1.0, ambiguous_delay_ms: 3000 } }, async (emu) => {
+    const client = clientOn(emu, { timeouts: { readMs: 500 }, retry: 'disabled' });
+    for (let i = 0; i < 4; i++) {
+      const e = await rejection(client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: [`rtmp://${DOMAIN}/lost/${i}`] }));
+      assert.ok(e instanceof aliprefetch.AliPrefetchError, String(e));
+      assert.equal(e.retryable, false, `${e.kind}: ${e.message}`);
+    }
+    assert.equal(emu.tasks().length, 4, 'the service holds every task whose answer was lost');
+  }));
+
 test('the service refusing a request, and missing credentials', () =>
   withEmulator({}, async (emu) => {
     const e = await rejection(clientOn(emu).updateLivePullToPush({ taskId: 'nope', region: 'cn-shanghai' }));
