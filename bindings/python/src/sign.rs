@@ -168,7 +168,7 @@ impl SignedRequest {
         &self.inner.url
     }
     #[getter]
-    fn headers(&self) -> Vec<(String, String)> {
+    fn headers(&self) -> Vec<(&'static str, String)> {
         self.inner.headers.clone()
     }
     fn __repr__(&self) -> String {

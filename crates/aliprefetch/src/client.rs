@@ -335,8 +335,9 @@ pub struct SignedRequest {
     /// The endpoint with the query string: the operation's parameters, and for V1 the common and
     /// signature parameters.
     pub url: String,
-    /// Every header the client sends besides `host` (V3: `authorization` and the `x-acs-*` headers).
-    pub headers: Vec<(String, String)>,
+    /// Every header the client sends besides `host` (V3: `authorization` and the `x-acs-*` headers),
+    /// names in lower case.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl SignedRequest {
@@ -363,7 +364,7 @@ impl SignedRequest {
             .iter()
             .map(|(k, v)| {
                 let secret = SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str());
-                (k.clone(), if secret { "<redacted>".to_owned() } else { v.clone() })
+                (*k, if secret { "<redacted>".to_owned() } else { v.clone() })
             })
             .collect();
         SignedRequest { method: self.method, url, headers }
@@ -556,9 +557,10 @@ impl Client {
         let now = OffsetDateTime::now_utc();
         let nonce = uuid::Uuid::new_v4().simple().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned();
         let mut url = endpoint.base_url();
-        let mut headers: Vec<(String, String)> = Vec::with_capacity(10);
-        headers.push(("accept".to_owned(), "application/json".to_owned()));
-        headers.push(("user-agent".to_owned(), self.inner.user_agent.clone()));
+        url.reserve(call.params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum::<usize>() + 400);
+        let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(10);
+        headers.push(("accept", "application/json".to_owned()));
+        headers.push(("user-agent", self.inner.user_agent.clone()));
         match self.inner.signature {
             SignatureVersion::V1 => {
                 let signed = sign::v1::sign(
@@ -573,13 +575,12 @@ impl Client {
                     now,
                     &nonce,
                 );
-                let all: Vec<(&str, &str)> = call
-                    .params
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .chain(signed.params.iter().map(|(k, v)| (*k, v.as_str())))
-                    .collect();
-                push_query(&mut url, &all);
+                // The canonicalized query is every parameter but the signature, encoded as the URL
+                // needs them (sorted): reused rather than encoded a second time.
+                url.push('?');
+                url.push_str(&signed.canonicalized_query);
+                url.push_str("&Signature=");
+                crate::encoding::push_percent_encoded(&mut url, &signed.signature);
             }
             SignatureVersion::V3 => {
                 let signed = sign::v3::sign(
@@ -598,9 +599,11 @@ impl Client {
                     now,
                     &nonce,
                 );
-                let q: Vec<(&str, &str)> = call.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                push_query(&mut url, &q);
-                headers.extend(signed.headers.into_iter().map(|(k, v)| (k.to_owned(), v)));
+                if !signed.canonical_query.is_empty() {
+                    url.push('?');
+                    url.push_str(&signed.canonical_query);
+                }
+                headers.extend(signed.headers);
             }
         }
         SignedRequest { method: call.method, url, headers }
@@ -699,15 +702,6 @@ fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
     time::PrimitiveDateTime::parse(s.trim(), FORMAT).ok().map(time::PrimitiveDateTime::assume_utc)
-}
-
-fn push_query(url: &mut String, params: &[(&str, &str)]) {
-    for (i, (k, v)) in params.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(&sign::percent_encode(k));
-        url.push('=');
-        url.push_str(&sign::percent_encode(v));
-    }
 }
 
 fn transport_error(e: reqwest::Error) -> Error {

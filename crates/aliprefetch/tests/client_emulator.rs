@@ -555,7 +555,7 @@ async fn a_presigned_request_is_what_execute_sends() {
         // Sent by hand, the emulator accepts it: the signature is valid and complete.
         let mut send = http.post(&signed.url);
         for (k, v) in &signed.headers {
-            send = send.header(k, v);
+            send = send.header(*k, v);
         }
         let resp = send.send().await.unwrap();
         assert_eq!(resp.status(), 200, "{sig:?}: {}", resp.text().await.unwrap());

@@ -111,7 +111,7 @@ async fn presigned_requests_hide_the_signature_and_token() {
             .url
             .split(['?', '&'])
             .filter_map(|p| p.strip_prefix("Signature="))
-            .chain(signed.headers.iter().filter(|(k, _)| k == "authorization").map(|(_, v)| v.as_str()))
+            .chain(signed.headers.iter().filter(|(k, _)| *k == "authorization").map(|(_, v)| v.as_str()))
             .map(str::to_owned)
             .collect();
         assert_eq!(signature.len(), 1, "{sig:?}: one signature");

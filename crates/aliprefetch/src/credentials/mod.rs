@@ -40,9 +40,10 @@ pub use static_provider::StaticProvider;
 /// An access key pair, with an STS token and expiry when temporary. `Debug` shows only the key id.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
+    // Shared: the cache hands a clone to every call, which then costs no allocation.
+    access_key_id: std::sync::Arc<str>,
+    access_key_secret: std::sync::Arc<str>,
+    security_token: Option<std::sync::Arc<str>>,
     expiration: Option<OffsetDateTime>,
     provider: &'static str,
 }
@@ -51,8 +52,8 @@ impl Credentials {
     /// A long-term access key pair.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Credentials {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
+            access_key_id: access_key_id.into().into(),
+            access_key_secret: access_key_secret.into().into(),
             security_token: None,
             expiration: None,
             provider: "static",
@@ -62,7 +63,7 @@ impl Credentials {
     /// Temporary (STS) credentials.
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
         let token = token.into();
-        self.security_token = (!token.is_empty()).then_some(token);
+        self.security_token = (!token.is_empty()).then(|| token.into());
         self
     }
 
@@ -96,7 +97,7 @@ impl Credentials {
 
     /// The secrets, for scrubbing from messages the service echoes.
     pub(crate) fn secrets(&self) -> [&str; 2] {
-        [self.access_key_secret.as_str(), self.security_token.as_deref().unwrap_or("")]
+        [&*self.access_key_secret, self.security_token.as_deref().unwrap_or("")]
     }
 
     pub(crate) fn expires_within(&self, now: OffsetDateTime, margin: Duration) -> bool {

@@ -71,6 +71,22 @@ pub(crate) fn end_after_start(
 
 /// Whether a URL is an HLS playlist (`.m3u8` path), which live prefetch does not support.
 pub fn is_hls_url(url: &str) -> bool {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    path.to_ascii_lowercase().ends_with(".m3u8")
+    let bytes = url.as_bytes();
+    let path =
+        bytes.iter().position(|&b| b == b'?' || b == b'#').map_or(bytes, |end| bytes.get(..end).unwrap_or(bytes));
+    let ext = b".m3u8";
+    path.len() >= ext.len() && path.get(path.len() - ext.len()..).is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hls_is_the_path_ending_in_m3u8_in_any_case() {
+        for url in ["http://a/b.m3u8", "http://a/b.M3U8", "http://a/b.m3u8?x=1", "http://a/b.m3u8#f", ".m3u8"] {
+            assert!(super::is_hls_url(url), "{url}");
+        }
+        for url in ["http://a/b.flv", "http://a/b.flv?x=.m3u8", "http://a/b.flv#.m3u8", "m3u8", "", "é.m3u", "?.m3u8"] {
+            assert!(!super::is_hls_url(url), "{url}");
+        }
+    }
 }

@@ -41,6 +41,8 @@ pub struct Signed {
     /// `authorization`. `host` is not included: the HTTP client sets it.
     pub headers: Vec<(&'static str, String)>,
     pub canonical_request: String,
+    /// The canonical query (sorted, RFC 3986): also a valid query string for the request's URL.
+    pub canonical_query: String,
     pub string_to_sign: String,
     pub signed_header_names: String,
     /// Hex HMAC-SHA256.
@@ -61,45 +63,83 @@ impl std::fmt::Debug for Signed {
 /// Signs a request with V3. Pure: no clock, no randomness.
 pub fn sign(req: &Request<'_>, creds: &Credentials, timestamp: OffsetDateTime, nonce: &str) -> Signed {
     let payload_hash = hash_payload(req.body);
-    let mut added: Vec<(&'static str, String)> = vec![
-        ("x-acs-action", req.action.to_owned()),
-        ("x-acs-version", req.version.to_owned()),
-        ("x-acs-date", wire::format_timestamp(timestamp)),
-        ("x-acs-signature-nonce", nonce.to_owned()),
-        ("x-acs-content-sha256", payload_hash.clone()),
-    ];
+    let mut added: Vec<(&'static str, String)> = Vec::with_capacity(8);
+    added.push(("x-acs-action", req.action.to_owned()));
+    added.push(("x-acs-version", req.version.to_owned()));
+    added.push(("x-acs-date", wire::format_timestamp(timestamp)));
+    added.push(("x-acs-signature-nonce", nonce.to_owned()));
+    added.push(("x-acs-content-sha256", payload_hash));
     if let Some(token) = creds.security_token() {
         added.push(("x-acs-accesskey-id", creds.access_key_id().to_owned()));
         added.push(("x-acs-security-token", token.to_owned()));
     }
-    let mut all: Vec<(String, &str)> = Vec::with_capacity(req.headers.len() + added.len() + 1);
-    all.push(("host".to_owned(), req.host));
+    // Names borrowed where they are already lower-case (always, for the client's own headers).
+    fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }
+    }
+    let mut signed: Vec<(std::borrow::Cow<'_, str>, &str)> = Vec::with_capacity(req.headers.len() + added.len() + 1);
+    signed.push((std::borrow::Cow::Borrowed("host"), req.host.trim()));
     for (name, value) in req.headers {
-        all.push((name.to_ascii_lowercase(), value.as_str()));
+        signed.push((lower(name), value.trim()));
     }
     for (name, value) in &added {
-        all.push(((*name).to_owned(), value.as_str()));
+        signed.push((std::borrow::Cow::Borrowed(*name), value.trim()));
     }
-    let signed: Vec<(String, &str)> = match req.signed_headers {
-        SignedHeaders::Default => {
-            all.into_iter().filter(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-")).collect()
+    match req.signed_headers {
+        SignedHeaders::Default => signed.retain(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-")),
+        SignedHeaders::Named(names) => signed.retain(|(n, _)| names.contains(&n.as_ref())),
+    }
+    signed.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // The canonical request in one buffer: METHOD, path, query, headers, names, payload hash.
+    let payload_hash = added.get(4).map_or(EMPTY_PAYLOAD_HASH, |(_, v)| v.as_str());
+    let headers_len: usize = signed.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let query_len: usize = req.query.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
+    let mut signed_header_names = String::with_capacity(headers_len);
+    for (i, (n, _)) in signed.iter().enumerate() {
+        if i > 0 {
+            signed_header_names.push(';');
         }
-        SignedHeaders::Named(names) => all.into_iter().filter(|(n, _)| names.contains(&n.as_str())).collect(),
-    };
-    let (canonical_headers, signed_header_names) = canonical_headers(&signed);
-    let canonical_request = canonical_request(
-        req.method,
-        req.path,
-        &canonical_query(req.query),
-        &canonical_headers,
-        &signed_header_names,
-        &payload_hash,
-    );
+        signed_header_names.push_str(n);
+    }
+    let mut canonical_request =
+        String::with_capacity(req.method.len() + req.path.len() + query_len + headers_len * 2 + payload_hash.len() + 8);
+    canonical_request.push_str(req.method);
+    canonical_request.push('\n');
+    canonical_request.push_str(req.path);
+    canonical_request.push('\n');
+    let query_start = canonical_request.len();
+    super::push_canonical_query(&mut canonical_request, req.query);
+    let canonical_query = canonical_request.get(query_start..).unwrap_or_default().to_owned();
+    canonical_request.push('\n');
+    for (n, v) in &signed {
+        canonical_request.push_str(n);
+        canonical_request.push(':');
+        canonical_request.push_str(v);
+        canonical_request.push('\n');
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_header_names);
+    canonical_request.push('\n');
+    canonical_request.push_str(payload_hash);
+
     let string_to_sign = string_to_sign(&canonical_request);
     let signature = signature(creds.access_key_secret(), &string_to_sign);
     let authorization = authorization(creds.access_key_id(), &signed_header_names, &signature);
     added.push(("authorization", authorization.clone()));
-    Signed { headers: added, canonical_request, string_to_sign, signed_header_names, signature, authorization }
+    Signed {
+        headers: added,
+        canonical_request,
+        canonical_query,
+        string_to_sign,
+        signed_header_names,
+        signature,
+        authorization,
+    }
 }
 
 /// Hex SHA-256 of the body.
@@ -162,7 +202,9 @@ pub fn signature(secret: &str, string_to_sign: &str) -> String {
 
 /// The `Authorization` header value.
 pub fn authorization(access_key_id: &str, signed_header_names: &str, signature: &str) -> String {
-    format!("{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_header_names},Signature={signature}")
+    let parts =
+        [ALGORITHM, " Credential=", access_key_id, ",SignedHeaders=", signed_header_names, ",Signature=", signature];
+    parts.concat()
 }
 
 /// The three parts of an `Authorization` header, as a server reads them.
