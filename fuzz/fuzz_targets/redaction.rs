@@ -38,12 +38,9 @@ fuzz_target!(|data: &[u8]| {
             enc(noise)
         ),
         headers: vec![
-            (
-                "authorization".to_owned(),
-                format!("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature={signature}"),
-            ),
-            ("x-acs-security-token".to_owned(), token.to_owned()),
-            ("x-noise".to_owned(), noise.to_owned()),
+            ("authorization", format!("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature={signature}")),
+            ("x-acs-security-token", token.to_owned()),
+            ("x-noise", noise.to_owned()),
         ],
     };
     let shown = format!("{:?} {}", request, request.redacted().url);
