@@ -477,3 +477,13 @@ fn rate_limits_of(v: &Value) -> Result<RateLimits> {
         _ => Err(invalid("rateLimits", "type", "must be 'documented', 'disabled' or an object of limits by action")),
     }
 }
+
+/// The runtime the addon's promises run on: one worker. A client's work is waiting on sockets, which one
+/// worker multiplexes; a second worker only adds cross-thread wake-ups per call on top of the JS thread's.
+#[napi_derive::module_init]
+fn init() {
+    aliprefetch::install_crypto_provider();
+    if let Ok(rt) = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+    }
+}

@@ -85,7 +85,8 @@ mod tests {
         for url in ["http://a/b.m3u8", "http://a/b.M3U8", "http://a/b.m3u8?x=1", "http://a/b.m3u8#f", ".m3u8"] {
             assert!(super::is_hls_url(url), "{url}");
         }
-        for url in ["http://a/b.flv", "http://a/b.flv?x=.m3u8", "http://a/b.flv#.m3u8", "m3u8", "", "é.m3u", "?.m3u8"] {
+        for url in ["http://a/b.flv", "http://a/b.flv?x=.m3u8", "http://a/b.flv#.m3u8", "m3u8", "", "é.m3u", "?.m3u8"]
+        {
             assert!(!super::is_hls_url(url), "{url}");
         }
     }
