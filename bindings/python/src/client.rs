@@ -64,24 +64,24 @@ impl RetryConfig {
     }
     #[getter]
     fn max_attempts(&self) -> u32 {
-        self.inner.max_attempts
+        self.inner.max_attempts()
     }
     #[getter]
     fn base_delay(&self) -> f64 {
-        self.inner.base_delay.as_secs_f64()
+        self.inner.base_delay().as_secs_f64()
     }
     #[getter]
     fn max_delay(&self) -> f64 {
-        self.inner.max_delay.as_secs_f64()
+        self.inner.max_delay().as_secs_f64()
     }
     #[getter]
     fn max_elapsed(&self) -> f64 {
-        self.inner.max_elapsed.as_secs_f64()
+        self.inner.max_elapsed().as_secs_f64()
     }
     fn __repr__(&self) -> String {
         format!(
             "RetryConfig(max_attempts={}, base_delay={}, max_delay={}, max_elapsed={})",
-            self.inner.max_attempts,
+            self.inner.max_attempts(),
             self.base_delay(),
             self.max_delay(),
             self.max_elapsed()

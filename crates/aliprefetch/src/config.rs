@@ -289,7 +289,7 @@ mod tests {
         };
         assert_eq!(refused(c), ("profile".into(), "conflict".into()));
 
-        let c = ClientConfig { retry: Some(RetryConfig::standard().max_attempts(0)), ..Default::default() };
+        let c = ClientConfig { retry: Some(RetryConfig::standard().with_max_attempts(0)), ..Default::default() };
         assert_eq!(refused(c), ("max_attempts".into(), "range".into()));
         assert_eq!(RetryConfig::custom(Some(0), None, None, None).expect_err("0").field(), Some("max_attempts"));
         assert_eq!(RetryConfig::preset("sometimes").expect_err("enum").field(), Some("retry"));
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn the_builder_refuses_zero_attempts_too() {
-        let e = Client::builder().retry(RetryConfig::disabled().max_attempts(0)).build().expect_err("0 attempts");
+        let e = Client::builder().retry(RetryConfig::disabled().with_max_attempts(0)).build().expect_err("0 attempts");
         assert_eq!(e.field(), Some("max_attempts"));
     }
 

@@ -9,13 +9,13 @@ use crate::error::{Error, ErrorKind};
 #[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in all, the first included (1 turns retrying off).
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
     /// The first backoff ceiling; it doubles per attempt.
-    pub base_delay: Duration,
+    pub(crate) base_delay: Duration,
     /// The largest backoff ceiling.
-    pub max_delay: Duration,
+    pub(crate) max_delay: Duration,
     /// No retry starts once this much time has passed since the first attempt.
-    pub max_elapsed: Duration,
+    pub(crate) max_elapsed: Duration,
 }
 
 impl Default for RetryConfig {
@@ -39,21 +39,37 @@ impl RetryConfig {
         RetryConfig { max_attempts: 1, ..Self::standard() }
     }
     /// Attempts in all; 0 is refused when the client is built ([`RetryConfig::validate`]).
-    pub fn max_attempts(mut self, n: u32) -> Self {
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n;
         self
     }
-    pub fn base_delay(mut self, d: Duration) -> Self {
+    /// The first backoff ceiling.
+    pub fn with_base_delay(mut self, d: Duration) -> Self {
         self.base_delay = d;
         self
     }
-    pub fn max_delay(mut self, d: Duration) -> Self {
+    /// The largest backoff ceiling.
+    pub fn with_max_delay(mut self, d: Duration) -> Self {
         self.max_delay = d;
         self
     }
-    pub fn max_elapsed(mut self, d: Duration) -> Self {
+    /// No retry starts once this much time has passed since the first attempt.
+    pub fn with_max_elapsed(mut self, d: Duration) -> Self {
         self.max_elapsed = d;
         self
+    }
+    /// Attempts in all, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
+    }
+    pub fn max_elapsed(&self) -> Duration {
+        self.max_elapsed
     }
 
     /// Full jitter: a uniform wait in `[0, min(max_delay, base_delay · 2^(attempt-1))]`, but never

@@ -27,7 +27,7 @@ fn client(emu: &Emulator) -> Client {
         .endpoint(emu.endpoint())
         .credentials(emu.credentials())
         .read_timeout(Duration::from_millis(1000))
-        .retry(RetryConfig::standard().base_delay(Duration::from_millis(20)))
+        .retry(RetryConfig::standard().with_base_delay(Duration::from_millis(20)))
         .build()
         .unwrap()
 }

@@ -49,7 +49,7 @@ fn client(emu: &Emulator, sig: SignatureVersion) -> Client {
         .endpoint(emu.endpoint())
         .credentials(Credentials::new("testid", "testsecret"))
         .signature_version(sig)
-        .retry(RetryConfig::standard().base_delay(Duration::from_millis(5)))
+        .retry(RetryConfig::standard().with_base_delay(Duration::from_millis(5)))
         .build()
         .unwrap()
 }
@@ -270,9 +270,9 @@ async fn intermittent_faults_are_ridden_out_by_retries() {
         .credentials(Credentials::new("testid", "testsecret"))
         .retry(
             RetryConfig::standard()
-                .max_attempts(10)
-                .base_delay(Duration::from_millis(2))
-                .max_delay(Duration::from_millis(20)),
+                .with_max_attempts(10)
+                .with_base_delay(Duration::from_millis(2))
+                .with_max_delay(Duration::from_millis(20)),
         )
         .rate_limits(RateLimits::disabled())
         .build()
@@ -289,7 +289,7 @@ async fn a_slow_service_times_out_and_only_converging_calls_are_retried() {
         .endpoint(emu.endpoint())
         .credentials(Credentials::new("testid", "testsecret"))
         .read_timeout(Duration::from_millis(100))
-        .retry(RetryConfig::standard().base_delay(Duration::from_millis(1)))
+        .retry(RetryConfig::standard().with_base_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
     let e =
@@ -309,7 +309,7 @@ async fn a_refused_connection_is_retried_even_for_calls_that_create() {
     let c = Client::builder()
         .endpoint(format!("127.0.0.1:{port}"))
         .credentials(Credentials::new("testid", "testsecret"))
-        .retry(RetryConfig::standard().base_delay(Duration::from_millis(1)))
+        .retry(RetryConfig::standard().with_base_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
     let e = c

@@ -160,7 +160,7 @@ fn errors_and_logs_never_show_secrets() {
                     .endpoint(emu.endpoint())
                     .credentials(creds)
                     .signature_version(sig)
-                    .retry(RetryConfig::standard().base_delay(std::time::Duration::from_millis(1)))
+                    .retry(RetryConfig::standard().with_base_delay(std::time::Duration::from_millis(1)))
                     .build()
                     .unwrap();
                 for _ in 0..6 {
