@@ -107,3 +107,19 @@ test('a progress callback that throws does not lose the report', () =>
       process.off('warning', onWarning);
     }
   }));
+
+test('media batches take userData as an object or its text', () =>
+  withEmulator({ vod: { media: [{ media_id: 'a' }] } }, async (emu) => {
+    const client = new aliprefetch.Client({ endpoint: emu.endpoint, credentials: emu.credentials });
+    for (const userData of [{ Extend: { localId: 'x' } }, '{"Extend":{"localId":"x"}}']) {
+      const report = await client.refreshMedia(['a'], { userData });
+      assert.deepEqual(report.items.map((i) => i.outcome), ['submitted']);
+    }
+    assert.equal(emu.refreshJobs().length, 2);
+    await assert.rejects(client.refreshMedia(['a'], { userData: ['not', 'an', 'object'] }), (e) => {
+      assert.ok(e instanceof aliprefetch.InvalidInputError);
+      assert.deepEqual([e.field, e.rule], ['UserData', 'type']);
+      return true;
+    });
+    assert.equal(emu.refreshJobs().length, 2, 'nothing sent');
+  }));

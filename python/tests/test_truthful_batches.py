@@ -183,3 +183,16 @@ def test_a_create_that_may_have_taken_effect_is_not_retryable() -> None:
                 client.set_live_stream_preload_tasks(domain_name=DOMAIN, play_urls=[f"rtmp://{DOMAIN}/a/{i}"])
             assert caught.value.retryable is False, caught.value
         assert len(emu.tasks()) == 6
+
+
+def test_media_batches_take_user_data_as_a_dict_or_its_text() -> None:
+    with aliprefetch.Emulator({"vod": {"media": [{"media_id": "a"}]}}) as emu:
+        client = aliprefetch.Client(endpoint=emu.endpoint, credentials=emu.credentials)
+        for user_data in ({"Extend": {"localId": "x"}}, '{"Extend":{"localId":"x"}}'):
+            report = client.refresh_media(["a"], user_data=user_data)
+            assert [i.outcome for i in report.items] == ["submitted"]
+        assert len(emu.refresh_jobs()) == 2
+        with pytest.raises(aliprefetch.InvalidInputError) as refused:
+            client.refresh_media(["a"], user_data=["not", "an", "object"])
+        assert (refused.value.field, refused.value.rule) == ("UserData", "type")
+        assert len(emu.refresh_jobs()) == 2, "nothing sent"

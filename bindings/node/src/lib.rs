@@ -310,21 +310,14 @@ fn media_options(
     on_progress: Option<ProgressCallback>,
 ) -> Result<(Vec<String>, MediaOptions)> {
     let o = convert::object("options", options)?;
-    let user_data = match o.get("userData") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(v @ Value::Object(_)) => Some(v.to_string()),
-        Some(_) => return Err(invalid("UserData", "type", "must be an object or its JSON text")),
-    };
     Ok((strings("MediaIds", media_ids)?, {
-        let mut opts = MediaOptions::default();
+        let mut opts = MediaOptions::default().user_data_value(o.get("userData").unwrap_or(&Value::Null)).map_err(error)?;
         opts.formats = convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?;
         opts.definitions = convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?;
         opts.stream_types = convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?;
         opts.result_type = convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?;
         opts.slice_flag = o.get("sliceFlag").and_then(Value::as_bool);
         opts.slice_count = convert::opt_u32(&o, "sliceCount", "SliceCount")?;
-        opts.user_data = user_data;
         opts.concurrency = convert::opt_usize(&o, "concurrency")?;
         opts.progress = progress_fn(on_progress);
         opts

@@ -372,20 +372,15 @@ fn media_options<M: Mode>(
     concurrency: Option<usize>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<MediaOptions> {
-    let user_data = match user_data.map(|u| convert::to_json(py, "UserData", u)).transpose()? {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(_) => return Err(invalid(py, "UserData", "type", "must be a dict or its JSON text")),
-    };
+    let user_data = user_data.map(|u| convert::to_json(py, "UserData", u)).transpose()?;
     Ok({
-        let mut o = MediaOptions::default();
+        let mut o = MediaOptions::default().user_data_value(&user_data.unwrap_or_default()).map_err(|e| to_py(py, e))?;
         o.formats = convert::wire_enums::<MediaFormat>(py, "Formats", formats)?;
         o.definitions = convert::wire_enums::<Definition>(py, "Definitions", definitions)?;
         o.stream_types = convert::wire_enums::<StreamType>(py, "StreamType", stream_types)?;
         o.result_type = convert::wire_enum::<ResultType>(py, "ResultType", result_type)?;
         o.slice_flag = slice_flag;
         o.slice_count = convert::count(py, "SliceCount", slice_count)?;
-        o.user_data = user_data;
         o.concurrency = concurrency;
         o.progress = M::progress(py, progress)?;
         o

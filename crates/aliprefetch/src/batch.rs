@@ -280,6 +280,12 @@ impl MediaOptions {
         self.user_data = Some(json.into());
         self
     }
+    /// Sets `UserData` from a value as a binding receives it: an object (sent as its JSON text) or
+    /// the JSON text itself; null leaves it unset. Anything else is an `InvalidInput` naming `UserData`.
+    pub fn user_data_value(mut self, value: &serde_json::Value) -> Result<Self, Error> {
+        self.user_data = crate::wire::json_object_text("UserData", Some(value))?;
+        Ok(self)
+    }
     /// Requests in flight at once (default 8).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = Some(n);

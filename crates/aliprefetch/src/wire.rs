@@ -83,6 +83,17 @@ pub fn parse_timestamp(field: &str, s: &str) -> Result<OffsetDateTime, Error> {
     })
 }
 
+/// A JSON object parameter (`UserData`) as it travels: its JSON text. Accepts the object itself or its
+/// text; null or absent is `None`; anything else is an `InvalidInput` naming `field`.
+pub fn json_object_text(field: &str, value: Option<&serde_json::Value>) -> Result<Option<String>, Error> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(v @ serde_json::Value::Object(_)) => Ok(Some(v.to_string())),
+        Some(_) => Err(Error::invalid_input(field, "type", "must be a JSON object or its text")),
+    }
+}
+
 /// Joins items with commas, the API's list form.
 pub fn comma_list<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::with_capacity(items.iter().map(|s| s.as_ref().len() + 1).sum());

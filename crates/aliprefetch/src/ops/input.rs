@@ -88,12 +88,7 @@ impl<'a> JsonInput<'a> {
 
     /// A JSON object given as an object or as its text; kept as text.
     pub(crate) fn json_text(&self, field: &'static str) -> Result<Option<String>, Error> {
-        match self.get(field) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v @ Value::Object(_)) => Ok(Some(v.to_string())),
-            Some(_) => Err(Self::type_error(field, "a JSON object")),
-        }
+        crate::wire::json_object_text(field, self.get(field))
     }
 
     /// Refuses any name that no getter asked for (a misspelt parameter would otherwise be dropped).
