@@ -247,6 +247,25 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             check(e.retryAfter != null && e.retryAfter!! > Duration.ZERO) { "the wait the service asked for: ${e.retryAfter}" }
         }
     },
+    "a create whose answer was lost may have taken effect: not retryable" to suspend {
+        withEmulator("""{"faults": {"ambiguous_rate": 1.0, "ambiguous_delay_ms": 3000}}""") { emulator, _ ->
+            val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(),
+                retry = RetryPolicy.Disabled, readTimeout = Duration.ofMillis(500)))
+            for (i in 0 until 6) {
+                val e = throws<AliPrefetchException> {
+                    client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("rtmp://$DOMAIN/a/$i")))
+                }
+                val retryable = when (e) {
+                    is AliPrefetchException.Server -> e.retryable
+                    is AliPrefetchException.Transport -> e.retryable
+                    is AliPrefetchException.Timeout -> e.retryable
+                    else -> throw CheckFailed("a lost answer is a server error, a broken connection or a timeout: $e")
+                }
+                eq(retryable, false, "retryable after a lost answer ($e)")
+            }
+            eq(emulator.tasks().size, 6, "the service holds every task whose answer was lost")
+        }
+    },
     "the service refusing a request" to suspend {
         withEmulator { _, client ->
             val e = throws<AliPrefetchException.Api> { client.updateLivePullToPush(UpdateLivePullToPushRequest("nope", PullToPushRegion.CN_SHANGHAI)) }
