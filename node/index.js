@@ -534,6 +534,8 @@ module.exports = {
   runCli: (args) => guard(() => native.runCli(['aliprefetch', ...args])),
   /** Not part of the API: panics inside the addon's guard, so tests see what a panic becomes. */
   _panicForTests: (message) => guard(() => native.panicForTests(message)),
+  /** Not part of the API: the core's record keys, for the test of `index.d.ts`. */
+  _recordKeys: () => native.recordKeys(),
 };
 // `import aliprefetch from 'aliprefetch'` under TypeScript's CommonJS interop finds the same object.
 module.exports.default = module.exports;

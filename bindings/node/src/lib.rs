@@ -42,6 +42,16 @@ pub fn panic_for_tests(message: String) {
     panic!("{message}");
 }
 
+/// The core's record keys in JavaScript naming, by core type name, for the test that `index.d.ts`
+/// declares the same fields. Not part of the API.
+#[napi(catch_unwind)]
+pub fn record_keys() -> std::collections::BTreeMap<String, Vec<String>> {
+    aliprefetch::internal::record_keys()
+        .into_iter()
+        .map(|(name, keys)| (name.to_owned(), keys.iter().map(|k| aliprefetch::internal::camel_case(k)).collect()))
+        .collect()
+}
+
 /// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;
 /// returns the exit code. It blocks the calling thread, which is the whole process's job there.
 #[cfg(feature = "cli")]
@@ -311,7 +321,8 @@ fn media_options(
 ) -> Result<(Vec<String>, MediaOptions)> {
     let o = convert::object("options", options)?;
     Ok((strings("MediaIds", media_ids)?, {
-        let mut opts = MediaOptions::default().user_data_value(o.get("userData").unwrap_or(&Value::Null)).map_err(error)?;
+        let mut opts =
+            MediaOptions::default().user_data_value(o.get("userData").unwrap_or(&Value::Null)).map_err(error)?;
         opts.formats = convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?;
         opts.definitions = convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?;
         opts.stream_types = convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?;

@@ -374,7 +374,8 @@ fn media_options<M: Mode>(
 ) -> PyResult<MediaOptions> {
     let user_data = user_data.map(|u| convert::to_json(py, "UserData", u)).transpose()?;
     Ok({
-        let mut o = MediaOptions::default().user_data_value(&user_data.unwrap_or_default()).map_err(|e| to_py(py, e))?;
+        let mut o =
+            MediaOptions::default().user_data_value(&user_data.unwrap_or_default()).map_err(|e| to_py(py, e))?;
         o.formats = convert::wire_enums::<MediaFormat>(py, "Formats", formats)?;
         o.definitions = convert::wire_enums::<Definition>(py, "Definitions", definitions)?;
         o.stream_types = convert::wire_enums::<StreamType>(py, "StreamType", stream_types)?;

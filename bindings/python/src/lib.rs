@@ -14,6 +14,13 @@ mod sign;
 
 use pyo3::prelude::*;
 
+/// The core's record keys by core type name, for the test that the result classes show the same
+/// fields. Not part of the API.
+#[pyfunction]
+fn _record_keys() -> Vec<(&'static str, Vec<String>)> {
+    aliprefetch::internal::record_keys()
+}
+
 /// Panics inside the guard every entry point runs in, so the tests can see what a panic in the core
 /// becomes (an `AliPrefetchError` of kind `Internal`, never `PanicException`). Not part of the API.
 #[pyfunction]
@@ -62,6 +69,7 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign::sign_v3, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_tasks_in_flight, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_record_keys, m)?)?;
     #[cfg(feature = "cli")]
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     // Before the interpreter finalises, stop runtime threads from attaching to it (see runtime.rs).

@@ -249,10 +249,15 @@ record!(
         outcome: String,
         job_id: Option<String>,
         failure: Option<Py<ItemFailure>>,
-    } computed { ok: bool } methods {
+    } computed { ok: bool, unknown: bool } methods {
     #[getter]
     fn succeeded(&self) -> bool {
         self.ok
+    }
+    /// Whether the service may hold a job for this id that the report could not name.
+    #[getter]
+    fn outcome_unknown(&self) -> bool {
+        self.unknown
     }
     }
 );
@@ -418,13 +423,13 @@ pub fn preload_item(py: Python<'_>, i: CorePreloadItem) -> PyResult<Py<PreloadIt
 }
 
 pub fn media_item(py: Python<'_>, i: CoreMediaItem) -> PyResult<Py<MediaItem>> {
-    let (outcome, ok) = (i.outcome.as_str().to_owned(), i.succeeded());
+    let (outcome, ok, unknown) = (i.outcome.as_str().to_owned(), i.succeeded(), i.outcome_unknown());
     let (job_id, fail) = match i.outcome {
         MediaOutcome::Submitted { job_id } => (Some(job_id), None),
         MediaOutcome::NotFound | MediaOutcome::Forbidden => (None, None),
         MediaOutcome::Failed(f) => (None, Some(failure(py, f)?)),
     };
-    Py::new(py, MediaItem { index: i.index as u64, media_id: i.media_id, outcome, job_id, failure: fail, ok })
+    Py::new(py, MediaItem { index: i.index as u64, media_id: i.media_id, outcome, job_id, failure: fail, ok, unknown })
 }
 
 pub fn preload_report(py: Python<'_>, r: CorePreloadReport) -> PyResult<Py<PyAny>> {

@@ -356,6 +356,10 @@ impl MediaItem {
     pub fn succeeded(&self) -> bool {
         matches!(self.outcome, MediaOutcome::Submitted { .. })
     }
+    /// Whether the service may hold a job for this id that the report could not name.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(&self.outcome, MediaOutcome::Failed(f) if f.outcome_unknown)
+    }
 }
 
 /// Every distinct input media id once, in input order.

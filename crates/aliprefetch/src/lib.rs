@@ -83,7 +83,7 @@ pub use wire::{format_timestamp, parse_timestamp};
 pub mod internal {
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::ops::ACTIONS;
-    pub use crate::records::{camel_case, camel_case_keys};
+    pub use crate::records::{camel_case, camel_case_keys, record_keys};
     pub use crate::region_codes::{CHINA_PROVINCES, COUNTRIES};
     pub use crate::wire::{
         check_instant, comma_list, format_bool, json_string_array, parse_bool, split_comma_list, EARLIEST, LATEST,

@@ -1,0 +1,35 @@
+'use strict';
+// index.d.ts declares exactly the fields of the core's records (computed properties included), in
+// JavaScript naming: the core owns the result model; the addon only renames its keys.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { test } = require('node:test');
+const aliprefetch = require('..');
+
+const JS_NAME = {
+  SetLiveStreamPreloadTasksResponse: 'SetLiveStreamPreloadTasksResult',
+  DescribeLiveStreamPreloadTasksResponse: 'DescribeLiveStreamPreloadTasksResult',
+  HotLiveRtcStreamResponse: 'HotLiveRtcStreamResult',
+  UpdateLivePullToPushResponse: 'UpdateLivePullToPushResult',
+  RefreshMediaPlayUrlsResponse: 'RefreshMediaPlayUrlsResult',
+};
+
+/** The property names of `export interface name { … }` in index.d.ts (comments skipped). */
+function declared(dts, name) {
+  const match = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(dts);
+  assert.ok(match, `${name} is not declared in index.d.ts`);
+  const body = match[1].replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  return [...body.matchAll(/^\s*(?:readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\??:/gm)].map((m) => m[1]).sort();
+}
+
+test('index.d.ts declares the fields of every core record', () => {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const records = aliprefetch._recordKeys();
+  assert.equal(Object.keys(records).length, 13);
+  for (const [core, keys] of Object.entries(records)) {
+    const name = JS_NAME[core] ?? core;
+    assert.deepEqual(declared(dts, name), [...keys].sort(), `${name}`);
+  }
+});
