@@ -122,16 +122,61 @@ fn check_nonce_length(nonce: &str) -> Result<(), ApiError> {
 #[derive(Debug)]
 pub struct Accounts {
     by_id: HashMap<String, Account>,
+    /// Credentials the emulated STS issued, with their expiry (on the emulator's clock).
+    issued: Mutex<HashMap<String, (Account, OffsetDateTime)>>,
 }
+
+/// The most issued credentials held at once; the ones expiring first go when it is reached.
+pub const MAX_ISSUED: usize = 10_000;
 
 impl Accounts {
     pub fn new(accounts: Vec<Account>) -> Self {
-        Accounts { by_id: accounts.into_iter().map(|a| (a.access_key_id.clone(), a)).collect() }
+        Accounts {
+            by_id: accounts.into_iter().map(|a| (a.access_key_id.clone(), a)).collect(),
+            issued: Mutex::new(HashMap::new()),
+        }
     }
-    fn get(&self, id: &str) -> Result<&Account, ApiError> {
-        self.by_id
-            .get(id)
-            .ok_or_else(|| ApiError::new(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."))
+
+    fn issued(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Account, OffsetDateTime)>> {
+        // Every change is one insert or remove: a poisoned lock holds a consistent map.
+        self.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The account of a key: a configured one, or credentials STS issued and that have not expired.
+    pub fn get(&self, id: &str, now: OffsetDateTime) -> Result<Account, ApiError> {
+        if let Some(a) = self.by_id.get(id) {
+            return Ok(a.clone());
+        }
+        match self.issued().get(id) {
+            Some((a, expires)) if now < *expires => Ok(a.clone()),
+            Some(_) => {
+                Err(ApiError::bad_request("InvalidSecurityToken.Expired", "Specified SecurityToken is expired."))
+            }
+            None => Err(ApiError::new(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")),
+        }
+    }
+
+    /// New STS credentials (`STS.` key id, secret, token) valid until `expires`.
+    pub fn issue(&self, now: OffsetDateTime, expires: OffsetDateTime) -> Account {
+        let alnum = |n: usize| -> String { (0..n).map(|_| fastrand::alphanumeric()).collect() };
+        let account = Account {
+            access_key_id: format!("STS.{}", alnum(25)),
+            access_key_secret: alnum(44),
+            security_token: Some(format!("CAIS{}", alnum(120))),
+        };
+        let mut issued = self.issued();
+        if issued.len() >= MAX_ISSUED {
+            issued.retain(|_, (_, e)| now < *e);
+        }
+        while issued.len() >= MAX_ISSUED {
+            let first = issued.iter().min_by_key(|(_, (_, e))| *e).map(|(k, _)| k.clone());
+            match first {
+                Some(k) => issued.remove(&k),
+                None => break,
+            };
+        }
+        issued.insert(account.access_key_id.clone(), (account.clone(), expires));
+        account
     }
 }
 
@@ -209,7 +254,7 @@ fn verify_v1(
     let get = |name: &str| all.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).filter(|v| !v.is_empty());
     let signature = get("Signature").ok_or_else(|| incomplete("no Signature parameter and no Authorization header"))?;
     let id = get("AccessKeyId").ok_or_else(|| ApiError::missing_parameter("AccessKeyId"))?;
-    let account = accounts.get(id)?;
+    let account = accounts.get(id, now)?;
     match get("SignatureMethod") {
         Some(v1::SIGNATURE_METHOD) => {}
         Some(other) => return Err(incomplete(&format!("SignatureMethod {other} is not supported; use HMAC-SHA1"))),
@@ -220,7 +265,7 @@ fn verify_v1(
     check_time(timestamp, now)?;
     let nonce = get("SignatureNonce").ok_or_else(|| ApiError::missing_parameter("SignatureNonce"))?;
     check_nonce_length(nonce)?;
-    check_token(account, get("SecurityToken"))?;
+    check_token(&account, get("SecurityToken"))?;
 
     let unsigned: Vec<(&str, &str)> = all.iter().copied().filter(|(k, _)| *k != "Signature").collect();
     let string_to_sign = v1::string_to_sign(req.method, &sign::canonical_query(&unsigned));
@@ -247,7 +292,7 @@ fn verify_v3(
 ) -> Result<Verified, ApiError> {
     let auth = v3::parse_authorization(authorization)
         .map_err(|part| incomplete(&format!("the Authorization header lacks {part}")))?;
-    let account = accounts.get(&auth.access_key_id)?;
+    let account = accounts.get(&auth.access_key_id, now)?;
     // Each name costs a copy of its header's value: a long or repeated list must not multiply the input.
     if auth.signed_headers.len() > MAX_SIGNED_HEADERS {
         return Err(incomplete(&format!(
@@ -267,7 +312,7 @@ fn verify_v3(
     let nonce = header(req.headers, "x-acs-signature-nonce")
         .ok_or_else(|| ApiError::missing_parameter("x-acs-signature-nonce"))?;
     check_nonce_length(nonce)?;
-    check_token(account, header(req.headers, "x-acs-security-token"))?;
+    check_token(&account, header(req.headers, "x-acs-security-token"))?;
 
     let signed: Vec<(&str, String)> = auth
         .signed_headers

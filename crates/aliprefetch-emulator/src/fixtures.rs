@@ -24,6 +24,30 @@ pub struct Fixtures {
     pub quotas: Option<HashMap<String, u32>>,
     #[serde(default)]
     pub faults: Faults,
+    #[serde(default)]
+    pub sts: StsFixtures,
+}
+
+/// What the emulated STS accepts. Omitted: any well-formed role ARN and any non-empty OIDC token.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StsFixtures {
+    /// The role ARNs that exist (`EntityNotExist.Role` for others).
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// The OIDC tokens accepted (`AuthenticationFail.OIDCToken.Invalid` for others).
+    #[serde(default)]
+    pub oidc_tokens: Option<Vec<String>>,
+    /// OIDC tokens refused as expired (`AuthenticationFail.OIDCToken.Expired`).
+    #[serde(default)]
+    pub expired_oidc_tokens: Vec<String>,
+    /// The longest session a role allows, in seconds (default 3600, as a new RAM role).
+    #[serde(default)]
+    pub max_session_duration: Option<u32>,
+    /// A test knob: issued credentials expire this many seconds after issue, whatever was asked (so a
+    /// test can see them expire without moving the clock past the 15-minute signature window).
+    #[serde(default)]
+    pub issued_lifetime_seconds: Option<u32>,
 }
 
 impl Fixtures {

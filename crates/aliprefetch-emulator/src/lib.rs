@@ -36,6 +36,7 @@ pub mod quota;
 pub mod response;
 pub mod server;
 pub mod service;
+pub mod sts;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -158,6 +159,7 @@ impl Emulator {
             services: service::Services::new(&config.fixtures),
             requests: server::RequestCounts::default(),
             limits: config.limits,
+            sts: config.fixtures.sts.clone(),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(server::serve(listener, shared.clone(), rx));

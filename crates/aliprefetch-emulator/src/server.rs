@@ -30,6 +30,7 @@ pub struct Shared {
     pub services: Services,
     pub requests: RequestCounts,
     pub limits: ConnectionLimits,
+    pub sts: crate::fixtures::StsFixtures,
 }
 
 /// How many requests were seen per action and outcome (`ok`, an error code, `reset`, or `lost:…` for an
@@ -188,6 +189,14 @@ async fn handle_request(
     };
     let (action, version) = (action.unwrap_or("").to_owned(), version.unwrap_or("").to_owned());
 
+    // AssumeRoleWithOIDC is unsigned: the OIDC token in its parameters is the proof. It is answered
+    // under the caller's role (the log names no access key, since there is none yet).
+    if version == crate::sts::STS_VERSION && action == "AssumeRoleWithOIDC" {
+        let now = shared.clock.now();
+        let params = api_params(&query, &form);
+        let result = crate::sts::assume_role_with_oidc(&shared, &params, now);
+        return Ok(ctx.answer(format, result, &action, "oidc"));
+    }
     let account = match admit(&shared, &parts, &query, &form, &body, &action, &version) {
         Ok(account) => account,
         Err((e, account)) => return Ok(ctx.answer(format, Err(e), &action, &account)),
@@ -210,7 +219,11 @@ async fn handle_request(
     if let Err(e) = shared.quotas.check(&account, &action, now) {
         return Ok(ctx.answer(format, Err(e), &action, &account));
     }
-    let result = execute(&shared, &action, &account, &query, &form, now);
+    let result = if crate::sts::knows(&version, &action) {
+        crate::sts::assume_role(&shared, &api_params(&query, &form), now)
+    } else {
+        execute(&shared, &action, &account, &query, &form, now)
+    };
     // Faults after execution: the effect stands, the answer is lost.
     match shared.faults.draw_after() {
         None => Ok(ctx.answer(format, result, &action, &account)),
@@ -265,7 +278,7 @@ fn admit(
         Ok(v) => v.access_key_id,
         Err(e) => return Err((e, String::new())),
     };
-    if !Services::knows(version, action) {
+    if !Services::knows(version, action) && !crate::sts::knows(version, action) {
         let e = ApiError::new(
             404,
             "InvalidAction.NotFound",
@@ -285,13 +298,18 @@ fn execute(
     form: &[(String, String)],
     now: time::OffsetDateTime,
 ) -> Result<Value, ApiError> {
+    shared.services.handle(action, account, &api_params(query, form), now)
+}
+
+/// A request's own parameters (query and form; common and signature parameters left out).
+fn api_params(query: &[(String, String)], form: &[(String, String)]) -> Map<String, Value> {
     let mut params = Map::new();
     for (k, v) in query.iter().chain(form) {
         if !aliprefetch::sign::v1::COMMON_PARAMS.contains(&k.as_str()) {
             params.insert(k.clone(), Value::String(v.clone()));
         }
     }
-    shared.services.handle(action, account, &params, now)
+    params
 }
 
 /// The unsigned admin API: `GET tasks`, `GET refresh_jobs`, `GET requests`, `GET now`,

@@ -440,8 +440,14 @@ impl Client {
     }
 
     /// The retry settings.
-    pub(crate) fn retry_config(&self) -> &RetryConfig {
+    pub fn retry_config(&self) -> &RetryConfig {
         &self.inner.retry
+    }
+
+    /// The credentials the next call signs with, fetched or refreshed as a call would: to see which
+    /// identity and which provider a client uses (`Debug` shows the key id and the provider only).
+    pub async fn current_credentials(&self) -> Result<Credentials, Error> {
+        self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await
     }
 
     /// An instant of our clock on the service's, as far as the `Date` headers of its answers tell
@@ -508,6 +514,9 @@ impl Client {
         let started = tokio::time::Instant::now();
         let retry = &self.inner.retry;
         let mut attempt = 0;
+        // Temporary credentials the service called expired are replaced once, at once: the request
+        // was refused before anything ran, so repeating it is safe for every operation.
+        let mut replaced_expired = false;
         loop {
             attempt += 1;
             trace.attempts = attempt;
@@ -518,9 +527,11 @@ impl Client {
                 request_id = tracing::field::Empty,
                 status = tracing::field::Empty
             );
+            let mut used_key = None;
             let result = async {
                 self.inner.limiters.acquire(call.action).await;
-                let creds = self.inner.credentials.get().await?;
+                let creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
+                used_key = creds.security_token().is_some().then(|| creds.access_key_id().to_owned());
                 self.send_once(&call, &creds).await.map_err(|e| e.redact(&creds.secrets()))
             }
             .instrument(span.clone())
@@ -530,6 +541,17 @@ impl Client {
                 Err(e) if e.kind() == ErrorKind::Credentials => return Err(e),
                 Err(e) => e,
             };
+            if let (Some(key), Some("InvalidSecurityToken.Expired"), false) = (&used_key, err.code(), replaced_expired)
+            {
+                tracing::info!(
+                    action = call.action,
+                    "the service says the temporary credentials expired; fetching new ones"
+                );
+                self.inner.credentials.invalidate(key);
+                replaced_expired = true;
+                attempt -= 1;
+                continue;
+            }
             err.set_attempts(attempt);
             if err.may_have_taken_effect() {
                 trace.lost_answers += 1;

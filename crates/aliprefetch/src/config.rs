@@ -82,6 +82,9 @@ pub struct ClientConfig {
     pub allow_insecure_http: bool,
     /// Default `aliprefetch/<version> (rust)`; each binding names itself.
     pub user_agent: Option<String>,
+    /// Where environment variables and the home directory are read (default: the process's).
+    #[serde(skip)]
+    pub environment: Option<Env>,
 }
 
 impl ClientConfig {
@@ -93,18 +96,52 @@ impl ClientConfig {
                 return Err(Error::invalid_input("profile", "conflict", "give credentials or a profile, not both"))
             }
             (Some(c), None) => Arc::new(crate::credentials::StaticProvider::new(c.clone())),
-            (None, Some(p)) => Arc::new(CliProfileProvider::new(Env::process()).profile(p)),
-            (None, None) => Arc::new(ProviderChain::default_chain()),
+            (None, Some(p)) => Arc::new(CliProfileProvider::new(self.env()).profile(p)),
+            (None, None) => Arc::new(ProviderChain::default_chain_with(
+                self.env(),
+                crate::credentials::EcsRamRoleProvider::new(self.env()),
+            )),
         })
+    }
+
+    fn env(&self) -> Env {
+        self.environment.clone().unwrap_or_else(Env::process)
     }
 
     /// A builder holding these settings, for what only the builder takes (a custom credentials
     /// provider, an attempt timeout). Refuses what [`ClientBuilder::build`] would refuse first.
+    ///
+    /// Without fixed credentials, the aliyun CLI profile in use (the one named, else
+    /// `ALIBABA_CLOUD_PROFILE`, else `current`) also gives its `region_id`, `connect_timeout`,
+    /// `read_timeout` (seconds) and `retry_count` (retries after the first attempt), each unless
+    /// given here. The region is, in order: `region`, `ALIBABA_CLOUD_REGION_ID`, the profile's,
+    /// `cn-shanghai`.
     pub fn into_builder(self) -> Result<ClientBuilder, Error> {
         let provider = self.credentials_provider()?;
+        let env = self.env();
+        let profile = match &self.credentials {
+            Some(_) => Default::default(),
+            None => crate::credentials::profile_settings(&env, self.profile.as_deref()),
+        };
         let mut b = Client::builder().allow_insecure_http(self.allow_insecure_http).credentials_provider(provider);
-        if let Some(r) = self.region {
+        let region = self.region.or_else(|| env.get("ALIBABA_CLOUD_REGION_ID")).or(profile.region_id);
+        if let Some(r) = region {
             b = b.region(r);
+        }
+        if self.connect_timeout.is_none() {
+            if let Some(t) = profile.connect_timeout {
+                b = b.connect_timeout(t);
+            }
+        }
+        if self.read_timeout.is_none() {
+            if let Some(t) = profile.read_timeout {
+                b = b.read_timeout(t);
+            }
+        }
+        if self.retry.is_none() {
+            if let Some(n) = profile.retry_count {
+                b = b.retry(RetryConfig::standard().with_max_attempts(n.saturating_add(1)));
+            }
         }
         if let Some(e) = self.endpoint {
             b = b.endpoint(e);

@@ -31,6 +31,7 @@ impl ProviderChain {
     pub fn default_chain_with(env: Env, ecs: EcsRamRoleProvider) -> Self {
         ProviderChain::new(vec![
             Arc::new(EnvironmentProvider::new(env.clone())),
+            Arc::new(super::oidc_role_arn::OidcEnvProvider::new(env.clone())),
             Arc::new(CliProfileProvider::new(env.clone()).ecs_provider(ecs.clone())),
             Arc::new(CredentialsFileProvider::new(env.clone()).ecs_provider(ecs.clone())),
             Arc::new(ecs),

@@ -1,7 +1,10 @@
 //! Credentials, where they come from, and the default chain the client applies by itself.
 //!
-//! Order of the default chain: environment, aliyun CLI profile (`~/.aliyun/config.json`), credentials
-//! file (`~/.alibabacloud/credentials`), ECS RAM role (instance metadata), `ALIBABA_CLOUD_CREDENTIALS_URI`.
+//! Order of the default chain (the official credential libraries' order): environment access key,
+//! OIDC role (the RRSA variables `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`,
+//! `ALIBABA_CLOUD_OIDC_TOKEN_FILE`), aliyun CLI profile (`~/.aliyun/config.json`: `AK`, `StsToken`,
+//! `RamRoleArn`, `ChainableRamRoleArn`, `OIDC`, `EcsRamRole`), credentials file
+//! (`~/.alibabacloud/credentials`), ECS RAM role (instance metadata), `ALIBABA_CLOUD_CREDENTIALS_URI`.
 //! The first provider that answers is remembered; credentials with an expiry are refreshed ahead of it.
 //!
 //! One file per provider (as aws-config lays them out), the chain that tries them in order, and the
@@ -14,7 +17,10 @@ mod credentials_file;
 mod credentials_uri;
 mod ecs_ram_role;
 mod environment;
+mod oidc_role_arn;
+mod ram_role_arn;
 mod static_provider;
+mod sts;
 mod temporary;
 
 use std::collections::HashMap;
@@ -30,12 +36,16 @@ use crate::error::{Error, ErrorKind};
 
 pub(crate) use cache::CredentialsCache;
 pub use chain::ProviderChain;
+pub(crate) use cli_profile::profile_settings;
 pub use cli_profile::CliProfileProvider;
 pub use credentials_file::CredentialsFileProvider;
 pub use credentials_uri::CredentialsUriProvider;
 pub use ecs_ram_role::{EcsRamRoleProvider, ECS_METADATA_BASE_URL};
 pub use environment::EnvironmentProvider;
+pub use oidc_role_arn::OidcRoleArnProvider;
+pub use ram_role_arn::RamRoleArnProvider;
 pub use static_provider::StaticProvider;
+pub use sts::sts_endpoint;
 
 /// An access key pair, with an STS token and expiry when temporary. `Debug` shows only the key id.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,0 +1,139 @@
+//! A RAM role assumed with STS `AssumeRoleWithOIDC`: what RRSA (RAM Roles for Service Accounts) on ACK
+//! injects into a pod as three environment variables.
+
+use std::path::PathBuf;
+
+use futures::future::BoxFuture;
+
+use super::sts::{self, Session};
+use super::{missing, Credentials, Env, ProvideCredentials};
+use crate::error::Error;
+
+/// The longest OIDC token file read (service-account tokens are a few KiB).
+const MAX_TOKEN_BYTES: u64 = 64 * 1024;
+
+/// Credentials of a RAM role from STS `AssumeRoleWithOIDC`, an unsigned call carrying the OIDC token,
+/// read fresh from its file at every refresh (the platform rotates it).
+#[derive(Debug, Clone)]
+pub struct OidcRoleArnProvider {
+    role_arn: String,
+    provider_arn: String,
+    token_file: PathBuf,
+    session_name: String,
+    duration_seconds: u32,
+    policy: Option<String>,
+    endpoint: String,
+}
+
+impl OidcRoleArnProvider {
+    /// `role_arn`, the OIDC provider's ARN and the token file; the STS endpoint is
+    /// `ALIBABA_CLOUD_STS_ENDPOINT` or `sts.aliyuncs.com`, the session name
+    /// `ALIBABA_CLOUD_ROLE_SESSION_NAME` or `aliprefetch-<time>`.
+    pub fn new(role_arn: impl Into<String>, provider_arn: impl Into<String>, token_file: impl Into<PathBuf>) -> Self {
+        Self::with_env(role_arn, provider_arn, token_file, &Env::process())
+    }
+
+    fn with_env(
+        role_arn: impl Into<String>,
+        provider_arn: impl Into<String>,
+        token_file: impl Into<PathBuf>,
+        env: &Env,
+    ) -> Self {
+        OidcRoleArnProvider {
+            role_arn: role_arn.into(),
+            provider_arn: provider_arn.into(),
+            token_file: token_file.into(),
+            session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME").unwrap_or_else(sts::default_session_name),
+            duration_seconds: sts::DEFAULT_DURATION_SECONDS,
+            policy: None,
+            endpoint: sts::sts_endpoint(env, None, false),
+        }
+    }
+
+    /// From `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and
+    /// `ALIBABA_CLOUD_OIDC_TOKEN_FILE` (what RRSA injects); `None` unless all three are set.
+    pub fn from_env(env: &Env) -> Option<Self> {
+        let role = env.get("ALIBABA_CLOUD_ROLE_ARN")?;
+        let provider = env.get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN")?;
+        let file = env.get("ALIBABA_CLOUD_OIDC_TOKEN_FILE")?;
+        Some(Self::with_env(role, provider, file, env))
+    }
+
+    pub fn session_name(mut self, name: impl Into<String>) -> Self {
+        self.session_name = name.into();
+        self
+    }
+    pub fn duration_seconds(mut self, seconds: u32) -> Self {
+        self.duration_seconds = seconds;
+        self
+    }
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+
+    async fn fetch(&self) -> Result<Credentials, Error> {
+        let path = self.token_file.display();
+        let meta = tokio::fs::metadata(&self.token_file)
+            .await
+            .map_err(|e| missing(format!("oidc_role_arn: the OIDC token file {path}: {e}")))?;
+        if meta.len() > MAX_TOKEN_BYTES {
+            return Err(missing(format!("oidc_role_arn: the OIDC token file {path} is larger than 64 KiB")));
+        }
+        let token = tokio::fs::read_to_string(&self.token_file)
+            .await
+            .map_err(|e| missing(format!("oidc_role_arn: the OIDC token file {path}: {e}")))?;
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(missing(format!("oidc_role_arn: the OIDC token file {path} is empty")));
+        }
+        let session = Session {
+            role_arn: self.role_arn.clone(),
+            session_name: self.session_name.clone(),
+            duration_seconds: self.duration_seconds,
+            policy: self.policy.clone(),
+        };
+        sts::assume_role_with_oidc(&self.endpoint, &session, &self.provider_arn, token, "oidc_role_arn").await
+    }
+}
+
+impl ProvideCredentials for OidcRoleArnProvider {
+    fn name(&self) -> &'static str {
+        "oidc_role_arn"
+    }
+    fn provide(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        Box::pin(self.fetch())
+    }
+}
+
+/// The default chain's OIDC step: the RRSA variables, read when credentials are needed.
+#[derive(Debug, Clone)]
+pub(crate) struct OidcEnvProvider {
+    env: Env,
+}
+
+impl OidcEnvProvider {
+    pub(crate) fn new(env: Env) -> Self {
+        OidcEnvProvider { env }
+    }
+}
+
+impl ProvideCredentials for OidcEnvProvider {
+    fn name(&self) -> &'static str {
+        "oidc_role_arn"
+    }
+    fn provide(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        Box::pin(async move {
+            match OidcRoleArnProvider::from_env(&self.env) {
+                Some(p) => p.fetch().await,
+                None => Err(missing(
+                    "ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE are not all set",
+                )),
+            }
+        })
+    }
+}
