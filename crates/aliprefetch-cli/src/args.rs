@@ -72,6 +72,28 @@ pub struct GlobalArgs {
     /// SetLiveStreamPreloadTasks and RefreshMediaPlayUrls, 10/s for the rest].
     #[arg(long, global = true, value_name = "N|ACTION=N", value_parser = parse_rate_limit)]
     pub rate_limit: Vec<RateLimitArg>,
+    /// Validate, batch and plan, then print what would be sent (no signature) and send nothing; needs
+    /// no credentials. With `-o jsonl`, one object per request: action, method, url, params.
+    #[arg(long = "dry-run", visible_alias = "dryrun", global = true)]
+    pub dry_run: bool,
+    /// Seconds to wait for a connection [default: 5, or the profile's connect_timeout].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub connect_timeout: Option<std::time::Duration>,
+    /// Seconds to wait for answer data [default: 10, or the profile's read_timeout].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub read_timeout: Option<std::time::Duration>,
+    /// Retries after a failed attempt; 0 makes one attempt [default: 2, or the profile's retry_count].
+    #[arg(long, global = true, value_name = "N")]
+    pub retry_count: Option<u32>,
+}
+
+/// A positive number of seconds (fractions allowed), at most a day.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!("`{s}` must be more than 0 and at most 86400 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 /// One `--rate-limit`.

@@ -22,6 +22,16 @@ pub async fn call(global: &GlobalArgs, args: &CallArgs) -> Result<Exit, Failure>
         MethodArg::Post => Method::Post,
     };
     let session = Session::open(global).await?;
+    if global.dry_run {
+        let planned = session
+            .client
+            .plan_call(service, &args.action, method, args.params.clone())
+            .map_err(|e| Failure::from_error(e, &[("Action", "ACTION")]))?;
+        crate::dryrun::print_requests(&[planned], global.output)?;
+        crate::output::note("dry run: nothing was sent");
+        session.close().await;
+        return Ok(crate::failure::Exit::Success);
+    }
     let response = session
         .client
         .call(service, &args.action, method, args.params.clone())

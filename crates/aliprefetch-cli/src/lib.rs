@@ -6,6 +6,7 @@
 
 mod args;
 mod call;
+mod dryrun;
 mod failure;
 mod input;
 mod live;

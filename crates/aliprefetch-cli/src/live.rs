@@ -70,6 +70,17 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     options.concurrency = Some(usize::from(args.concurrency));
     options.validate(&args.domain).map_err(|e| Failure::from_error(e, PRELOAD))?;
     let session = Session::open(global).await?;
+    if global.dry_run {
+        let urls = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
+        let plan = session
+            .client
+            .plan_preload_live_streams(&args.domain, urls, &options)
+            .map_err(|e| Failure::from_error(e, PRELOAD))?;
+        let exit = crate::dryrun::print_plan(plan, global.output, "URLs").await?;
+        input.finish()?;
+        session.close().await;
+        return Ok(exit);
+    }
     let client = &session.client;
 
     let started = Instant::now();
@@ -277,6 +288,18 @@ pub async fn tasks(global: &GlobalArgs, args: &TasksArgs) -> Result<Exit, Failur
         aliprefetch::Operation::validate(q).map_err(|e| Failure::from_error(e, TASKS))?;
     }
     let session = Session::open(global).await?;
+    if global.dry_run {
+        // The first page of each query: the rest depend on the answers.
+        let planned = queries
+            .iter()
+            .map(|q| session.client.plan(q))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::from_error(e, TASKS))?;
+        crate::dryrun::print_requests(&planned, global.output)?;
+        note("dry run: the first page of each query; later pages follow the answers; nothing was sent");
+        session.close().await;
+        return Ok(Exit::Success);
+    }
     let client = &session.client;
     let mut tasks: Vec<PreloadTask> = Vec::new();
     let mut seen = HashSet::new();
@@ -344,6 +367,13 @@ pub async fn hot_rtc(global: &GlobalArgs, args: &HotRtcArgs) -> Result<Exit, Fai
     }
     aliprefetch::Operation::validate(&request).map_err(|e| Failure::from_error(e, HOT_RTC))?;
     let session = Session::open(global).await?;
+    if global.dry_run {
+        let planned = session.client.plan(&request).map_err(|e| Failure::from_error(e, HOT_RTC))?;
+        crate::dryrun::print_requests(&[planned], global.output)?;
+        note("dry run: nothing was sent");
+        session.close().await;
+        return Ok(Exit::Success);
+    }
     let response = session.client.hot_live_rtc_stream(&request).await.map_err(|e| Failure::from_error(e, HOT_RTC))?;
     session.close().await;
     let item = json!({
@@ -389,6 +419,13 @@ pub async fn update_relay(global: &GlobalArgs, args: &UpdateRelayArgs) -> Result
     request.file_index = args.file_index;
     aliprefetch::Operation::validate(&request).map_err(|e| Failure::from_error(e, RELAY))?;
     let session = Session::open(global).await?;
+    if global.dry_run {
+        let planned = session.client.plan(&request).map_err(|e| Failure::from_error(e, RELAY))?;
+        crate::dryrun::print_requests(&[planned], global.output)?;
+        note("dry run: nothing was sent");
+        session.close().await;
+        return Ok(Exit::Success);
+    }
     let response =
         session.client.update_live_pull_to_push(&request).await.map_err(|e| Failure::from_error(e, RELAY))?;
     session.close().await;

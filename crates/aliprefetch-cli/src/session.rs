@@ -26,6 +26,11 @@ impl Session {
             Signature::V1 => SignatureVersion::V1,
         });
         config.region = global.region.clone();
+        config.connect_timeout = global.connect_timeout;
+        config.read_timeout = global.read_timeout;
+        if let Some(n) = global.retry_count {
+            config.retry = Some(aliprefetch::RetryConfig::standard().with_max_attempts(n.saturating_add(1)));
+        }
         if !global.rate_limit.is_empty() {
             let mut limits = Vec::new();
             for r in &global.rate_limit {
@@ -57,7 +62,10 @@ impl Session {
             .into_builder()
             .and_then(|b| b.credentials_provider(provider.clone()).build())
             .map_err(|e| Failure::from_error(e, OPTIONS))?;
-        provider.provide().await.map_err(|e| Failure::from_error(e, OPTIONS))?;
+        // A dry run signs nothing, so it needs no credentials.
+        if !global.dry_run {
+            provider.provide().await.map_err(|e| Failure::from_error(e, OPTIONS))?;
+        }
         Ok(Session { client, emulator: None })
     }
 

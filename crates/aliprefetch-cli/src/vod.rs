@@ -39,6 +39,14 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
     options.user_data = args.user_data.clone();
     options.validate(task_type).map_err(|e| Failure::from_error(e, MEDIA))?;
     let session = Session::open(global).await?;
+    if global.dry_run {
+        let ids = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
+        let plan = session.client.plan_media(task_type, ids, &options).map_err(|e| Failure::from_error(e, MEDIA))?;
+        let exit = crate::dryrun::print_plan(plan, global.output, "media ids").await?;
+        input.finish()?;
+        session.close().await;
+        return Ok(exit);
+    }
 
     let started = Instant::now();
     let bar = crate::progress::items(0, "media");

@@ -711,3 +711,98 @@ fn rate_limit_option_is_checked() {
     let r = run(bare().0.args(["--rate-limit", "x", "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn dry_run_plans_batches_with_nothing_listening_and_no_credentials() {
+    for flag in ["--dry-run", "--dryrun"] {
+        let (mut cmd, _home) = bare();
+        let r = run(cmd
+            .args([flag, "--endpoint", "127.0.0.1:9", "-o", "jsonl", "live", "preload", "--domain", DOMAIN])
+            .args(urls("dry", 250)));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let lines = r.jsonl();
+        let sizes: Vec<usize> =
+            lines.iter().map(|l| l["params"]["PlayUrl"].as_str().unwrap().split(',').count()).collect();
+        assert_eq!(sizes, [100, 100, 50], "{}", r.stdout);
+        for l in &lines {
+            assert_eq!(l["action"], "SetLiveStreamPreloadTasks");
+            assert_eq!(l["url"], "http://127.0.0.1:9/", "the endpoint, no signature");
+            assert_eq!(l["params"]["DomainName"], DOMAIN);
+            assert!(!r.stdout.contains("Signature") && !r.stdout.contains("AccessKeyId"), "{}", r.stdout);
+        }
+        assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn a_profile_region_and_the_environment_choose_the_vod_endpoint() {
+    let (mut cmd, home) = bare();
+    std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
+    std::fs::write(
+        home.path().join(".aliyun/config.json"),
+        r#"{"current": "main", "profiles": [{"name": "main", "mode": "AK", "access_key_id": "id",
+            "access_key_secret": "secret", "region_id": "cn-beijing"}]}"#,
+    )
+    .unwrap();
+    let r = run(cmd.args(["--dry-run", "-o", "jsonl", "vod", "refresh", "m1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.jsonl()[0]["url"], "https://vod.cn-beijing.aliyuncs.com/", "{}", r.stdout);
+    let r = run(cmd.env("ALIBABA_CLOUD_REGION_ID", "ap-southeast-1"));
+    assert_eq!(r.jsonl()[0]["url"], "https://vod.ap-southeast-1.aliyuncs.com/", "{}", r.stdout);
+    let r = run(cmd.args(["--region", "cn-shenzhen"]));
+    assert_eq!(r.jsonl()[0]["url"], "https://vod.cn-shenzhen.aliyuncs.com/", "the flag first: {}", r.stdout);
+}
+
+#[test]
+fn retry_count_zero_makes_one_attempt_where_the_default_makes_three() {
+    let emu = emulator(r#"{"faults": {"error_rate": 1.0, "errors": ["ServiceUnavailable"]}}"#);
+    let attempts = |emu: &Emulator| -> u64 {
+        emu.request_counts().iter().filter(|c| c.action == "DescribeLiveStreamPreloadTasks").map(|c| c.count).sum()
+    };
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["live", "tasks", "--domain", DOMAIN]));
+    assert_ne!(r.code, 0);
+    assert_eq!(attempts(&emu), 3, "the default: {}", r.stderr);
+    emu.reset();
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args([
+        "--retry-count",
+        "0",
+        "--read-timeout",
+        "2.5",
+        "--connect-timeout",
+        "1",
+        "live",
+        "tasks",
+        "--domain",
+        DOMAIN,
+    ]));
+    assert_ne!(r.code, 0);
+    assert_eq!(attempts(&emu), 1, "{}", r.stderr);
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["--read-timeout", "0", "live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 2, "a usage error: {}", r.stderr);
+}
+
+#[test]
+fn a_ram_role_arn_profile_works_from_the_command_line() {
+    let role = "acs:ram::1234567890123456:role/prefetch";
+    let emu = emulator(&format!(r#"{{"sts": {{"roles": ["{role}"]}}}}"#));
+    let (mut cmd, home) = bare();
+    std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
+    std::fs::write(
+        home.path().join(".aliyun/config.json"),
+        format!(
+            r#"{{"current": "default", "profiles": [{{"name": "role", "mode": "RamRoleArn", "access_key_id": "testid",
+                "access_key_secret": "testsecret", "ram_role_arn": "{role}"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let r = run(cmd
+        .env("ALIBABA_CLOUD_STS_ENDPOINT", emu.endpoint())
+        .args(["--endpoint", &emu.endpoint(), "--profile", "role", "-o", "json", "live", "preload", "--domain", DOMAIN])
+        .args(urls("role", 3)));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(emu.tasks().len(), 3, "created with the role's credentials");
+    assert!(!r.stderr.contains("testsecret"), "{}", r.stderr);
+}

@@ -77,8 +77,18 @@ pub struct ItemFailure {
     pub outcome_unknown: bool,
 }
 
+/// Items per SetLiveStreamPreloadTasks request of a batch.
+pub(crate) const LIVE_CHUNK: usize = MAX_URLS;
+/// Items per RefreshMediaPlayUrls request of a batch.
+pub(crate) const MEDIA_CHUNK: usize = MAX_MEDIA_IDS;
+
 impl ItemFailure {
-    fn from_error(e: &Error) -> Self {
+    pub(crate) fn with_message(mut self, message: String) -> Self {
+        self.message = message;
+        self
+    }
+
+    pub(crate) fn from_error(e: &Error) -> Self {
         ItemFailure {
             kind: e.kind(),
             code: e.code().or(e.rule()).unwrap_or(e.kind().as_str()).to_owned(),
@@ -148,6 +158,10 @@ impl PreloadOptions {
     /// [`Client::preload_live_streams`] does before sending anything.
     pub fn validate(&self, domain: &str) -> Result<(), Error> {
         self.request(domain, vec!["rtmp://probe/app/s".to_owned()]).validate()
+    }
+
+    pub(crate) fn request_for(&self, domain: &str, play_urls: Vec<String>) -> SetLiveStreamPreloadTasksRequest {
+        self.request(domain, play_urls)
     }
 
     fn request(&self, domain: &str, play_urls: Vec<String>) -> SetLiveStreamPreloadTasksRequest {
@@ -300,6 +314,10 @@ impl MediaOptions {
     /// [`Client::preload_media`] do before sending anything.
     pub fn validate(&self, task_type: TaskType) -> Result<(), Error> {
         self.request(task_type, vec!["probe".to_owned()]).validate()
+    }
+
+    pub(crate) fn request_for(&self, task_type: TaskType, media_ids: Vec<String>) -> RefreshMediaPlayUrlsRequest {
+        self.request(task_type, media_ids)
     }
 
     fn request(&self, task_type: TaskType, media_ids: Vec<String>) -> RefreshMediaPlayUrlsRequest {
@@ -476,24 +494,24 @@ impl<I> BatchStream<I> {
 
 /// Remembers which inputs were seen, by a 128-bit keyed hash: about 20 bytes an item, whatever its
 /// length (a million URLs fit in ~40 MB), with a chance of a false repeat far below one in 10^20.
-struct Seen {
+pub(crate) struct Seen {
     hashers: (std::collections::hash_map::RandomState, std::collections::hash_map::RandomState),
     seen: HashSet<u128>,
 }
 
 impl Seen {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Seen { hashers: (Default::default(), Default::default()), seen: HashSet::new() }
     }
     /// True the first time `s` is seen.
-    fn insert(&mut self, s: &str) -> bool {
+    pub(crate) fn insert(&mut self, s: &str) -> bool {
         let half = |h: &std::collections::hash_map::RandomState| h.hash_one(s);
         self.seen.insert((u128::from(half(&self.hashers.0)) << 64) | u128::from(half(&self.hashers.1)))
     }
 }
 
 /// Why an item cannot be sent at all, checked per item so one bad URL does not sink its batch.
-fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
+pub(crate) fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
     let failure = |code: &str, message: String| {
         Some(ItemFailure {
             kind: ErrorKind::InvalidInput,
@@ -863,7 +881,7 @@ struct LiveBatch {
 impl BatchKind for LiveBatch {
     type Item = PreloadItem;
     const FIELD: &'static str = "PlayUrl";
-    const CHUNK: usize = MAX_URLS;
+    const CHUNK: usize = LIVE_CHUNK;
     const REFUSE_HLS: bool = true;
 
     fn refused(index: usize, url: String, failure: ItemFailure) -> PreloadItem {
@@ -1043,7 +1061,7 @@ struct MediaBatch {
 impl BatchKind for MediaBatch {
     type Item = MediaItem;
     const FIELD: &'static str = "MediaIds";
-    const CHUNK: usize = MAX_MEDIA_IDS;
+    const CHUNK: usize = MEDIA_CHUNK;
     const REFUSE_HLS: bool = false;
 
     fn refused(index: usize, media_id: String, failure: ItemFailure) -> MediaItem {
