@@ -212,3 +212,91 @@ fn errors_and_logs_never_show_secrets() {
     );
     assert_clean("the logs", &logs, &["Signature=".to_owned(), "ACS3-HMAC-SHA256 Credential".to_owned()]);
 }
+
+/// Role credentials: the OIDC token, the source secret and the issued secret and token appear in no
+/// log line (client and emulator, trace level), no error and no `Debug`, through a good token, a bad
+/// token, an unknown role and expiry.
+#[test]
+fn role_credentials_never_show_tokens_or_secrets() {
+    const OIDC_TOKEN: &str = "eyJoaWRkZW4iOiJvaWRjIn0.oIdC-ToKeN-77";
+    const BAD_TOKEN: &str = "eyJiYWQiOnRydWV9.bAd-ToKeN-88";
+    const ROLE: &str = "acs:ram::1234567890123456:role/prefetch";
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let token_file = home.path().join("token");
+    let mut texts = Vec::new();
+    let mut issued = Vec::new();
+    runtime.block_on(async {
+        let fixtures = Fixtures::from_json(&format!(
+            r#"{{"accounts": [{{"access_key_id": "source", "access_key_secret": "{SECRET}"}}],
+                "sts": {{"roles": ["{ROLE}"], "oidc_tokens": ["{OIDC_TOKEN}"], "issued_lifetime_seconds": 300}}}}"#
+        ))
+        .unwrap();
+        let emu = Emulator::start(Config::with_fixtures(fixtures)).await.unwrap();
+        std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
+        std::fs::write(
+            home.path().join(".aliyun/config.json"),
+            format!(
+                r#"{{"current": "oidc", "profiles": [
+                    {{"name": "oidc", "mode": "OIDC", "ram_role_arn": "{ROLE}",
+                      "oidc_provider_arn": "acs:ram::1234567890123456:oidc-provider/p", "oidc_token_file": "{}"}},
+                    {{"name": "role", "mode": "RamRoleArn", "access_key_id": "source", "access_key_secret": "{SECRET}",
+                      "ram_role_arn": "{ROLE}"}},
+                    {{"name": "nope", "mode": "RamRoleArn", "access_key_id": "source", "access_key_secret": "{SECRET}",
+                      "ram_role_arn": "acs:ram::1234567890123456:role/nope"}}]}}"#,
+                token_file.display()
+            ),
+        )
+        .unwrap();
+        let env = Env::from_vars([
+            ("HOME", home.path().display().to_string()),
+            ("ALIBABA_CLOUD_STS_ENDPOINT", emu.endpoint()),
+            ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true".to_owned()),
+        ]);
+        for (i, (profile, token)) in
+            [("oidc", OIDC_TOKEN), ("oidc", BAD_TOKEN), ("role", ""), ("nope", "")].into_iter().enumerate()
+        {
+            std::fs::write(&token_file, token).unwrap();
+            let mut config = aliprefetch::ClientConfig::default();
+            config.endpoint = Some(emu.endpoint());
+            config.profile = Some(profile.to_owned());
+            config.environment = Some(env.clone());
+            let c = Client::from_config(config).unwrap();
+            for _ in 0..2 {
+                match c.describe_live_stream_preload_tasks(&DescribeLiveStreamPreloadTasksRequest::new("d")).await {
+                    Ok(r) => texts.push(format!("{r:?}")),
+                    Err(e) => texts.push(format!("{e} | {e:?}")),
+                }
+                // Once past the first credentials' expiry (and no further: signatures are checked
+                // against the emulator's clock within 15 minutes).
+                if i == 0 {
+                    emu.advance(std::time::Duration::from_secs(301));
+                }
+            }
+            if let Ok(creds) = c.current_credentials().await {
+                texts.push(format!("{creds:?}"));
+                issued.push(creds.access_key_secret().to_owned());
+                issued.extend(creds.security_token().map(str::to_owned));
+            }
+        }
+        emu.shutdown().await;
+    });
+    assert!(texts.iter().any(|t| t.contains("AuthenticationFail.OIDCToken.Invalid")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("EntityNotExist.Role")), "{texts:?}");
+    assert!(issued.len() >= 4, "credentials were issued: {texts:?}");
+    assert!(!texts.iter().any(|t| t.contains("InvalidTimeStamp")), "{texts:?}");
+    let extra: Vec<String> = [OIDC_TOKEN, BAD_TOKEN].iter().map(|s| (*s).to_owned()).chain(issued).collect();
+    for t in &texts {
+        assert_clean("an error, a response or credentials", t, &extra);
+    }
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("AssumeRoleWithOIDC"), "the emulator logged STS calls: {}", &logs[..logs.len().min(2000)]);
+    assert_clean("the logs", &logs, &extra);
+}
