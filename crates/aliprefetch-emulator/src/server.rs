@@ -56,7 +56,12 @@ impl RequestCounts {
     pub fn record(&self, action: &str, outcome: &str) {
         // The number of distinct keys is bounded: actions are checked before any outcome but a refusal of
         // the request line is recorded, and unknown actions are counted under one name.
-        let action = if action.is_empty() || Services::is_action(action) { action } else { "(unknown)" };
+        let action =
+            if action.is_empty() || Services::is_action(action) || crate::sts::knows(crate::sts::STS_VERSION, action) {
+                action
+            } else {
+                "(unknown)"
+            };
         let mut counts = self.lock();
         let count = counts.entry((action.to_owned(), outcome.to_owned())).or_default();
         *count = count.saturating_add(1);
