@@ -55,6 +55,26 @@ suspend fun <T> withEmulator(fixtures: String? = FIXTURES, block: suspend (Emula
     }
 }
 
+/** The C library's environment, which the core reads: what a pod's variables look like to it. */
+interface LibC : com.sun.jna.Library {
+    fun setenv(name: String, value: String, overwrite: Int): Int
+    fun unsetenv(name: String): Int
+}
+
+val LIBC: LibC = com.sun.jna.Native.load("c", LibC::class.java)
+
+/** Runs `block` with these variables set (a null value unsets one), then restores them. */
+suspend fun <T> withEnv(vars: Map<String, String?>, block: suspend () -> T): T {
+    val saved = vars.keys.associateWith { System.getenv(it) }
+    fun apply(values: Map<String, String?>) = values.forEach { (k, v) -> if (v == null) LIBC.unsetenv(k) else LIBC.setenv(k, v, 1) }
+    apply(vars)
+    try {
+        return block()
+    } finally {
+        apply(saved)
+    }
+}
+
 fun urls(prefix: String, n: Int) = (0 until n).map { "rtmp://$DOMAIN/$prefix/s$it" }
 
 val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
@@ -264,6 +284,42 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                 eq(retryable, false, "retryable after a lost answer ($e)")
             }
             eq(emulator.tasks().size, 6, "the service holds every task whose answer was lost")
+        }
+    },
+    "RRSA variables: the default chain picks the OIDC role with no code change" to suspend {
+        val role = "acs:ram::1234567890123456:role/prefetch"
+        val emulator = Emulator.start("""{"sts": {"roles": ["$role"], "oidc_tokens": ["good-token"]}}""")
+        val home = java.nio.file.Files.createTempDirectory("aliprefetch-rrsa")
+        try {
+            val token = home.resolve("oidc-token")
+            val vars = mapOf(
+                "HOME" to home.toString(),
+                "ALIBABA_CLOUD_ECS_METADATA_DISABLED" to "true",
+                "ALIBABA_CLOUD_STS_ENDPOINT" to emulator.endpoint(),
+                "ALIBABA_CLOUD_ROLE_ARN" to role,
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN" to "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c1",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE" to token.toString(),
+                "ALIBABA_CLOUD_ACCESS_KEY_ID" to null,
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET" to null,
+                "ALIBABA_CLOUD_PROFILE" to null,
+            )
+            withEnv(vars) {
+                fun stsCalls(outcome: String) = emulator.requestCounts()
+                    .filter { it.action == "AssumeRoleWithOIDC" && it.outcome == outcome }.sumOf { it.count }
+                java.nio.file.Files.writeString(token, "good-token")
+                val client = Client(ClientConfig(endpoint = emulator.endpoint()))
+                client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("rtmp://$DOMAIN/rrsa/s1")))
+                eq(emulator.tasks().map { it.playUrl }, listOf("rtmp://$DOMAIN/rrsa/s1"), "created with the role's credentials")
+                eq(stsCalls("ok"), 1uL, "one AssumeRoleWithOIDC")
+                java.nio.file.Files.writeString(token, "stolen-token-123")
+                val fresh = Client(ClientConfig(endpoint = emulator.endpoint()))
+                val e = throws<AliPrefetchException.Credentials> { fresh.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+                check(e.errorMessage.contains("oidc_role_arn") && e.errorMessage.contains("AuthenticationFail.OIDCToken.Invalid")) { e.errorMessage }
+                check(!e.toString().contains("stolen-token-123")) { "no token in $e" }
+            }
+        } finally {
+            emulator.stop()
+            home.toFile().deleteRecursively()
         }
     },
     "the service refusing a request" to suspend {
