@@ -298,5 +298,11 @@ fn role_credentials_never_show_tokens_or_secrets() {
     }
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("AssumeRoleWithOIDC"), "the emulator logged STS calls: {}", &logs[..logs.len().min(2000)]);
+    assert!(
+        logs.lines().any(|l| l.contains("DescribeLiveStreamPreloadTasks")
+            && (l.contains("account=\"STS.") || l.contains("account=STS."))),
+        "the emulator's request log names the calling STS key: {}",
+        &logs[..logs.len().min(4000)]
+    );
     assert_clean("the logs", &logs, &extra);
 }
