@@ -70,3 +70,29 @@ test('a bad OIDC token is a CredentialsError naming the provider', () =>
       });
       assert.equal(stsCalls(emu, 'AuthenticationFail.OIDCToken.Invalid'), 1);
     })));
+
+test('a profile gives its region unless the environment or an option does', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'aliprefetch-profile-'));
+  fs.mkdirSync(path.join(home, '.aliyun'));
+  fs.writeFileSync(
+    path.join(home, '.aliyun', 'config.json'),
+    JSON.stringify({ current: 'main', profiles: [{ name: 'main', mode: 'AK', access_key_id: 'id', access_key_secret: 'secret', region_id: 'cn-beijing' }] }),
+  );
+  const saved = { HOME: process.env.HOME, ALIBABA_CLOUD_REGION_ID: process.env.ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_PROFILE: process.env.ALIBABA_CLOUD_PROFILE };
+  try {
+    process.env.HOME = home;
+    delete process.env.ALIBABA_CLOUD_REGION_ID;
+    delete process.env.ALIBABA_CLOUD_PROFILE;
+    assert.equal(new aliprefetch.Client({}).region, 'cn-beijing');
+    assert.equal(new aliprefetch.Client({ profile: 'main' }).region, 'cn-beijing');
+    process.env.ALIBABA_CLOUD_REGION_ID = 'ap-southeast-1';
+    assert.equal(new aliprefetch.Client({}).region, 'ap-southeast-1');
+    assert.equal(new aliprefetch.Client({ region: 'cn-shenzhen' }).region, 'cn-shenzhen');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});

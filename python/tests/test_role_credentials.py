@@ -55,3 +55,21 @@ def test_a_bad_token_is_a_credentials_error_naming_the_provider(tmp_path: Path, 
         assert "oidc_role_arn" in e.value.message and "AuthenticationFail.OIDCToken.Invalid" in e.value.message
         assert "stolen-token-123" not in str(e.value) and "stolen-token-123" not in repr(e.value)
         assert sts_calls(emu, "AuthenticationFail.OIDCToken.Invalid") == 1
+
+
+def test_a_profile_gives_its_region_unless_the_environment_or_an_option_does(tmp_path: Path, monkeypatch: Any) -> None:
+    (tmp_path / ".aliyun").mkdir()
+    (tmp_path / ".aliyun" / "config.json").write_text(
+        '{"current": "main", "profiles": [{"name": "main", "mode": "AK", "access_key_id": "id",'
+        ' "access_key_secret": "secret", "region_id": "cn-beijing", "retry_count": 4}]}'
+    )
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("ALIBABA_CLOUD_REGION_ID", "ALIBABA_CLOUD_PROFILE", "ALIBABA_CLOUD_ACCESS_KEY_ID"):
+        monkeypatch.delenv(name, raising=False)
+    assert aliprefetch.Client().region == "cn-beijing"
+    assert aliprefetch.Client(profile="main").region == "cn-beijing"
+    monkeypatch.setenv("ALIBABA_CLOUD_REGION_ID", "ap-southeast-1")
+    assert aliprefetch.Client().region == "ap-southeast-1"
+    assert aliprefetch.Client(region="cn-shenzhen").region == "cn-shenzhen"
+    explicit = aliprefetch.Client(credentials=aliprefetch.Credentials("id", "secret"))
+    assert explicit.region == "ap-southeast-1", "the environment applies; a profile only without explicit credentials"
