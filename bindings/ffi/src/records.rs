@@ -213,6 +213,8 @@ pub struct PreloadTasksMessage {
     pub play_url: String,
     pub task_id: String,
     pub description: String,
+    /// The URL got a task.
+    pub succeeded: bool,
 }
 
 #[derive(uniffi::Record)]
@@ -236,7 +238,12 @@ impl From<aliprefetch::SetLiveStreamPreloadTasksResponse> for SetLiveStreamPrelo
             preload_tasks_messages: r
                 .preload_tasks_messages
                 .into_iter()
-                .map(|m| PreloadTasksMessage { play_url: m.play_url, task_id: m.task_id, description: m.description })
+                .map(|m| PreloadTasksMessage {
+                    succeeded: m.succeeded(),
+                    play_url: m.play_url,
+                    task_id: m.task_id,
+                    description: m.description,
+                })
                 .collect(),
         }
     }
@@ -291,11 +298,14 @@ pub struct PreloadTask {
     /// `pending`, `preloading`, `complete` or `failed`, as the service sent it.
     pub status: String,
     pub description: String,
+    /// `process` as a number (0–100), when it reads as one.
+    pub progress_percent: Option<f64>,
 }
 
 impl From<aliprefetch::PreloadTask> for PreloadTask {
     fn from(t: aliprefetch::PreloadTask) -> Self {
         PreloadTask {
+            progress_percent: t.progress_percent(),
             task_id: t.task_id,
             domain_name: t.domain_name,
             play_url: t.play_url,
@@ -522,12 +532,15 @@ pub struct PreloadItem {
     /// The task id came from a lookup after the answer of the request that created it was lost.
     pub found_by_lookup: bool,
     pub outcome_unknown: bool,
+    /// The URL has a task.
+    pub succeeded: bool,
 }
 
 impl From<aliprefetch::PreloadItem> for PreloadItem {
     fn from(i: aliprefetch::PreloadItem) -> Self {
-        let outcome_unknown = i.outcome_unknown();
+        let (outcome_unknown, succeeded) = (i.outcome_unknown(), i.succeeded());
         PreloadItem {
+            succeeded,
             index: i.index as u64,
             url: i.url,
             task_id: i.task_id,
@@ -546,11 +559,14 @@ pub struct PreloadReport {
     pub requests: u64,
     /// Lookups made to settle lost answers.
     pub lookups: u64,
+    /// Every item has a task.
+    pub all_succeeded: bool,
 }
 
 impl From<aliprefetch::PreloadReport> for PreloadReport {
     fn from(r: aliprefetch::PreloadReport) -> Self {
         PreloadReport {
+            all_succeeded: r.all_succeeded(),
             items: r.items.into_iter().map(Into::into).collect(),
             duplicates_removed: r.duplicates_removed as u64,
             requests: r.requests as u64,
@@ -572,11 +588,28 @@ pub struct MediaItem {
     pub index: u64,
     pub media_id: String,
     pub outcome: MediaOutcome,
+    /// The job the id is in (as in `outcome`).
+    pub job_id: Option<String>,
+    /// Why it is in no job (as in `outcome`).
+    pub failure: Option<ItemFailure>,
+    pub succeeded: bool,
+    /// The service may hold a job for the id that the report could not name.
+    pub outcome_unknown: bool,
 }
 
 impl From<aliprefetch::MediaItem> for MediaItem {
     fn from(i: aliprefetch::MediaItem) -> Self {
+        let (succeeded, outcome_unknown) = (i.succeeded(), i.outcome_unknown());
+        let (job_id, failure) = match &i.outcome {
+            aliprefetch::MediaOutcome::Submitted { job_id } => (Some(job_id.clone()), None),
+            aliprefetch::MediaOutcome::Failed(f) => (None, Some(f.clone().into())),
+            _ => (None, None),
+        };
         MediaItem {
+            job_id,
+            failure,
+            succeeded,
+            outcome_unknown,
             index: i.index as u64,
             media_id: i.media_id,
             outcome: match i.outcome {
@@ -597,11 +630,14 @@ pub struct MediaReport {
     /// Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect).
     pub repeated_requests: u64,
     pub job_ids: Vec<String>,
+    /// Every item is in a job.
+    pub all_succeeded: bool,
 }
 
 impl From<aliprefetch::MediaReport> for MediaReport {
     fn from(r: aliprefetch::MediaReport) -> Self {
         MediaReport {
+            all_succeeded: r.all_succeeded(),
             items: r.items.into_iter().map(Into::into).collect(),
             duplicates_removed: r.duplicates_removed as u64,
             requests: r.requests as u64,

@@ -322,6 +322,15 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             home.toFile().deleteRecursively()
         }
     },
+    "every record carries the fields of the core's record" to suspend {
+        val records = recordKeysForTests()
+        eq(records.size, 13, "records")
+        for ((core, keys) in records) {
+            val cls = Class.forName("io.aliprefetch.$core")
+            val fields = cls.declaredFields.filter { !java.lang.reflect.Modifier.isStatic(it.modifiers) }.map { it.name }.toSet()
+            eq(fields, keys.toSet(), "the fields of $core")
+        }
+    },
     "the service refusing a request" to suspend {
         withEmulator { _, client ->
             val e = throws<AliPrefetchException.Api> { client.updateLivePullToPush(UpdateLivePullToPushRequest("nope", PullToPushRegion.CN_SHANGHAI)) }
