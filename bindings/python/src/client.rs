@@ -359,6 +359,23 @@ fn execute<M: Mode>(
     M::finish(py, async move { client.execute_any(&request).await }, Box::new(results::response))
 }
 
+fn preload_options<M: Mode>(
+    py: Python<'_>,
+    area: Option<&Bound<'_, PyAny>>,
+    start: Option<&Bound<'_, PyAny>>,
+    end: Option<&Bound<'_, PyAny>>,
+    concurrency: Option<usize>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<PreloadOptions> {
+    let mut o = PreloadOptions::default();
+    o.area = convert::wire_enum(py, "Area", area)?;
+    o.start = convert::instant(py, "PreloadedStartTime", start)?;
+    o.end = convert::instant(py, "PreloadedEndTime", end)?;
+    o.concurrency = concurrency;
+    o.progress = M::progress(py, progress)?;
+    Ok(o)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn media_options<M: Mode>(
     py: Python<'_>,
@@ -608,15 +625,7 @@ macro_rules! client_methods {
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = {
-                        let mut o = PreloadOptions::default();
-                        o.area = convert::wire_enum(py, "Area", area)?;
-                        o.start = convert::instant(py, "PreloadedStartTime", start)?;
-                        o.end = convert::instant(py, "PreloadedEndTime", end)?;
-                        o.concurrency = concurrency;
-                        o.progress = <$mode>::progress(py, progress)?;
-                        o
-                    };
+                    let options = preload_options::<$mode>(py, area, start, end, concurrency, progress)?;
                     let client = self.client.clone();
                     <$mode>::finish(
                         py,
@@ -644,15 +653,7 @@ macro_rules! client_methods {
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = {
-                        let mut o = PreloadOptions::default();
-                        o.area = convert::wire_enum(py, "Area", area)?;
-                        o.start = convert::instant(py, "PreloadedStartTime", start)?;
-                        o.end = convert::instant(py, "PreloadedEndTime", end)?;
-                        o.concurrency = concurrency;
-                        o.progress = <$mode>::progress(py, progress)?;
-                        o
-                    };
+                    let options = preload_options::<$mode>(py, area, start, end, concurrency, progress)?;
                     let stream = self
                         .client
                         .stream_preload_live_streams(&domain, futures::stream::iter(urls), options)
