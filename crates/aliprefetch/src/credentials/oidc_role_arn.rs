@@ -16,12 +16,9 @@ const MAX_TOKEN_BYTES: u64 = 64 * 1024;
 /// read fresh from its file at every refresh (the platform rotates it).
 #[derive(Debug, Clone)]
 pub struct OidcRoleArnProvider {
-    role_arn: String,
+    session: Session,
     provider_arn: String,
     token_file: PathBuf,
-    session_name: String,
-    duration_seconds: u32,
-    policy: Option<String>,
     endpoint: String,
 }
 
@@ -40,12 +37,9 @@ impl OidcRoleArnProvider {
         env: &Env,
     ) -> Self {
         OidcRoleArnProvider {
-            role_arn: role_arn.into(),
+            session: Session::new(role_arn.into(), env),
             provider_arn: provider_arn.into(),
             token_file: token_file.into(),
-            session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME").unwrap_or_else(sts::default_session_name),
-            duration_seconds: sts::DEFAULT_DURATION_SECONDS,
-            policy: None,
             endpoint: sts::sts_endpoint(env, None, false),
         }
     }
@@ -60,15 +54,15 @@ impl OidcRoleArnProvider {
     }
 
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
-        self.session_name = name.into();
+        self.session.session_name = name.into();
         self
     }
     pub fn duration_seconds(mut self, seconds: u32) -> Self {
-        self.duration_seconds = seconds;
+        self.session.duration_seconds = seconds;
         self
     }
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
+        self.session.policy = Some(policy.into());
         self
     }
     pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
@@ -91,13 +85,7 @@ impl OidcRoleArnProvider {
         if token.is_empty() {
             return Err(missing(format!("oidc_role_arn: the OIDC token file {path} is empty")));
         }
-        let session = Session {
-            role_arn: self.role_arn.clone(),
-            session_name: self.session_name.clone(),
-            duration_seconds: self.duration_seconds,
-            policy: self.policy.clone(),
-        };
-        sts::assume_role_with_oidc(&self.endpoint, &session, &self.provider_arn, token, "oidc_role_arn").await
+        sts::assume_role_with_oidc(&self.endpoint, &self.session, &self.provider_arn, token, "oidc_role_arn").await
     }
 }
 

@@ -14,10 +14,7 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub struct RamRoleArnProvider {
     source: Arc<dyn ProvideCredentials>,
-    role_arn: String,
-    session_name: String,
-    duration_seconds: u32,
-    policy: Option<String>,
+    session: Session,
     external_id: Option<String>,
     endpoint: String,
 }
@@ -34,10 +31,7 @@ impl RamRoleArnProvider {
     pub fn with_env(source: Arc<dyn ProvideCredentials>, role_arn: impl Into<String>, env: &Env) -> Self {
         RamRoleArnProvider {
             source,
-            role_arn: role_arn.into(),
-            session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME").unwrap_or_else(sts::default_session_name),
-            duration_seconds: sts::DEFAULT_DURATION_SECONDS,
-            policy: None,
+            session: Session::new(role_arn.into(), env),
             external_id: None,
             endpoint: sts::sts_endpoint(env, None, false),
         }
@@ -49,17 +43,17 @@ impl RamRoleArnProvider {
     }
 
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
-        self.session_name = name.into();
+        self.session.session_name = name.into();
         self
     }
     /// Seconds the credentials last (at least 900; STS refuses more than the role allows).
     pub fn duration_seconds(mut self, seconds: u32) -> Self {
-        self.duration_seconds = seconds;
+        self.session.duration_seconds = seconds;
         self
     }
     /// An inline policy narrowing the session (JSON text).
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
+        self.session.policy = Some(policy.into());
         self
     }
     pub fn external_id(mut self, id: impl Into<String>) -> Self {
@@ -73,26 +67,10 @@ impl RamRoleArnProvider {
     }
 
     async fn fetch(&self) -> Result<Credentials, Error> {
-        if self.role_arn.trim().is_empty() {
-            return Err(missing("ram_role_arn: no role ARN"));
-        }
-        if self.duration_seconds < sts::MIN_DURATION_SECONDS {
-            return Err(missing(format!(
-                "ram_role_arn: a session lasts at least {} seconds, not {}",
-                sts::MIN_DURATION_SECONDS,
-                self.duration_seconds
-            )));
-        }
         let source = self.source.provide().await.map_err(|e| {
             missing(format!("ram_role_arn: the source credentials ({}): {}", self.source.name(), e.message()))
         })?;
-        let session = Session {
-            role_arn: self.role_arn.clone(),
-            session_name: self.session_name.clone(),
-            duration_seconds: self.duration_seconds,
-            policy: self.policy.clone(),
-        };
-        sts::assume_role(&self.endpoint, &session, self.external_id.as_deref(), &source, "ram_role_arn").await
+        sts::assume_role(&self.endpoint, &self.session, self.external_id.as_deref(), &source, "ram_role_arn").await
     }
 }
 

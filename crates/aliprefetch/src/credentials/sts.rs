@@ -39,7 +39,7 @@ pub(crate) fn default_session_name() -> String {
 }
 
 /// The role session asked of STS.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct Session {
     pub role_arn: String,
     pub session_name: String,
@@ -48,6 +48,30 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// A session with the defaults: `ALIBABA_CLOUD_ROLE_SESSION_NAME` or `aliprefetch-<time>`, 3600 s.
+    pub(crate) fn new(role_arn: String, env: &Env) -> Self {
+        Session {
+            role_arn,
+            session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME").unwrap_or_else(default_session_name),
+            duration_seconds: DEFAULT_DURATION_SECONDS,
+            policy: None,
+        }
+    }
+
+    /// Refuses what STS would refuse for certain, before asking it.
+    fn check(&self, provider: &str) -> Result<(), Error> {
+        if self.role_arn.trim().is_empty() {
+            return Err(missing(format!("{provider}: no role ARN")));
+        }
+        if self.duration_seconds < MIN_DURATION_SECONDS {
+            return Err(missing(format!(
+                "{provider}: a session lasts at least {MIN_DURATION_SECONDS} seconds, not {}",
+                self.duration_seconds
+            )));
+        }
+        Ok(())
+    }
+
     fn push_params(&self, p: &mut Vec<(String, String)>) {
         p.push(("RoleArn".into(), self.role_arn.clone()));
         p.push(("RoleSessionName".into(), self.session_name.clone()));
@@ -108,6 +132,7 @@ pub(crate) async fn assume_role(
     source: &Credentials,
     provider: &'static str,
 ) -> Result<Credentials, Error> {
+    session.check(provider)?;
     let mut params = Vec::with_capacity(6);
     session.push_params(&mut params);
     if let Some(id) = external_id {
@@ -144,6 +169,7 @@ pub(crate) async fn assume_role_with_oidc(
     token: &str,
     provider: &'static str,
 ) -> Result<Credentials, Error> {
+    session.check(provider)?;
     let endpoint = parse(endpoint, provider)?;
     let timestamp = crate::wire::format_timestamp(OffsetDateTime::now_utc());
     let query = [
