@@ -29,7 +29,7 @@ impl Session {
         config.connect_timeout = global.connect_timeout;
         config.read_timeout = global.read_timeout;
         if let Some(n) = global.retry_count {
-            config.retry = Some(aliprefetch::RetryConfig::standard().with_max_attempts(n.saturating_add(1)));
+            config.retry = Some(aliprefetch::RetryConfig::standard().with_retries(n));
         }
         if !global.rate_limit.is_empty() {
             let mut limits = Vec::new();

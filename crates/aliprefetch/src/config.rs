@@ -140,7 +140,7 @@ impl ClientConfig {
         }
         if self.retry.is_none() {
             if let Some(n) = profile.retry_count {
-                b = b.retry(RetryConfig::standard().with_max_attempts(n.saturating_add(1)));
+                b = b.retry(RetryConfig::standard().with_retries(n));
             }
         }
         if let Some(e) = self.endpoint {

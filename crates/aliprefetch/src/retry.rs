@@ -43,6 +43,10 @@ impl RetryConfig {
         self.max_attempts = n;
         self
     }
+    /// `n` retries after the first attempt, as the aliyun CLI counts them (`retry_count`): 0 is one attempt.
+    pub fn with_retries(self, n: u32) -> Self {
+        self.with_max_attempts(n.saturating_add(1))
+    }
     /// The first backoff ceiling.
     pub fn with_base_delay(mut self, d: Duration) -> Self {
         self.base_delay = d;

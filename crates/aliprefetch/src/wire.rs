@@ -35,26 +35,18 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
     // By hand rather than through a format description: this runs on every signature. The clamp above
     // keeps the year within 1970..=9998, four digits.
     let mut out = String::with_capacity(20);
-    fn push(out: &mut String, n: u8, width: usize) {
-        let n = u32::from(n);
-        push_digits(out, n, width)
-    }
-    fn push_digits(out: &mut String, n: u32, width: usize) {
-        for div in [1000, 100, 10, 1].iter().skip(4 - width) {
-            out.push(char::from_digit(n / div % 10, 10).unwrap_or('0'));
+    let digits = |out: &mut String, n: u32, divisors: &[u32]| {
+        for d in divisors {
+            out.push(char::from_digit(n / d % 10, 10).unwrap_or('0'));
         }
+    };
+    digits(&mut out, u32::try_from(utc.year()).unwrap_or(1970), &[1000, 100, 10, 1]);
+    for (sep, n) in
+        [('-', u8::from(utc.month())), ('-', utc.day()), ('T', utc.hour()), (':', utc.minute()), (':', utc.second())]
+    {
+        out.push(sep);
+        digits(&mut out, u32::from(n), &[10, 1]);
     }
-    push_digits(&mut out, u32::try_from(utc.year()).unwrap_or(1970), 4);
-    out.push('-');
-    push(&mut out, u8::from(utc.month()), 2);
-    out.push('-');
-    push(&mut out, utc.day(), 2);
-    out.push('T');
-    push(&mut out, utc.hour(), 2);
-    out.push(':');
-    push(&mut out, utc.minute(), 2);
-    out.push(':');
-    push(&mut out, utc.second(), 2);
     out.push('Z');
     out
 }
