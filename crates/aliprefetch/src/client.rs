@@ -278,6 +278,7 @@ impl ClientBuilder {
             Error::new(ErrorKind::Transport, format!("the HTTP client could not be built: {e}")).with_source(e)
         })?;
         let provider = self.credentials.unwrap_or_else(|| Arc::new(ProviderChain::default_chain()));
+        let limiters = Limiters::with_backend(self.rate_limits)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -287,7 +288,7 @@ impl ClientBuilder {
                 credentials: CredentialsCache::new(provider),
                 signature: self.signature,
                 retry: self.retry,
-                limiters: Limiters::new(self.rate_limits),
+                limiters,
                 server_clock_offset_ms: AtomicI64::new(0),
                 user_agent: self
                     .user_agent
@@ -529,8 +530,14 @@ impl Client {
             );
             let mut used_key = None;
             let result = async {
-                self.inner.limiters.acquire(call.action).await;
-                let creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
+                // The quota is the account's: a shared limiter keys it by the AccessKeyId.
+                let mut creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
+                let waited = tokio::time::Instant::now();
+                self.inner.limiters.acquire_for(creds.access_key_id(), call.action).await;
+                if waited.elapsed() > Duration::from_secs(1) {
+                    // Credentials that were close to expiring may have been replaced meanwhile.
+                    creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
+                }
                 used_key = creds.security_token().is_some().then(|| creds.access_key_id().to_owned());
                 self.send_once(&call, &creds).await.map_err(|e| e.redact(&creds.secrets()))
             }
@@ -629,6 +636,12 @@ impl Client {
             }
         }
         SignedRequest { method: call.method, url, headers }
+    }
+
+    /// Whether calls are paced through the shared backend right now: false without one
+    /// ([`RateLimits::shared`]), and while Redis is away and this client paces itself at its share.
+    pub fn pacing_is_shared(&self) -> bool {
+        self.inner.limiters.is_shared()
     }
 
     /// Validates and signs `request` exactly as [`Client::execute`] would send it, without sending:

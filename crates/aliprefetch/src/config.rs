@@ -39,7 +39,10 @@ use serde::Deserialize;
 use crate::client::{Client, ClientBuilder, SignatureVersion};
 use crate::credentials::{CliProfileProvider, Credentials, Env, ProvideCredentials, ProviderChain};
 use crate::error::Error;
-use crate::rate_limit::RateLimits;
+use crate::rate_limit::{RateLimits, SharedPacing};
+
+/// The environment variable that names the shared pacing backend when the configuration does not.
+pub const RATE_LIMIT_URL_VAR: &str = "ALIPREFETCH_RATE_LIMIT_URL";
 use crate::retry::RetryConfig;
 
 /// A client's settings. Every field is optional; `None` means the default stated on it.
@@ -78,6 +81,11 @@ pub struct ClientConfig {
     /// per-second limits by action over the documented ones (0 lifts one).
     #[serde(deserialize_with = "de::rate_limits")]
     pub rate_limits: Option<RateLimits>,
+    /// Shares the pacing with every process and host on the account through Redis:
+    /// `redis://…` or `rediss://…` (TLS), with optional `key_prefix`, `fallback_share` and `timeout_ms`
+    /// query parameters ([`SharedPacing`]). Default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process
+    /// pacing only. Refused with `rate_limits` `"disabled"`.
+    pub rate_limit_url: Option<String>,
     /// Allows plain http to a host that is not loopback (default: refused).
     pub allow_insecure_http: bool,
     /// Default `aliprefetch/<version> (rust)`; each binding names itself.
@@ -165,8 +173,33 @@ impl ClientConfig {
             r.validate()?;
             b = b.retry(r);
         }
-        if let Some(r) = self.rate_limits {
-            b = b.rate_limits(r);
+        let from_env = || env.get(RATE_LIMIT_URL_VAR).filter(|u| !u.trim().is_empty());
+        match (self.rate_limits, self.rate_limit_url.map(|u| (u, false)).or_else(|| from_env().map(|u| (u, true)))) {
+            (Some(r), Some((_, false))) if !r.is_enabled() => {
+                return Err(Error::invalid_input(
+                    "rate_limit_url",
+                    "conflict",
+                    "shared pacing needs pacing, and rate_limits is \"disabled\"",
+                ));
+            }
+            // Pacing turned off wins over the environment's backend.
+            (Some(r), _) if !r.is_enabled() => b = b.rate_limits(r),
+            (r, Some((url, from_env))) => {
+                let pacing = SharedPacing::from_url(&url).map_err(|e| {
+                    if from_env {
+                        Error::invalid_input(
+                            "rate_limit_url",
+                            e.rule().unwrap_or("format"),
+                            format!("{RATE_LIMIT_URL_VAR}: {}", e.message()),
+                        )
+                    } else {
+                        e
+                    }
+                })?;
+                b = b.rate_limits(r.unwrap_or_default().shared(pacing));
+            }
+            (Some(r), None) => b = b.rate_limits(r),
+            (None, None) => {}
         }
         if let Some(ua) = self.user_agent {
             b = b.user_agent(ua);

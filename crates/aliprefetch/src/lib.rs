@@ -68,7 +68,7 @@ pub use ops::set_live_stream_preload_tasks::{
 pub use ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
 pub use ops::{is_hls_url, AnyRequest, AnyResponse, Operation};
 pub use plan::{PlanItem, PlannedRequest};
-pub use rate_limit::{RateLimits, DOCUMENTED_QUOTAS};
+pub use rate_limit::{RateLimits, SharedPacing, DOCUMENTED_QUOTAS};
 pub use records::Record;
 pub use retry::RetryConfig;
 pub use types::{

@@ -3,6 +3,12 @@
 //! Each action gets a limiter that lets at most `n` calls start within any window of one second plus a
 //! small slack (for the jitter between sending and arriving). Bursts up to the quota go out at once;
 //! beyond that, calls wait for the oldest start to leave the window. Clones of a client share limiters.
+//! With [`RateLimits::shared`], the window is kept in Redis for every process and host on the account
+//! ([`shared`]), with this in-process limiter, at a share of each quota, as the fallback.
+
+mod shared;
+
+pub use shared::SharedPacing;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -25,6 +31,7 @@ pub struct RateLimits {
     per_second: HashMap<String, u32>,
     slack: Duration,
     enabled: bool,
+    shared: Option<SharedPacing>,
 }
 
 impl Default for RateLimits {
@@ -40,11 +47,12 @@ impl RateLimits {
             per_second: DOCUMENTED_QUOTAS.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect(),
             slack: Duration::from_millis(50),
             enabled: true,
+            shared: None,
         }
     }
     /// No pacing at all.
     pub fn disabled() -> Self {
-        RateLimits { per_second: HashMap::new(), slack: Duration::ZERO, enabled: false }
+        RateLimits { per_second: HashMap::new(), slack: Duration::ZERO, enabled: false, shared: None }
     }
     /// Sets the limit of one action (also for actions sent with the generic `call`); 0 lifts it.
     pub fn set(mut self, action: impl Into<String>, per_second: u32) -> Self {
@@ -63,6 +71,29 @@ impl RateLimits {
     }
     pub fn limit(&self, action: &str) -> Option<u32> {
         self.enabled.then(|| self.per_second.get(action).copied()).flatten()
+    }
+    /// Shares these limits with every client on the same account through Redis (see [`SharedPacing`]).
+    /// Has no effect on [`RateLimits::disabled`].
+    pub fn shared(mut self, pacing: SharedPacing) -> Self {
+        self.shared = Some(pacing);
+        self
+    }
+    /// The shared backend, if any.
+    pub fn shared_pacing(&self) -> Option<&SharedPacing> {
+        self.shared.as_ref()
+    }
+    /// Whether any pacing applies.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+    /// These limits at `share` of each quota (at least 1 per second), in-process only.
+    fn scaled(&self, share: f64) -> RateLimits {
+        let per_second =
+            self.per_second.iter().map(|(a, n)| (a.clone(), ((f64::from(*n) * share).floor() as u32).max(1))).collect();
+        RateLimits { per_second, slack: self.slack, enabled: self.enabled, shared: None }
+    }
+    fn window(&self) -> Duration {
+        Duration::from_secs(1) + self.slack
     }
 }
 
@@ -99,18 +130,49 @@ impl RateLimiter {
     }
 }
 
-/// The limiters of one client, made on first use of each action.
+/// The limiters of one client, made on first use of each action; with a shared backend, Redis's.
 #[derive(Debug)]
 pub(crate) struct Limiters {
     config: RateLimits,
     by_action: Mutex<HashMap<String, Arc<RateLimiter>>>,
+    shared: Option<Arc<shared::SharedLimiter>>,
 }
 
 impl Limiters {
+    /// In-process limiters only (the shared backend of `config`, if any, is left out).
     pub(crate) fn new(config: RateLimits) -> Self {
-        Limiters { config, by_action: Mutex::new(HashMap::new()) }
+        Limiters { config, by_action: Mutex::new(HashMap::new()), shared: None }
     }
 
+    /// The limiters `config` asks for: through Redis when it names a shared backend.
+    pub(crate) fn with_backend(config: RateLimits) -> Result<Self, crate::Error> {
+        let shared = match (&config.shared, config.enabled) {
+            (Some(pacing), true) => {
+                Some(Arc::new(shared::SharedLimiter::new(pacing.clone(), &config, config.window())?))
+            }
+            _ => None,
+        };
+        Ok(Limiters { shared, ..Limiters::new(config) })
+    }
+
+    /// Whether calls are paced through Redis right now (false without a shared backend, and while on
+    /// its fallback).
+    pub(crate) fn is_shared(&self) -> bool {
+        self.shared.as_ref().is_some_and(|s| s.is_shared())
+    }
+
+    /// Waits until a call of `action` on `account` (its AccessKeyId) may start.
+    pub(crate) async fn acquire_for(&self, account: &str, action: &str) {
+        let Some(n) = self.config.limit(action) else {
+            return;
+        };
+        match &self.shared {
+            Some(shared) => shared.acquire(account, action, n).await,
+            None => self.acquire(action).await,
+        }
+    }
+
+    /// Waits until a call of `action` may start, in this process.
     pub(crate) async fn acquire(&self, action: &str) {
         let Some(n) = self.config.limit(action) else {
             return;
@@ -120,7 +182,7 @@ impl Limiters {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(action.to_owned())
-            .or_insert_with(|| Arc::new(RateLimiter::new(n, Duration::from_secs(1) + self.config.slack)))
+            .or_insert_with(|| Arc::new(RateLimiter::new(n, self.config.window())))
             .clone();
         limiter.acquire().await;
     }

@@ -1,0 +1,468 @@
+//! Pacing shared by every process and host on one account, through Redis.
+//!
+//! Each (account, action) has a sliding-window log in Redis: a sorted set of start times, kept by one
+//! Lua script that reads Redis's own clock, drops the starts older than the window, and either records
+//! a start (the call may go) or answers how long until the oldest start leaves the window. The script
+//! is atomic, so any number of clients in any number of processes never start more than the quota in
+//! one window between them. The key is `<prefix>:<AccessKeyId>:<action>`: never the secret.
+//!
+//! When Redis does not answer within the timeout, the client paces on its own at a share of each
+//! quota (`fallback_share`, default ¼: four processes falling back together stay within the quota).
+//! Switching is safe in both directions:
+//! - into the fallback, nothing is sent for one window: every start Redis granted happened before the
+//!   failure was seen, so none shares a window with a local start;
+//! - back to shared, the local starts of the last window are written into Redis's log (at their age
+//!   on Redis's clock), and for one reconnect interval plus one window the client keeps its local
+//!   pacing as well, until every process that fell back has had the chance to reconnect.
+//!
+//! The switch is logged once each way. Redis is tried again at most once per reconnect interval.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::{Limiters, RateLimits};
+use crate::error::Error;
+
+/// How often a client on the fallback tries Redis again.
+pub const RECONNECT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Where and how pacing is shared: a Redis URL and what goes with it.
+///
+/// `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS), with optional query parameters
+/// `key_prefix` (default `aliprefetch`), `fallback_share` (0 < share ≤ 1, default 0.25) and
+/// `timeout_ms` (each Redis round trip, default 200). `Debug` hides the password.
+#[derive(Clone, PartialEq)]
+pub struct SharedPacing {
+    /// The URL Redis is reached at, without our query parameters.
+    redis_url: String,
+    key_prefix: String,
+    fallback_share: f64,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for SharedPacing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedPacing")
+            .field("redis_url", &redacted_url(&self.redis_url))
+            .field("key_prefix", &self.key_prefix)
+            .field("fallback_share", &self.fallback_share)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced by `***`.
+fn redacted_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl SharedPacing {
+    /// Reads a `redis://` or `rediss://` URL (field `rate_limit_url`: rule `format` for a URL Redis
+    /// would not take or a parameter we do not know, `range` for a share or timeout out of bounds).
+    pub fn from_url(url: &str) -> Result<SharedPacing, Error> {
+        let bad = |rule: &str, why: String| Error::invalid_input("rate_limit_url", rule, why);
+        let url = url.trim();
+        if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+            return Err(bad("format", format!("must start with redis:// or rediss://, got `{}`", redacted_url(url))));
+        }
+        let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));
+        let mut pacing = SharedPacing {
+            redis_url: base.to_owned(),
+            key_prefix: "aliprefetch".to_owned(),
+            fallback_share: 0.25,
+            timeout: Duration::from_millis(200),
+        };
+        let mut passed = Vec::new();
+        for (k, v) in form_urlencoded_pairs(query) {
+            match k.as_str() {
+                "key_prefix" => {
+                    if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
+                        return Err(bad("format", "key_prefix must be 1 to 200 printable characters".into()));
+                    }
+                    pacing.key_prefix = v;
+                }
+                "fallback_share" => {
+                    pacing.fallback_share =
+                        v.parse::<f64>().ok().filter(|s| *s > 0.0 && *s <= 1.0).ok_or_else(|| {
+                            bad("range", format!("fallback_share must be above 0 and at most 1, got `{v}`"))
+                        })?;
+                }
+                "timeout_ms" => {
+                    let ms = v
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|ms| (1..=10_000).contains(ms))
+                        .ok_or_else(|| bad("range", format!("timeout_ms must be 1 to 10000, got `{v}`")))?;
+                    pacing.timeout = Duration::from_millis(ms);
+                }
+                // Redis's own parameters (e.g. `protocol`) go on to Redis.
+                _ => passed.push(if v.is_empty() { k } else { format!("{k}={v}") }),
+            }
+        }
+        if !passed.is_empty() {
+            pacing.redis_url = format!("{base}?{}", passed.join("&"));
+        }
+        redis::Client::open(pacing.redis_url.as_str())
+            .map_err(|e| bad("format", format!("Redis does not take `{}`: {}", redacted_url(url), e.kind_str())))?;
+        Ok(pacing)
+    }
+    /// The key prefix (default `aliprefetch`).
+    pub fn key_prefix(&self) -> &str {
+        &self.key_prefix
+    }
+    /// The share of each quota a client paces itself at while Redis is away (default 0.25).
+    pub fn fallback_share(&self) -> f64 {
+        self.fallback_share
+    }
+    /// The longest wait for one Redis round trip (default 200 ms).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+trait KindStr {
+    fn kind_str(&self) -> String;
+}
+
+impl KindStr for redis::RedisError {
+    /// The error's category, never its text (which may quote the URL).
+    fn kind_str(&self) -> String {
+        format!("{:?}", self.kind())
+    }
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (crate::encoding::percent_decode(k), crate::encoding::percent_decode(v))
+        })
+        .collect()
+}
+
+/// Records a start if fewer than `ARGV[1]` starts are in the window of `ARGV[2]` µs ending now (on
+/// Redis's clock) and answers 0; otherwise answers the µs until the oldest start leaves the window.
+const ACQUIRE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+";
+
+/// Adds starts made while Redis was away, `ARGV[3..]` µs ago, to the log (members `ARGV[2]:i`).
+const ABSORB: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[1])
+for i = 3, #ARGV do
+  redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i]), ARGV[2] .. ':' .. i)
+end
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+return #ARGV - 2
+";
+
+enum Mode {
+    /// Through Redis; until `grace_until`, local pacing at the share applies as well.
+    Shared { grace_until: Option<Instant> },
+    /// Local pacing at the share; nothing starts before `resume_at`. A background task tries Redis
+    /// once per reconnect interval.
+    Fallback { resume_at: Instant },
+}
+
+/// The shared limiter of one client (shared by its clones).
+pub(crate) struct SharedLimiter {
+    pacing: SharedPacing,
+    window: Duration,
+    client: redis::Client,
+    acquire: redis::Script,
+    absorb: redis::Script,
+    connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
+    mode: Mutex<Mode>,
+    /// Local pacing at the share of each quota: the fallback, and the grace after it.
+    local: Limiters,
+    /// Starts made locally while on the fallback, by key, for the log when Redis returns.
+    local_starts: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Unique start ids: this limiter's random id and a counter.
+    id: String,
+    counter: AtomicU64,
+}
+
+impl std::fmt::Debug for SharedLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedLimiter").field("pacing", &self.pacing).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl SharedLimiter {
+    pub(crate) fn new(pacing: SharedPacing, limits: &RateLimits, window: Duration) -> Result<Self, Error> {
+        crate::install_crypto_provider();
+        let client = redis::Client::open(pacing.redis_url.as_str()).map_err(|e| {
+            Error::invalid_input("rate_limit_url", "format", format!("Redis does not take it: {}", e.kind_str()))
+        })?;
+        let share = pacing.fallback_share;
+        let local = Limiters::new(limits.scaled(share));
+        Ok(SharedLimiter {
+            window,
+            client,
+            acquire: redis::Script::new(ACQUIRE),
+            absorb: redis::Script::new(ABSORB),
+            connection: tokio::sync::Mutex::new(None),
+            mode: Mutex::new(Mode::Shared { grace_until: None }),
+            local,
+            local_starts: Mutex::new(HashMap::new()),
+            id: format!("{:016x}", fastrand::u64(..)),
+            counter: AtomicU64::new(0),
+            pacing,
+        })
+    }
+
+    /// The Redis key of one account's action.
+    pub(crate) fn key(&self, account: &str, action: &str) -> String {
+        format!("{}:{account}:{action}", self.pacing.key_prefix)
+    }
+
+    /// Whether pacing currently goes through Redis (false while on the fallback).
+    pub(crate) fn is_shared(&self) -> bool {
+        matches!(*lock(&self.mode), Mode::Shared { .. })
+    }
+
+    /// How long a client keeps its local pacing after Redis returns: until every other client that
+    /// fell back has tried Redis again (one reconnect interval and one timeout), and the starts it made
+    /// alone meanwhile have left the window.
+    fn grace(&self) -> Duration {
+        RECONNECT_INTERVAL + self.pacing.timeout + self.window
+    }
+
+    /// Waits until a call of `action` on `account`, limited to `max` per window, may start.
+    pub(crate) async fn acquire(self: &Arc<Self>, account: &str, action: &str, max: u32) {
+        let key = self.key(account, action);
+        loop {
+            let now = Instant::now();
+            let state = match &mut *lock(&self.mode) {
+                Mode::Shared { grace_until } => {
+                    if grace_until.is_some_and(|g| now >= g) {
+                        *grace_until = None;
+                    }
+                    Ok(grace_until.is_some())
+                }
+                Mode::Fallback { resume_at } => Err(*resume_at),
+            };
+            match state {
+                Ok(grace) => {
+                    if grace {
+                        // The local permission first, so that Redis records the start when it happens.
+                        self.local.acquire(action).await;
+                    }
+                    loop {
+                        match self.try_shared(&key, max).await {
+                            Ok(None) => return,
+                            Ok(Some(wait)) => tokio::time::sleep(wait.min(self.window)).await,
+                            Err(reason) => {
+                                self.fall_back(&reason);
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(resume_at) => {
+                    tokio::time::sleep_until(resume_at).await;
+                    self.local.acquire(action).await;
+                    // Only a start made while still on the fallback is a local one; if Redis came back
+                    // meanwhile, this permission is dropped and the call goes through Redis.
+                    let mode = lock(&self.mode);
+                    if let Mode::Fallback { .. } = *mode {
+                        let mut starts = lock(&self.local_starts);
+                        let log = starts.entry(key).or_default();
+                        let now = Instant::now();
+                        while log.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+                            log.pop_front();
+                        }
+                        log.push_back(now);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One round trip: `Ok(None)` when the start was recorded, `Ok(Some(wait))` when the window is
+    /// full, `Err` when Redis did not answer in time.
+    async fn try_shared(&self, key: &str, max: u32) -> Result<Option<Duration>, String> {
+        let mut conn = self.connection().await?;
+        let window_us = self.window.as_micros() as u64;
+        let member = format!("{}:{}", self.id, self.counter.fetch_add(1, Ordering::Relaxed));
+        let mut invocation = self.acquire.key(key);
+        invocation.arg(max).arg(window_us).arg(member);
+        match tokio::time::timeout(self.pacing.timeout, invocation.invoke_async::<u64>(&mut conn)).await {
+            Ok(Ok(0)) => Ok(None),
+            Ok(Ok(wait_us)) => Ok(Some(Duration::from_micros(wait_us))),
+            Ok(Err(e)) => Err(self.drop_connection(format!("Redis failed ({})", e.kind_str())).await),
+            Err(_) => Err(self.drop_connection(self.timed_out()).await),
+        }
+    }
+
+    fn timed_out(&self) -> String {
+        format!("Redis did not answer within {} ms", self.pacing.timeout.as_millis())
+    }
+
+    /// Writes the local starts of the last window to Redis, taking them from `local_starts`.
+    async fn absorb_local_starts(&self) -> Result<(), String> {
+        let window_us = self.window.as_micros() as u64;
+        let now = Instant::now();
+        let batches: Vec<(String, Vec<u64>)> = lock(&self.local_starts)
+            .drain()
+            .map(|(key, log)| {
+                let ages =
+                    log.iter().map(|t| now.duration_since(*t).as_micros() as u64).filter(|a| *a < window_us).collect();
+                (key, ages)
+            })
+            .collect();
+        let mut conn = self.connection().await?;
+        for (key, ages) in batches.into_iter().filter(|(_, a)| !a.is_empty()) {
+            let member = format!("{}:{}:local", self.id, self.counter.fetch_add(1, Ordering::Relaxed));
+            let mut call = self.absorb.key(key);
+            call.arg(window_us).arg(member);
+            for age in ages {
+                call.arg(age);
+            }
+            match tokio::time::timeout(self.pacing.timeout, call.invoke_async::<u64>(&mut conn)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(self.drop_connection(format!("Redis failed ({})", e.kind_str())).await),
+                Err(_) => return Err(self.drop_connection(self.timed_out()).await),
+            }
+        }
+        Ok(())
+    }
+
+    /// The connection, made within the timeout if there is none.
+    async fn connection(&self) -> Result<redis::aio::MultiplexedConnection, String> {
+        let made = tokio::time::timeout(self.pacing.timeout, async {
+            let mut slot = self.connection.lock().await;
+            if let Some(c) = slot.as_ref() {
+                return Ok(c.clone());
+            }
+            let config = redis::AsyncConnectionConfig::new()
+                .set_connection_timeout(Some(self.pacing.timeout))
+                .set_response_timeout(Some(self.pacing.timeout));
+            let conn = self
+                .client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await
+                .map_err(|e| format!("could not connect ({})", e.kind_str()))?;
+            *slot = Some(conn.clone());
+            Ok(conn)
+        })
+        .await;
+        made.unwrap_or_else(|_| Err("no connection within the timeout".into()))
+    }
+
+    async fn drop_connection(&self, reason: String) -> String {
+        *self.connection.lock().await = None;
+        reason
+    }
+
+    /// Goes to local pacing (once per outage: the first caller to see it), and starts the task that
+    /// brings pacing back to Redis.
+    fn fall_back(self: &Arc<Self>, reason: &str) {
+        {
+            let mut mode = lock(&self.mode);
+            if let Mode::Fallback { .. } = *mode {
+                return;
+            }
+            *mode = Mode::Fallback { resume_at: Instant::now() + self.window };
+        }
+        tracing::warn!(
+            prefix = %self.pacing.key_prefix,
+            share = self.pacing.fallback_share,
+            "shared pacing: {reason}; pacing this client alone at {:.0}% of each quota until Redis answers again",
+            self.pacing.fallback_share * 100.0
+        );
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(RECONNECT_INTERVAL).await;
+                // The client is gone: nothing to bring back.
+                let Some(this) = weak.upgrade() else { return };
+                if this.come_back().await {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Tries Redis: on success the local starts go into its log and pacing is shared again (with the
+    /// grace of local pacing). Two rounds: the starts made before, then any made while the first ran.
+    async fn come_back(&self) -> bool {
+        if self.absorb_local_starts().await.is_err() {
+            return false;
+        }
+        {
+            let mut mode = lock(&self.mode);
+            *mode = Mode::Shared { grace_until: Some(Instant::now() + self.grace()) };
+        }
+        if let Err(reason) = self.absorb_local_starts().await {
+            // Gone again at once: the next call sees it and falls back.
+            tracing::debug!("shared pacing: {reason} right after reconnecting");
+        }
+        tracing::info!(prefix = %self.pacing.key_prefix, "shared pacing: Redis answers again; pacing through it");
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_read_and_the_password_never_shown() {
+        let p = SharedPacing::from_url("redis://user:s3cret@127.0.0.1:6379/2?key_prefix=team-a&fallback_share=0.5")
+            .expect("valid");
+        assert_eq!(p.key_prefix(), "team-a");
+        assert_eq!(p.fallback_share(), 0.5);
+        assert_eq!(p.timeout(), Duration::from_millis(200));
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("user:***@127.0.0.1:6379/2"), "{shown}");
+        assert_eq!(redacted_url("rediss://:pw@h/0"), "rediss://:***@h/0");
+        assert_eq!(redacted_url("redis://h:1"), "redis://h:1");
+
+        let refused = |url: &str| {
+            let e = SharedPacing::from_url(url).expect_err(url);
+            assert_eq!(e.field(), Some("rate_limit_url"), "{url}");
+            assert!(!e.to_string().contains("s3cret"), "{e}");
+            e.rule().unwrap_or_default().to_owned()
+        };
+        assert_eq!(refused("http://127.0.0.1:6379"), "format");
+        assert_eq!(refused("redis://:s3cret@h?fallback_share=0"), "range");
+        assert_eq!(refused("redis://:s3cret@h?fallback_share=1.5"), "range");
+        assert_eq!(refused("redis://h?timeout_ms=0"), "range");
+        assert_eq!(refused("redis://h?key_prefix="), "format");
+    }
+}
