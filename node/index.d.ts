@@ -75,6 +75,12 @@ export interface ClientOptions {
   retry?: 'standard' | 'disabled' | RetryOptions;
   /** Default `documented` (the per-second quotas of each action); an object overrides limits by action (0 lifts one). */
   rateLimits?: 'documented' | 'disabled' | Record<string, number>;
+  /**
+   * Shares the pacing with every process and host on the account through Redis: `redis://…` or `rediss://…`
+   * (TLS), with optional `key_prefix`, `fallback_share` (default 0.25) and `timeout_ms` (default 200) query
+   * parameters. Default: the `ALIPREFETCH_RATE_LIMIT_URL` environment variable, else in-process pacing only.
+   */
+  rateLimitUrl?: string;
   /** Allow plain http to a host that is not loopback. */
   allowInsecureHttp?: boolean;
 }
@@ -344,6 +350,8 @@ export type Action =
 export class Client {
   constructor(options?: ClientOptions);
   readonly region: string;
+  /** Whether calls are paced through the shared Redis backend right now (false without one, and while Redis is away). */
+  readonly pacingIsShared: boolean;
   setLiveStreamPreloadTasks(params: SetLiveStreamPreloadTasksParams): Promise<SetLiveStreamPreloadTasksResult>;
   describeLiveStreamPreloadTasks(params: DescribeLiveStreamPreloadTasksParams): Promise<DescribeLiveStreamPreloadTasksResult>;
   hotLiveRtcStream(params: HotLiveRtcStreamParams): Promise<HotLiveRtcStreamResult>;

@@ -293,6 +293,11 @@ class Client {
     return this.#native.region;
   }
 
+  /** Whether calls are paced through the shared Redis backend right now (false without one, and while Redis is away). */
+  get pacingIsShared() {
+    return this.#native.pacingIsShared;
+  }
+
   setLiveStreamPreloadTasks(params) {
     return this.#execute('SetLiveStreamPreloadTasks', params);
   }

@@ -104,6 +104,19 @@ test('client options are checked', () => {
   });
   assert.throws(() => new aliprefetch.Client({ signatureVersion: 'v2' }), { field: 'signatureVersion' });
   assert.throws(() => new aliprefetch.Client({ credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, profile: 'p' }), aliprefetch.InvalidInputError);
+  const credentials = { accessKeyId: 'a', accessKeySecret: 'b' };
+  assert.throws(() => new aliprefetch.Client({ credentials, rateLimitUrl: 'http://:pw-1234@127.0.0.1:6379' }), (e) => {
+    assert.equal(e.field, 'rateLimitUrl');
+    assert.equal(e.rule, 'format');
+    assert.ok(!e.message.includes('pw-1234'), e.message);
+    return true;
+  });
+  assert.throws(() => new aliprefetch.Client({ credentials, rateLimits: 'disabled', rateLimitUrl: 'redis://127.0.0.1:1/0' }), {
+    field: 'rateLimitUrl',
+    rule: 'conflict',
+  });
+  const shared = new aliprefetch.Client({ credentials, rateLimitUrl: 'redis://127.0.0.1:1/0?key_prefix=p' });
+  assert.equal(shared.pacingIsShared, false);
   const client = new aliprefetch.Client({ region: 'cn-beijing', rateLimits: { HotLiveRtcStream: 0 }, retry: 'disabled', timeouts: { readMs: 2500 } });
   assert.equal(client.region, 'cn-beijing');
 });

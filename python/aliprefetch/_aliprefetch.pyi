@@ -402,11 +402,14 @@ class Client:
         read_timeout: Seconds | None = None,
         retry: RetryConfig | str | None = None,
         rate_limits: str | Mapping[str, int] | None = None,
+        rate_limit_url: str | None = None,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
     ) -> Self: ...
     @property
     def region(self) -> str: ...
+    @property
+    def pacing_is_shared(self) -> bool: ...
     def set_live_stream_preload_tasks(
         self,
         *,
@@ -585,11 +588,14 @@ class AsyncClient:
         read_timeout: Seconds | None = None,
         retry: RetryConfig | str | None = None,
         rate_limits: str | Mapping[str, int] | None = None,
+        rate_limit_url: str | None = None,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
     ) -> Self: ...
     @property
     def region(self) -> str: ...
+    @property
+    def pacing_is_shared(self) -> bool: ...
     def set_live_stream_preload_tasks(
         self,
         *,

@@ -150,6 +150,16 @@ def test_client_options_are_checked() -> None:
     assert e.value.field == "signature_version"
     with pytest.raises(aliprefetch.InvalidInputError):
         aliprefetch.Client(credentials=aliprefetch.Credentials("a", "b"), profile="p")
+    creds = aliprefetch.Credentials("a", "b")
+    with pytest.raises(aliprefetch.InvalidInputError) as e:
+        aliprefetch.Client(credentials=creds, rate_limit_url="http://:pw-1234@127.0.0.1:6379")
+    assert (e.value.field, e.value.rule) == ("rate_limit_url", "format")
+    assert "pw-1234" not in str(e.value)
+    with pytest.raises(aliprefetch.InvalidInputError) as e:
+        aliprefetch.Client(credentials=creds, rate_limits="disabled", rate_limit_url="redis://127.0.0.1:1/0")
+    assert (e.value.field, e.value.rule) == ("rate_limit_url", "conflict")
+    shared = aliprefetch.Client(credentials=creds, rate_limit_url="redis://:pw-1234@127.0.0.1:1/0?key_prefix=p")
+    assert shared.pacing_is_shared is False  # until Redis answers
     client = aliprefetch.Client(
         region="cn-beijing", rate_limits={"HotLiveRtcStream": 0}, retry="disabled", read_timeout=2.5
     )

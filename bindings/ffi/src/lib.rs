@@ -164,6 +164,7 @@ fn build_client(config: ClientConfig) -> Result<Arc<Client>, AliPrefetchError> {
     core.read_timeout = config.read_timeout;
     core.retry = config.retry.map(aliprefetch::RetryConfig::try_from).transpose()?;
     core.rate_limits = config.rate_limits.map(Into::into);
+    core.rate_limit_url = config.rate_limit_url;
     Ok(Arc::new(Client { inner: aliprefetch::Client::from_config(core)? }))
 }
 
@@ -219,6 +220,12 @@ impl Client {
 
     pub fn region(&self) -> String {
         self.inner.region().to_owned()
+    }
+
+    /// Whether calls are paced through the shared Redis backend right now (false without one, and
+    /// while Redis is away and this client paces itself at its share of each quota).
+    pub fn pacing_is_shared(&self) -> bool {
+        self.inner.pacing_is_shared()
     }
 
     pub async fn set_live_stream_preload_tasks(

@@ -179,6 +179,10 @@ pub struct ClientConfig {
     pub retry: Option<RetryPolicy>,
     #[uniffi(default)]
     pub rate_limits: Option<RateLimitPolicy>,
+    /// Shares the pacing with every process on the account through Redis (`redis://…`, `rediss://…`);
+    /// default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process pacing only.
+    #[uniffi(default)]
+    pub rate_limit_url: Option<String>,
     #[uniffi(default)]
     pub allow_insecure_http: bool,
 }

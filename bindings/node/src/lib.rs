@@ -102,6 +102,7 @@ impl Client {
         }
         config.retry = o.get("retry").filter(|v| !v.is_null()).map(retry_of).transpose()?;
         config.rate_limits = o.get("rateLimits").filter(|v| !v.is_null()).map(rate_limits_of).transpose()?;
+        config.rate_limit_url = opt_str(&o, "rateLimitUrl")?;
         Ok(Client { inner: aliprefetch::Client::from_config(config).map_err(convert::option_error)? })
     }
 
@@ -109,6 +110,12 @@ impl Client {
     #[napi(getter, catch_unwind)]
     pub fn region(&self) -> String {
         self.inner.region().to_owned()
+    }
+
+    /// Whether calls are paced through the shared Redis backend right now.
+    #[napi(getter, catch_unwind)]
+    pub fn pacing_is_shared(&self) -> bool {
+        self.inner.pacing_is_shared()
     }
 
     /// One of the five operations, its parameters keyed in camelCase (`domainName`, `playUrls`, …) or

@@ -105,6 +105,7 @@ fn build_client(
     read_timeout: Option<&Bound<'_, PyAny>>,
     retry: Option<&Bound<'_, PyAny>>,
     rate_limits: Option<&Bound<'_, PyAny>>,
+    rate_limit_url: Option<String>,
     allow_insecure_http: bool,
     user_agent: Option<String>,
 ) -> PyResult<aliprefetch::Client> {
@@ -131,6 +132,7 @@ fn build_client(
         }),
     };
     config.rate_limits = rate_limits.map(|r| rate_limits_of(py, r)).transpose()?;
+    config.rate_limit_url = rate_limit_url;
     config.allow_insecure_http = allow_insecure_http;
     config.user_agent =
         Some(user_agent.unwrap_or_else(|| format!("aliprefetch/{} (python)", env!("CARGO_PKG_VERSION"))));
@@ -411,7 +413,7 @@ macro_rules! client_methods {
         #[pymethods]
         impl $class {
             #[new]
-            #[pyo3(signature = (*, region=None, endpoint=None, live_endpoint=None, vod_endpoint=None, credentials=None, profile=None, signature_version="v3", connect_timeout=None, read_timeout=None, retry=None, rate_limits=None, allow_insecure_http=false, user_agent=None))]
+            #[pyo3(signature = (*, region=None, endpoint=None, live_endpoint=None, vod_endpoint=None, credentials=None, profile=None, signature_version="v3", connect_timeout=None, read_timeout=None, retry=None, rate_limits=None, rate_limit_url=None, allow_insecure_http=false, user_agent=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -426,6 +428,7 @@ macro_rules! client_methods {
                 read_timeout: Option<&Bound<'_, PyAny>>,
                 retry: Option<&Bound<'_, PyAny>>,
                 rate_limits: Option<&Bound<'_, PyAny>>,
+                rate_limit_url: Option<String>,
                 allow_insecure_http: bool,
                 user_agent: Option<String>,
             ) -> PyResult<Self> {
@@ -442,6 +445,7 @@ macro_rules! client_methods {
                     read_timeout,
                     retry,
                     rate_limits,
+                    rate_limit_url,
                     allow_insecure_http,
                     user_agent,
                 ))?;
@@ -451,6 +455,13 @@ macro_rules! client_methods {
             #[getter]
             fn region(&self) -> &str {
                 self.client.region()
+            }
+
+            /// Whether calls are paced through the shared Redis backend right now (False without one,
+            /// and while Redis is away and this client paces itself at its share of each quota).
+            #[getter]
+            fn pacing_is_shared(&self) -> bool {
+                self.client.pacing_is_shared()
             }
 
             fn __repr__(&self) -> String {

@@ -72,6 +72,12 @@ pub struct GlobalArgs {
     /// SetLiveStreamPreloadTasks and RefreshMediaPlayUrls, 10/s for the rest].
     #[arg(long, global = true, value_name = "N|ACTION=N", value_parser = parse_rate_limit)]
     pub rate_limit: Vec<RateLimitArg>,
+    /// Share the pacing with every process and host on the account through Redis: redis://… or
+    /// rediss://… (TLS), with optional ?key_prefix=…&fallback_share=…&timeout_ms=… [default: the
+    /// ALIPREFETCH_RATE_LIMIT_URL environment variable, else this process paces alone]. While Redis
+    /// is away, this process paces itself at fallback_share (default 0.25) of each quota.
+    #[arg(long, global = true, value_name = "URL")]
+    pub rate_limit_url: Option<String>,
     /// Validate, batch and plan, then print what would be sent (no signature) and send nothing; needs
     /// no credentials. With `-o jsonl`, one object per request: action, method, url, params.
     #[arg(long = "dry-run", visible_alias = "dryrun", global = true)]

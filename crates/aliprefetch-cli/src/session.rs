@@ -8,7 +8,8 @@ use crate::args::{GlobalArgs, Signature};
 use crate::failure::{Exit, Failure};
 
 /// Global options that name client settings.
-const OPTIONS: &[(&str, &str)] = &[("endpoint", "--endpoint"), ("region", "--region")];
+const OPTIONS: &[(&str, &str)] =
+    &[("endpoint", "--endpoint"), ("region", "--region"), ("rate_limit_url", "--rate-limit-url")];
 
 pub struct Session {
     pub client: Client,
@@ -42,6 +43,7 @@ impl Session {
             }
             config.rate_limits = Some(RateLimits::documented_with(limits));
         }
+        config.rate_limit_url = global.rate_limit_url.clone();
         if global.emulator {
             let emulator = Emulator::start(Config::with_fixtures(Fixtures::demo()))
                 .await

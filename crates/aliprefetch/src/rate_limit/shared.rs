@@ -18,7 +18,7 @@
 //! The switch is logged once each way. Redis is tried again at most once per reconnect interval.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -208,6 +208,8 @@ pub(crate) struct SharedLimiter {
     /// Unique start ids: this limiter's random id and a counter.
     id: String,
     counter: AtomicU64,
+    /// Redis has answered this client at least once.
+    answered: AtomicBool,
 }
 
 impl std::fmt::Debug for SharedLimiter {
@@ -239,6 +241,7 @@ impl SharedLimiter {
             local_starts: Mutex::new(HashMap::new()),
             id: format!("{:016x}", fastrand::u64(..)),
             counter: AtomicU64::new(0),
+            answered: AtomicBool::new(false),
             pacing,
         })
     }
@@ -248,9 +251,9 @@ impl SharedLimiter {
         format!("{}:{account}:{action}", self.pacing.key_prefix)
     }
 
-    /// Whether pacing currently goes through Redis (false while on the fallback).
+    /// Whether pacing goes through Redis: it has answered, and the client is not on the fallback.
     pub(crate) fn is_shared(&self) -> bool {
-        matches!(*lock(&self.mode), Mode::Shared { .. })
+        self.answered.load(Ordering::Relaxed) && matches!(*lock(&self.mode), Mode::Shared { .. })
     }
 
     /// How long a client keeps its local pacing after Redis returns: until every other client that
@@ -320,7 +323,11 @@ impl SharedLimiter {
         let member = format!("{}:{}", self.id, self.counter.fetch_add(1, Ordering::Relaxed));
         let mut invocation = self.acquire.key(key);
         invocation.arg(max).arg(window_us).arg(member);
-        match tokio::time::timeout(self.pacing.timeout, invocation.invoke_async::<u64>(&mut conn)).await {
+        let answer = tokio::time::timeout(self.pacing.timeout, invocation.invoke_async::<u64>(&mut conn)).await;
+        if let Ok(Ok(_)) = answer {
+            self.answered.store(true, Ordering::Relaxed);
+        }
+        match answer {
             Ok(Ok(0)) => Ok(None),
             Ok(Ok(wait_us)) => Ok(Some(Duration::from_micros(wait_us))),
             Ok(Err(e)) => Err(self.drop_connection(format!("Redis failed ({})", e.kind_str())).await),
