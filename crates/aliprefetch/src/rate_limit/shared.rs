@@ -33,13 +33,17 @@ pub const RECONNECT_INTERVAL: Duration = Duration::from_secs(1);
 /// Where and how pacing is shared: a Redis URL and what goes with it.
 ///
 /// `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS), with optional query parameters
-/// `key_prefix` (default `aliprefetch`), `fallback_share` (0 < share ≤ 1, default 0.25) and
-/// `timeout_ms` (each Redis round trip, default 200). `Debug` hides the password.
+/// `key_prefix` (default `aliprefetch`), `account` (the name the window is kept under, default the
+/// AccessKeyId: give the account's id when role sessions, each with its own temporary AccessKeyId,
+/// share its quota), `fallback_share` (0 < share ≤ 1, default 0.25) and `timeout_ms` (each Redis round
+/// trip, default 200). `Debug` hides the password.
 #[derive(Clone, PartialEq)]
 pub struct SharedPacing {
     /// The URL Redis is reached at, without our query parameters.
     redis_url: String,
     key_prefix: String,
+    /// Keys the window by this name instead of the AccessKeyId.
+    account: Option<String>,
     fallback_share: f64,
     timeout: Duration,
 }
@@ -49,6 +53,7 @@ impl std::fmt::Debug for SharedPacing {
         f.debug_struct("SharedPacing")
             .field("redis_url", &redacted_url(&self.redis_url))
             .field("key_prefix", &self.key_prefix)
+            .field("account", &self.account)
             .field("fallback_share", &self.fallback_share)
             .field("timeout", &self.timeout)
             .finish()
@@ -83,6 +88,7 @@ impl SharedPacing {
         let mut pacing = SharedPacing {
             redis_url: base.to_owned(),
             key_prefix: "aliprefetch".to_owned(),
+            account: None,
             fallback_share: 0.25,
             timeout: Duration::from_millis(200),
         };
@@ -94,6 +100,12 @@ impl SharedPacing {
                         return Err(bad("format", "key_prefix must be 1 to 200 printable characters".into()));
                     }
                     pacing.key_prefix = v;
+                }
+                "account" => {
+                    if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
+                        return Err(bad("format", "account must be 1 to 200 printable characters".into()));
+                    }
+                    pacing.account = Some(v);
                 }
                 "fallback_share" => {
                     pacing.fallback_share =
@@ -123,6 +135,10 @@ impl SharedPacing {
     /// The key prefix (default `aliprefetch`).
     pub fn key_prefix(&self) -> &str {
         &self.key_prefix
+    }
+    /// The name the window is kept under instead of the AccessKeyId, if any.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
     }
     /// The share of each quota a client paces itself at while Redis is away (default 0.25).
     pub fn fallback_share(&self) -> f64 {
@@ -246,8 +262,9 @@ impl SharedLimiter {
         })
     }
 
-    /// The Redis key of one account's action.
-    pub(crate) fn key(&self, account: &str, action: &str) -> String {
+    /// The Redis key of one account's action: the `account` of the URL, else the AccessKeyId.
+    pub(crate) fn key(&self, access_key_id: &str, action: &str) -> String {
+        let account = self.pacing.account.as_deref().unwrap_or(access_key_id);
         format!("{}:{account}:{action}", self.pacing.key_prefix)
     }
 
@@ -449,9 +466,12 @@ mod tests {
 
     #[test]
     fn urls_are_read_and_the_password_never_shown() {
-        let p = SharedPacing::from_url("redis://user:s3cret@127.0.0.1:6379/2?key_prefix=team-a&fallback_share=0.5")
-            .expect("valid");
+        let p = SharedPacing::from_url(
+            "redis://user:s3cret@127.0.0.1:6379/2?key_prefix=team-a&fallback_share=0.5&account=1234%205678",
+        )
+        .expect("valid");
         assert_eq!(p.key_prefix(), "team-a");
+        assert_eq!(p.account(), Some("1234 5678"));
         assert_eq!(p.fallback_share(), 0.5);
         assert_eq!(p.timeout(), Duration::from_millis(200));
         let shown = format!("{p:?}");
@@ -471,5 +491,17 @@ mod tests {
         assert_eq!(refused("redis://:s3cret@h?fallback_share=1.5"), "range");
         assert_eq!(refused("redis://h?timeout_ms=0"), "range");
         assert_eq!(refused("redis://h?key_prefix="), "format");
+    }
+
+    #[test]
+    fn the_window_is_keyed_by_account_when_given_else_by_access_key_id() {
+        let limits = RateLimits::documented();
+        let window = Duration::from_millis(1050);
+        let by_key = SharedLimiter::new(SharedPacing::from_url("redis://h/0").unwrap(), &limits, window).unwrap();
+        assert_eq!(by_key.key("STS.abc", "HotLiveRtcStream"), "aliprefetch:STS.abc:HotLiveRtcStream");
+        let url = "redis://h/0?key_prefix=p&account=1234";
+        let by_account = SharedLimiter::new(SharedPacing::from_url(url).unwrap(), &limits, window).unwrap();
+        assert_eq!(by_account.key("STS.abc", "HotLiveRtcStream"), "p:1234:HotLiveRtcStream");
+        assert_eq!(by_account.key("LTAI-other", "HotLiveRtcStream"), "p:1234:HotLiveRtcStream");
     }
 }
