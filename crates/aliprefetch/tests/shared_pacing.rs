@@ -81,7 +81,8 @@ async fn four_clients_on_one_account_stay_within_the_documented_quota_together()
     emu.reset();
 
     // Through Redis: the four share one window, and the service refuses nothing.
-    let url = redis.url("?key_prefix=test-four");
+    // A generous timeout: a slow answer on a loaded machine must not send a client to its fallback here.
+    let url = redis.url("?key_prefix=test-four&timeout_ms=2000");
     let shared: Vec<Client> = (0..4).map(|_| client(&emu, RateLimits::documented(), Some(url.clone()))).collect();
     four_batches(&shared).await;
     let seen = outcomes(&emu, SET);
@@ -174,4 +175,35 @@ fn the_environment_names_the_backend_and_bad_urls_are_refused_before_anything_is
     config.rate_limit_url = Some("redis://127.0.0.1:1/0".into());
     let e = Client::from_config(config).expect_err("conflict");
     assert_eq!((e.field(), e.rule()), (Some("rate_limit_url"), Some("conflict")));
+}
+
+#[test]
+fn a_client_outliving_the_runtime_that_fell_back_still_comes_back_to_redis() {
+    let Some(mut redis) = RedisServer::start() else { return };
+    let emu = Emulator::start_in_background(Config::with_fixtures(
+        Fixtures::from_json(&format!(
+            r#"{{"live": {{"domains": [{{"name": "{DOMAIN}", "prefetch_enabled": true}}]}}}}"#
+        ))
+        .unwrap(),
+    ))
+    .unwrap();
+    let c = client(&emu, RateLimits::documented(), Some(redis.url("?key_prefix=test-runtime")));
+    let describe = aliprefetch::DescribeLiveStreamPreloadTasksRequest::new(DOMAIN);
+    redis.stop();
+    // The first runtime sees Redis gone, falls back, and ends with the task that would reconnect.
+    let first = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    first.block_on(c.describe_live_stream_preload_tasks(&describe)).unwrap();
+    assert!(!c.pacing_is_shared());
+    drop(first);
+    redis.restart();
+    // On another runtime, a call tries Redis itself once three reconnect intervals passed without a try.
+    let second = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    for _ in 0..100 {
+        second.block_on(c.describe_live_stream_preload_tasks(&describe)).unwrap();
+        if c.pacing_is_shared() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(c.pacing_is_shared(), "back to shared without the background task");
 }

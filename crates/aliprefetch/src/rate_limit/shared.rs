@@ -204,8 +204,9 @@ enum Mode {
     /// Through Redis; until `grace_until`, local pacing at the share applies as well.
     Shared { grace_until: Option<Instant> },
     /// Local pacing at the share; nothing starts before `resume_at`. A background task tries Redis
-    /// once per reconnect interval.
-    Fallback { resume_at: Instant },
+    /// once per reconnect interval (`last_try`); should it be gone with the runtime that ran it, a call
+    /// tries inline once three intervals have passed without a try.
+    Fallback { resume_at: Instant, last_try: Instant },
 }
 
 /// The shared limiter of one client (shared by its clones).
@@ -285,6 +286,7 @@ impl SharedLimiter {
         let key = self.key(account, action);
         loop {
             let now = Instant::now();
+            let mut try_inline = false;
             let state = match &mut *lock(&self.mode) {
                 Mode::Shared { grace_until } => {
                     if grace_until.is_some_and(|g| now >= g) {
@@ -292,8 +294,17 @@ impl SharedLimiter {
                     }
                     Ok(grace_until.is_some())
                 }
-                Mode::Fallback { resume_at } => Err(*resume_at),
+                Mode::Fallback { resume_at, last_try } => {
+                    if now.duration_since(*last_try) >= 3 * RECONNECT_INTERVAL {
+                        *last_try = now;
+                        try_inline = true;
+                    }
+                    Err(*resume_at)
+                }
             };
+            if try_inline && self.come_back().await {
+                continue;
+            }
             match state {
                 Ok(grace) => {
                     if grace {
@@ -420,7 +431,8 @@ impl SharedLimiter {
             if let Mode::Fallback { .. } = *mode {
                 return;
             }
-            *mode = Mode::Fallback { resume_at: Instant::now() + self.window };
+            let now = Instant::now();
+            *mode = Mode::Fallback { resume_at: now + self.window, last_try: now };
         }
         tracing::warn!(
             prefix = %self.pacing.key_prefix,
@@ -434,6 +446,11 @@ impl SharedLimiter {
                 tokio::time::sleep(RECONNECT_INTERVAL).await;
                 // The client is gone: nothing to bring back.
                 let Some(this) = weak.upgrade() else { return };
+                if let Mode::Fallback { last_try, .. } = &mut *lock(&this.mode) {
+                    *last_try = Instant::now();
+                } else {
+                    return;
+                }
                 if this.come_back().await {
                     return;
                 }
