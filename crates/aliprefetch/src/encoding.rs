@@ -80,36 +80,3 @@ mod tests {
         assert_eq!(super::hex(&bytes), hex::encode(&bytes));
     }
 }
-
-/// Decodes `%XX` escapes (and `+` as a space, as in a query); a malformed escape stays as it is, and
-/// bytes that are not UTF-8 become U+FFFD.
-pub(crate) fn percent_decode(s: &str) -> String {
-    let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
-    let mut out = Vec::with_capacity(s.len());
-    let mut rest = s.as_bytes();
-    while let Some((&b, tail)) = rest.split_first() {
-        rest = tail;
-        match b {
-            b'%' => match (hex(tail.first()), hex(tail.get(1))) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    rest = tail.get(2..).unwrap_or_default();
-                }
-                _ => out.push(b),
-            },
-            b'+' => out.push(b' '),
-            _ => out.push(b),
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod decode_tests {
-    #[test]
-    fn escapes_pluses_and_malformed_escapes() {
-        assert_eq!(super::percent_decode("a%20b+c%2Fd%zz%4"), "a b c/d%zz%4");
-        assert_eq!(super::percent_decode("%E4%B8%AD"), "中");
-        assert_eq!(super::percent_decode("%"), "%");
-    }
-}

@@ -93,7 +93,7 @@ impl SharedPacing {
             timeout: Duration::from_millis(200),
         };
         let mut passed = Vec::new();
-        for (k, v) in form_urlencoded_pairs(query) {
+        for (k, v) in form_urlencoded::parse(query.as_bytes()).into_owned() {
             match k.as_str() {
                 "key_prefix" => {
                     if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
@@ -159,17 +159,6 @@ impl KindStr for redis::RedisError {
     fn kind_str(&self) -> String {
         format!("{:?}", self.kind())
     }
-}
-
-fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (crate::encoding::percent_decode(k), crate::encoding::percent_decode(v))
-        })
-        .collect()
 }
 
 /// Records a start if fewer than `ARGV[1]` starts are in the window of `ARGV[2]` µs ending now (on
