@@ -27,10 +27,7 @@ pub async fn call(global: &GlobalArgs, args: &CallArgs) -> Result<Exit, Failure>
             .client
             .plan_call(service, &args.action, method, args.params.clone())
             .map_err(|e| Failure::from_error(e, &[("Action", "ACTION")]))?;
-        crate::dryrun::print_requests(&[planned], global.output)?;
-        crate::output::note("dry run: nothing was sent");
-        session.close().await;
-        return Ok(crate::failure::Exit::Success);
+        return crate::dryrun::print_single(session, planned, global.output).await;
     }
     let response = session
         .client

@@ -58,6 +58,19 @@ pub async fn print_plan(
     Ok(if refused > 0 { Exit::ItemsFailed } else { Exit::Success })
 }
 
+/// The dry run of a command that sends one request: prints it, says nothing was sent, and closes the
+/// session.
+pub async fn print_single(
+    session: crate::session::Session,
+    planned: PlannedRequest,
+    format: OutputFormat,
+) -> Result<Exit, Failure> {
+    print_requests(&[planned], format)?;
+    note("dry run: nothing was sent");
+    session.close().await;
+    Ok(Exit::Success)
+}
+
 /// Prints single requests (one per query or call).
 pub fn print_requests(requests: &[PlannedRequest], format: OutputFormat) -> Result<(), Failure> {
     match format {

@@ -369,10 +369,7 @@ pub async fn hot_rtc(global: &GlobalArgs, args: &HotRtcArgs) -> Result<Exit, Fai
     let session = Session::open(global).await?;
     if global.dry_run {
         let planned = session.client.plan(&request).map_err(|e| Failure::from_error(e, HOT_RTC))?;
-        crate::dryrun::print_requests(&[planned], global.output)?;
-        note("dry run: nothing was sent");
-        session.close().await;
-        return Ok(Exit::Success);
+        return crate::dryrun::print_single(session, planned, global.output).await;
     }
     let response = session.client.hot_live_rtc_stream(&request).await.map_err(|e| Failure::from_error(e, HOT_RTC))?;
     session.close().await;
@@ -421,10 +418,7 @@ pub async fn update_relay(global: &GlobalArgs, args: &UpdateRelayArgs) -> Result
     let session = Session::open(global).await?;
     if global.dry_run {
         let planned = session.client.plan(&request).map_err(|e| Failure::from_error(e, RELAY))?;
-        crate::dryrun::print_requests(&[planned], global.output)?;
-        note("dry run: nothing was sent");
-        session.close().await;
-        return Ok(Exit::Success);
+        return crate::dryrun::print_single(session, planned, global.output).await;
     }
     let response =
         session.client.update_live_pull_to_push(&request).await.map_err(|e| Failure::from_error(e, RELAY))?;
