@@ -40,10 +40,10 @@ use crate::client::{Client, ClientBuilder, SignatureVersion};
 use crate::credentials::{CliProfileProvider, Credentials, Env, ProvideCredentials, ProviderChain};
 use crate::error::Error;
 use crate::rate_limit::{RateLimits, SharedPacing};
+use crate::retry::RetryConfig;
 
 /// The environment variable that names the shared pacing backend when the configuration does not.
 pub const RATE_LIMIT_URL_VAR: &str = "ALIPREFETCH_RATE_LIMIT_URL";
-use crate::retry::RetryConfig;
 
 /// A client's settings. Every field is optional; `None` means the default stated on it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -173,8 +173,9 @@ impl ClientConfig {
             r.validate()?;
             b = b.retry(r);
         }
-        let from_env = || env.get(RATE_LIMIT_URL_VAR).filter(|u| !u.trim().is_empty());
-        match (self.rate_limits, self.rate_limit_url.map(|u| (u, false)).or_else(|| from_env().map(|u| (u, true)))) {
+        // `Env::get` already treats an empty variable as unset.
+        let url = self.rate_limit_url.map(|u| (u, false)).or_else(|| env.get(RATE_LIMIT_URL_VAR).map(|u| (u, true)));
+        match (self.rate_limits, url) {
             (Some(r), Some((_, false))) if !r.is_enabled() => {
                 return Err(Error::invalid_input(
                     "rate_limit_url",
