@@ -180,7 +180,9 @@ pub struct ClientConfig {
     #[uniffi(default)]
     pub rate_limits: Option<RateLimitPolicy>,
     /// Shares the pacing with every process on the account through Redis (`redis://…`, `rediss://…`);
-    /// default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process pacing only.
+    /// default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process pacing only. This record is a Kotlin data
+    /// class (a Swift struct), whose generated `toString` (`description`) shows the URL as given, password
+    /// included: do not log the record, or leave this unset and name the URL in the environment variable.
     #[uniffi(default)]
     pub rate_limit_url: Option<String>,
     #[uniffi(default)]

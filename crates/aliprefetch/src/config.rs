@@ -45,8 +45,9 @@ use crate::retry::RetryConfig;
 /// The environment variable that names the shared pacing backend when the configuration does not.
 pub const RATE_LIMIT_URL_VAR: &str = "ALIPREFETCH_RATE_LIMIT_URL";
 
-/// A client's settings. Every field is optional; `None` means the default stated on it.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A client's settings. Every field is optional; `None` means the default stated on it. `Debug` hides
+/// the user information (password) of `rate_limit_url`; the credentials hide their own secrets.
+#[derive(Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClientConfig {
@@ -93,6 +94,28 @@ pub struct ClientConfig {
     /// Where environment variables and the home directory are read (default: the process's).
     #[serde(skip)]
     pub environment: Option<Env>,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("live_endpoint", &self.live_endpoint)
+            .field("vod_endpoint", &self.vod_endpoint)
+            .field("credentials", &self.credentials)
+            .field("profile", &self.profile)
+            .field("signature_version", &self.signature_version)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limits", &self.rate_limits)
+            .field("rate_limit_url", &self.rate_limit_url.as_deref().map(crate::rate_limit::redacted_url))
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("user_agent", &self.user_agent)
+            .field("environment", &self.environment)
+            .finish()
+    }
 }
 
 impl ClientConfig {

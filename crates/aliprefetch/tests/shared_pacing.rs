@@ -177,6 +177,27 @@ fn the_environment_names_the_backend_and_bad_urls_are_refused_before_anything_is
     assert_eq!((e.field(), e.rule()), (Some("rate_limit_url"), Some("conflict")));
 }
 
+/// A Redis password that is not percent-encoded may hold `/` or `?` (base64 secrets do). Neither the
+/// configuration's `Debug` nor the error for the URL, given directly or through the environment, shows it.
+#[test]
+fn a_password_with_url_delimiters_shows_in_no_config_or_error() {
+    for url in ["redis://:pa/ss-SECRET@127.0.0.1:1/0", "redis://user:pa?ss-SECRET@h", "rediss://pa:ss-SECRET#x@h"] {
+        let mut config = ClientConfig::default();
+        config.credentials = Some(Credentials::new("testid", "testsecret"));
+        config.rate_limit_url = Some(url.to_owned());
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("SECRET") && shown.contains("***@"), "{shown}");
+        let e = Client::from_config(config.clone()).expect_err(url);
+        assert_eq!((e.field(), e.rule()), (Some("rate_limit_url"), Some("format")), "{url}");
+        assert!(!format!("{e} {e:?}").contains("SECRET"), "{e:?}");
+
+        config.rate_limit_url = None;
+        config.environment = Some(aliprefetch::credentials::Env::from_vars([("ALIPREFETCH_RATE_LIMIT_URL", url)]));
+        let e = Client::from_config(config).expect_err(url);
+        assert!(!format!("{e} {e:?}").contains("SECRET"), "{e:?}");
+    }
+}
+
 #[test]
 fn a_client_outliving_the_runtime_that_fell_back_still_comes_back_to_redis() {
     let Some(mut redis) = RedisServer::start() else { return };

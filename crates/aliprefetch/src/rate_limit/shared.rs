@@ -60,17 +60,17 @@ impl std::fmt::Debug for SharedPacing {
     }
 }
 
-/// The URL with any password replaced by `***`.
-fn redacted_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (authority, tail) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            format!("{scheme}://{user}:***@{host}{tail}")
-        }
+/// The URL with its user information (name and password) replaced by `***`: everything between the
+/// scheme and the **last** `@` of the whole text.
+///
+/// The last `@` counts, not the end of the authority, because a password may hold `/`, `?` or `#` (a
+/// base64 secret often does) that the user did not percent-encode: the authority would then seem to
+/// end inside the password, and its rest would show. An `@` later in the text (in a query) only widens
+/// what is hidden. The user name is hidden too: some write the password in its place.
+pub(crate) fn redacted_url(url: &str) -> String {
+    let (prefix, rest) = url.find("://").map_or(("", url), |i| url.split_at(i + 3));
+    match rest.rsplit_once('@') {
+        Some((_, host)) => format!("{prefix}***@{host}"),
         None => url.to_owned(),
     }
 }
@@ -482,8 +482,8 @@ mod tests {
         assert_eq!(p.timeout(), Duration::from_millis(200));
         let shown = format!("{p:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("user:***@127.0.0.1:6379/2"), "{shown}");
-        assert_eq!(redacted_url("rediss://:pw@h/0"), "rediss://:***@h/0");
+        assert!(shown.contains("redis://***@127.0.0.1:6379/2"), "{shown}");
+        assert_eq!(redacted_url("rediss://:pw@h/0"), "rediss://***@h/0");
         assert_eq!(redacted_url("redis://h:1"), "redis://h:1");
 
         let refused = |url: &str| {
@@ -497,6 +497,42 @@ mod tests {
         assert_eq!(refused("redis://:s3cret@h?fallback_share=1.5"), "range");
         assert_eq!(refused("redis://h?timeout_ms=0"), "range");
         assert_eq!(refused("redis://h?key_prefix="), "format");
+    }
+
+    /// Passwords that are not percent-encoded, holding the characters that end an authority or start a
+    /// query, in URLs that Redis takes and URLs it refuses: no part of one shows in `Debug` or in the error.
+    #[test]
+    fn a_password_never_shows_whatever_it_holds() {
+        let specials = ["/", "?", "#", "@", ":", "%", "%2F", "+", "=", "&", " ", "[", "]", "\\", ""];
+        let shapes = [
+            "redis://user:{p}@127.0.0.1:6379/0",
+            "rediss://:{p}@h",
+            "redis://{p}@h/1",
+            "redis://user:{p}@h?key_prefix=a@b&timeout_ms=5",
+            "redis://:{p}@h?fallback_share=7",
+            "redis://:{p}@h:notaport",
+            "redis://:{p}@",
+            "http://user:{p}@h",
+            "user:{p}@h",
+        ];
+        let mut checked = 0;
+        for shape in shapes {
+            for a in specials {
+                for b in specials {
+                    let url = shape.replace("{p}", &format!("SECRETone{a}SECRETtwo{b}SECRETthree"));
+                    let shown = match SharedPacing::from_url(&url) {
+                        Ok(p) => format!("{p:?}"),
+                        Err(e) => format!("{e} {e:?}"),
+                    };
+                    assert!(!shown.contains("SECRET"), "{url:?} shows as {shown}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 9 * 15 * 15);
+        assert_eq!(redacted_url("redis://u:a/b?c#d@h:1/0?x=y"), "redis://***@h:1/0?x=y");
+        assert_eq!(redacted_url("redis://secret@h"), "redis://***@h");
+        assert_eq!(redacted_url(":pw@h"), "***@h");
     }
 
     #[test]
