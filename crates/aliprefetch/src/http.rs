@@ -51,8 +51,16 @@ pub fn is_loopback_host(host: &str) -> bool {
 
 /// `scheme://host[:port]/path` of a URL, without user info or query, to name it in an error without
 /// carrying a token it may hold.
+///
+/// A password holding `/`, `?` or `#` that is not percent-encoded ends the authority early for the
+/// parser, and its pieces then read as host, port or path. So the URL is shown only when every `@` in
+/// it is the one that ends the user info the parser found (none, or exactly that one).
 pub fn redacted_url(url: &str) -> String {
+    let ats = url.matches('@').count();
     match reqwest::Url::parse(url) {
+        Ok(u) if ats != usize::from(!u.username().is_empty() || u.password().is_some()) => {
+            "<a URL whose user info is not percent-encoded>".to_owned()
+        }
         Ok(u) => {
             let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
             format!("{}://{}{port}{}", u.scheme(), u.host_str().unwrap_or(""), u.path())
@@ -79,5 +87,19 @@ mod tests {
     fn urls_lose_user_info_and_query() {
         assert_eq!(redacted_url("http://user:pw@creds.local:8080/v1/c?token=abc#x"), "http://creds.local:8080/v1/c");
         assert_eq!(redacted_url("not a url ?token=abc"), "<an unparsable URL>");
+        // Passwords that are not percent-encoded: no piece of one shows as host, port or path.
+        let specials = ["/", "?", "#", "@", ":", "%", "%2F", "+", "=", "&", "", "1/", "8080/"];
+        for shape in
+            ["http://user:{p}@creds.local:8080/v1/c", "https://:{p}@h/x?y=1", "http://{p}@h", "http://u:{p}@h/p@q"]
+        {
+            for a in specials {
+                for b in specials {
+                    let url = shape.replace("{p}", &format!("{a}SECRETone{b}SECRETtwo"));
+                    let shown = redacted_url(&url);
+                    assert!(!shown.contains("SECRET"), "{url:?} shows as {shown}");
+                }
+            }
+        }
+        assert_eq!(redacted_url("http://u:123/SECRET@h/x"), "<a URL whose user info is not percent-encoded>");
     }
 }
