@@ -164,7 +164,7 @@ fn build_client(config: ClientConfig) -> Result<Arc<Client>, AliPrefetchError> {
     core.read_timeout = config.read_timeout;
     core.retry = config.retry.map(aliprefetch::RetryConfig::try_from).transpose()?;
     core.rate_limits = config.rate_limits.map(Into::into);
-    core.rate_limit_url = config.rate_limit_url;
+    core.rate_limit_url = config.rate_limit_url.map(|u| u.url.clone());
     Ok(Arc::new(Client { inner: aliprefetch::Client::from_config(core)? }))
 }
 
@@ -201,6 +201,29 @@ impl Credentials {
 
     pub fn has_security_token(&self) -> bool {
         self.inner.security_token().is_some()
+    }
+}
+
+/// A shared-pacing URL (`redis://…` or `rediss://…`, see `ClientConfig.rate_limit_url`). It is checked when
+/// a client is built from it, and never shows its password: its `toString` (`description`) is the URL with
+/// the user information replaced by `***`.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct RateLimitUrl {
+    url: String,
+}
+
+#[uniffi::export]
+impl RateLimitUrl {
+    #[uniffi::constructor]
+    pub fn new(url: String) -> Arc<Self> {
+        Arc::new(RateLimitUrl { url })
+    }
+}
+
+impl std::fmt::Display for RateLimitUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&aliprefetch::internal::redacted_redis_url(&self.url))
     }
 }
 

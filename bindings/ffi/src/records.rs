@@ -180,11 +180,10 @@ pub struct ClientConfig {
     #[uniffi(default)]
     pub rate_limits: Option<RateLimitPolicy>,
     /// Shares the pacing with every process on the account through Redis (`redis://…`, `rediss://…`);
-    /// default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process pacing only. This record is a Kotlin data
-    /// class (a Swift struct), whose generated `toString` (`description`) shows the URL as given, password
-    /// included: do not log the record, or leave this unset and name the URL in the environment variable.
+    /// default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process pacing only. An object rather than a string,
+    /// so that this record's generated `toString` (`description`) cannot show the URL's password.
     #[uniffi(default)]
-    pub rate_limit_url: Option<String>,
+    pub rate_limit_url: Option<std::sync::Arc<crate::RateLimitUrl>>,
     #[uniffi(default)]
     pub allow_insecure_http: bool,
 }

@@ -85,6 +85,8 @@ pub use wire::{format_timestamp, parse_timestamp};
 pub mod internal {
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::ops::ACTIONS;
+    /// A Redis URL with its user information (password) replaced by `***`.
+    pub use crate::rate_limit::redacted_url as redacted_redis_url;
     pub use crate::records::{camel_case, camel_case_keys, record_keys};
     pub use crate::region_codes::{CHINA_PROVINCES, COUNTRIES};
     pub use crate::wire::{

@@ -8,7 +8,7 @@
 
 mod shared;
 
-pub(crate) use shared::redacted_url;
+pub use shared::redacted_url;
 pub use shared::SharedPacing;
 
 use std::collections::{HashMap, VecDeque};

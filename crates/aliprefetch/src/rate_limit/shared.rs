@@ -67,7 +67,7 @@ impl std::fmt::Debug for SharedPacing {
 /// base64 secret often does) that the user did not percent-encode: the authority would then seem to
 /// end inside the password, and its rest would show. An `@` later in the text (in a query) only widens
 /// what is hidden. The user name is hidden too: some write the password in its place.
-pub(crate) fn redacted_url(url: &str) -> String {
+pub fn redacted_url(url: &str) -> String {
     let (prefix, rest) = url.find("://").map_or(("", url), |i| url.split_at(i + 3));
     match rest.rsplit_once('@') {
         Some((_, host)) => format!("{prefix}***@{host}"),

@@ -251,11 +251,15 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             }
             eq(region.field, "RegionCode", "region code")
             val url = throws<AliPrefetchException.InvalidInput> {
-                Client(ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = "http://:pw-1234@127.0.0.1:6379"))
+                Client(ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = RateLimitUrl("http://:pw-1234@127.0.0.1:6379")))
             }
             eq(listOf(url.field, url.rule), listOf("rate_limit_url", "format"), "a shared-pacing URL that is not Redis's")
             check(!url.message!!.contains("pw-1234")) { "no password in the message" }
-            val shared = Client(ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = "redis://127.0.0.1:1/0"))
+            val secretUrl = RateLimitUrl("redis://:pw/1234@127.0.0.1:1/0")
+            eq(secretUrl.toString(), "redis://***@127.0.0.1:1/0", "the URL shows without its password")
+            val config = ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = secretUrl)
+            check(!config.toString().contains("pw/1234")) { "no password in the configuration's toString: $config" }
+            val shared = Client(ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = RateLimitUrl("redis://127.0.0.1:1/0")))
             eq(shared.pacingIsShared(), false, "not shared until Redis answers")
         }
     },
