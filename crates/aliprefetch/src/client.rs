@@ -611,29 +611,18 @@ impl Client {
                 url.push_str("&Signature=");
                 crate::encoding::push_percent_encoded(&mut url, &signed.signature);
             }
-            SignatureVersion::V3 => {
-                let signed = sign::v3::sign(
-                    &sign::v3::Request {
-                        method: call.method.as_str(),
-                        path: "/",
-                        host: &endpoint.authority,
-                        action: call.action,
-                        version,
-                        query: &call.params,
-                        headers: &[],
-                        body: b"",
-                        signed_headers: sign::v3::SignedHeaders::Default,
-                    },
-                    creds,
-                    now,
-                    &nonce,
-                );
-                if !signed.canonical_query.is_empty() {
-                    url.push('?');
-                    url.push_str(&signed.canonical_query);
-                }
-                headers.extend(signed.headers);
-            }
+            SignatureVersion::V3 => sign::v3::sign_for_wire(
+                call.method.as_str(),
+                &endpoint.authority,
+                call.action,
+                version,
+                &call.params,
+                creds,
+                now,
+                nonce,
+                &mut url,
+                &mut headers,
+            ),
         }
         SignedRequest { method: call.method, url, headers }
     }

@@ -62,12 +62,10 @@ impl CredentialsCache {
     /// As [`CredentialsCache::get`], judging expiry at `now` (the service's time, when the client
     /// knows how far its clock is from ours).
     pub async fn get_at(&self, now: OffsetDateTime) -> Result<Credentials, Error> {
-        let held = self.held();
-        if let Some(c) = &held {
-            if !c.expires_within(now, self.refresh_ahead) {
-                return Ok(c.clone());
-            }
-        }
+        let held = match self.held() {
+            Some(c) if !c.expires_within(now, self.refresh_ahead) => return Ok(c),
+            held => held,
+        };
         let still_valid = held.filter(|c| !c.expires_within(now, Duration::ZERO));
         let _guard = match (&still_valid, self.refreshing.try_lock()) {
             (_, Ok(guard)) => guard,

@@ -15,7 +15,8 @@ pub(crate) struct JsonInput<'a> {
 
 impl<'a> JsonInput<'a> {
     pub(crate) fn new(map: &'a Map<String, Value>, strict: bool) -> Self {
-        JsonInput { map, known: std::cell::RefCell::new(Vec::new()), strict }
+        // Room for every operation's names, so asking for them does not grow the list.
+        JsonInput { map, known: std::cell::RefCell::new(Vec::with_capacity(16)), strict }
     }
 
     pub(crate) fn get(&self, field: &'static str) -> Option<&'a Value> {
