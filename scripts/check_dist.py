@@ -71,7 +71,7 @@ def main() -> None:
                 natives.append((f"{cli.name}:aliprefetch", binary.read()))
 
     # Python
-    wheels = list((dist / "python").glob(f"aliprefetch-{version}-cp39-abi3-*.whl"))
+    wheels = list((dist / "python").glob(f"aliprefetch-{version}-cp310-abi3-*.whl"))
     expect(len(wheels) == 1, f"wheels: {wheels}")
     for wheel in wheels:
         expect("manylinux_2_17_x86_64" in wheel.name and "manylinux2014_x86_64" in wheel.name, wheel.name)

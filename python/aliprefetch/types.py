@@ -4,7 +4,7 @@ whose value is one) is accepted where the API takes the set."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal, Union
+from typing import Literal
 
 Area = Literal["domestic", "overseas", "global"]
 PreloadStatus = Literal["pending", "preloading", "complete", "failed"]
@@ -21,6 +21,6 @@ ErrorKind = Literal[
     "InvalidInput", "Credentials", "Auth", "Throttled", "Api", "Server", "Transport", "Timeout", "Decode", "Internal"
 ]
 #: A point in time: a ``datetime`` (naive ones are local time) or ``yyyy-MM-ddTHH:mm:ssZ``.
-Time = Union[datetime, str]
+Time = datetime | str
 #: A duration: seconds as a number, or a ``timedelta``.
-Seconds = Union[float, timedelta]
+Seconds = float | timedelta

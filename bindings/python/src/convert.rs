@@ -59,8 +59,13 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
             Err(_) => Err(invalid(py, field, "range", format!("{} is out of range", value.repr()?))),
         };
     }
-    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let items: PyResult<Vec<Value>> = value.try_iter()?.map(|item| to_json(py, field, &item?)).collect();
+    // Lists and tuples by index: a generic iterator asks each for a length hint first.
+    if let Ok(list) = value.cast::<PyList>() {
+        let items: PyResult<Vec<Value>> = list.iter().map(|item| to_json(py, field, &item)).collect();
+        return Ok(Value::Array(items?));
+    }
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        let items: PyResult<Vec<Value>> = tuple.iter().map(|item| to_json(py, field, &item)).collect();
         return Ok(Value::Array(items?));
     }
     if value.is_instance_of::<PyFloat>() {
