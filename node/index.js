@@ -539,6 +539,8 @@ module.exports = {
   runCli: (args) => guard(() => native.runCli(['aliprefetch', ...args])),
   /** Not part of the API: panics inside the addon's guard, so tests see what a panic becomes. */
   _panicForTests: (message) => guard(() => native.panicForTests(message)),
+  /** Not part of the API: a call whose future panics on the runtime. */
+  _panicLaterForTests: (message) => guardAsync(() => native.panicLaterForTests(message)),
   /** Not part of the API: the core's record keys, for the test of `index.d.ts`. */
   _recordKeys: () => native.recordKeys(),
 };

@@ -123,9 +123,9 @@ impl Emulator {
 
     /// Stops after the requests in flight; stopping twice is harmless.
     #[napi(catch_unwind)]
-    pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+    pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, serde_json::Value>> {
         let taken = self.inner.lock().map_err(|_| closed())?.take();
-        env.spawn_future(async move {
+        crate::promise::spawn(env, async move {
             if let Some(emu) = taken {
                 // The emulator has a runtime of its own; stop it on a plain thread.
                 let (tx, rx) = tokio::sync::oneshot::channel();
@@ -135,7 +135,7 @@ impl Emulator {
                 });
                 let _ = rx.await;
             }
-            Ok(())
+            Ok(serde_json::Value::Null)
         })
     }
 }

@@ -5,6 +5,7 @@
 mod convert;
 #[cfg(feature = "emulator")]
 mod emulator;
+mod promise;
 
 use std::sync::Arc;
 
@@ -40,6 +41,16 @@ fn progress_fn(callback: Option<ProgressCallback>) -> Option<ProgressFn> {
 #[napi(catch_unwind)]
 pub fn panic_for_tests(message: String) {
     panic!("{message}");
+}
+
+/// Panics inside a call's future on the runtime, so the tests can see that its promise is rejected with
+/// an `AliPrefetchError` of kind `Internal`. Not part of the API.
+#[napi(catch_unwind)]
+pub fn panic_later_for_tests<'env>(env: &'env Env, message: String) -> Result<PromiseRaw<'env, Value>> {
+    promise::spawn(env, async move {
+        tokio::task::yield_now().await;
+        panic!("{message}")
+    })
 }
 
 /// The core's record keys in JavaScript naming, by core type name, for the test that `index.d.ts`
@@ -124,7 +135,7 @@ impl Client {
     pub fn execute<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
         let request = convert::request(&action, &params);
         let client = self.inner.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let response = client.execute_any(&request?).await.map_err(error)?;
             Ok(convert::record(&response))
         })
@@ -135,7 +146,7 @@ impl Client {
     pub fn presign<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
         let request = convert::request(&action, &params);
         let client = self.inner.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let signed = client.presign_any(&request?).await.map_err(error)?;
             let as_json = |r: &aliprefetch::SignedRequest| {
                 let headers: Vec<Value> = r.headers.iter().map(|(k, v)| json!([k, v])).collect();
@@ -156,7 +167,7 @@ impl Client {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = preload_options(&urls, options.as_ref(), on_progress);
         let client = self.inner.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let (urls, options) = prepared?;
             let report = client.preload_live_streams(&domain, urls, options).await.map_err(error)?;
             Ok(convert::record(&report))
@@ -230,7 +241,7 @@ impl Client {
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = media_options(&media_ids, options.as_ref(), on_progress);
         let client = self.inner.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let (ids, options) = prepared?;
             let report = match task_type {
                 aliprefetch::TaskType::Refresh => client.refresh_media(ids, options).await,
@@ -274,7 +285,7 @@ impl Client {
             ))
         })();
         let client = self.inner.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let (ids, options) = prepared?;
             let tasks = client.wait_for_preload(&domain, &ids, options).await.map_err(error)?;
             Ok(Value::Array(tasks.iter().map(convert::record).collect()))
@@ -297,7 +308,7 @@ impl Client {
             Ok((service, method, convert::wire_pairs(params.as_ref())?))
         })();
         let client = self.inner.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let (service, method, params) = prepared?;
             client.call(service, &action, method, params).await.map_err(error)
         })
@@ -388,7 +399,7 @@ impl Batch {
     #[napi(catch_unwind)]
     pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
         let stream = self.stream.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             let mut batch = stream.lock().await;
             let Some(first) = batch.next().await else { return Ok(Value::Null) };
             let mut items = vec![first];
@@ -431,7 +442,7 @@ impl TaskPages {
     #[napi(catch_unwind)]
     pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
         let stream = self.stream.clone();
-        env.spawn_future(async move {
+        promise::spawn(env, async move {
             match stream.lock().await.next().await {
                 None => Ok(Value::Null),
                 Some(Err(e)) => Err(error(e)),
