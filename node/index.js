@@ -492,8 +492,8 @@ class Emulator {
   }
 
   /** Stops after the requests in flight; stopping twice is harmless. */
-  stop() {
-    return this.#native.stop();
+  async stop() {
+    await this.#native.stop();
   }
 
   [util.inspect.custom]() {

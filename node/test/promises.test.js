@@ -140,3 +140,9 @@ test('many calls settled together each settle their own promise', async () => {
   const nonces = new Set(signed.map((s) => s.headers.find(([k]) => k === 'x-acs-signature-nonce')[1]));
   assert.equal(nonces.size, 200);
 });
+
+test("the emulator's stop() resolves with undefined, also the second time", async () => {
+  const emu = await aliprefetch.Emulator.start();
+  assert.equal(await emu.stop(), undefined);
+  assert.equal(await emu.stop(), undefined);
+});
