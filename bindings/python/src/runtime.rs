@@ -41,11 +41,12 @@ where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    // A panic in the core becomes an `AliPrefetchError`, never a crash or a `PanicException`.
-    let mut fut = Box::pin(AssertUnwindSafe(fut).catch_unwind());
+    // A panic in the core becomes an `AliPrefetchError`, never a crash or a `PanicException`. Pinned
+    // here on the stack: the future is driven to its end within this call either way.
+    let mut fut = std::pin::pin!(AssertUnwindSafe(fut).catch_unwind());
     let first = {
         let _context = runtime().enter();
-        (&mut fut).now_or_never()
+        fut.as_mut().now_or_never()
     };
     match first {
         Some(outcome) => outcome.map_err(|panic| crate::errors::panicked(py, &panic)),

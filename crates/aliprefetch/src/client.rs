@@ -581,9 +581,12 @@ impl Client {
 
     /// Signs a call as it goes on the wire now, with a fresh nonce.
     fn sign_call(&self, call: &Call<'_>, creds: &Credentials) -> SignedRequest {
+        self.sign_call_at(call, creds, OffsetDateTime::now_utc())
+    }
+
+    fn sign_call_at(&self, call: &Call<'_>, creds: &Credentials, now: OffsetDateTime) -> SignedRequest {
         let endpoint = self.endpoint(call.service);
         let version = call.service.api_version();
-        let now = OffsetDateTime::now_utc();
         let nonce = uuid::Uuid::new_v4().simple().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned();
         let mut url = endpoint.base_url();
         url.reserve(call.params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum::<usize>() + 400);
@@ -636,8 +639,10 @@ impl Client {
     /// Validates and signs `request` exactly as [`Client::execute`] would send it, without sending:
     /// for dry runs, inspection and benchmarks. Resolves credentials like a call does.
     pub async fn presign<O: Operation>(&self, request: &O) -> Result<SignedRequest, Error> {
-        request.validate()?;
-        let creds = self.inner.credentials.get().await?;
+        // One reading of the clock for the checks, the credentials' expiry and the signature.
+        let now = OffsetDateTime::now_utc();
+        request.validate_at(now)?;
+        let creds = self.inner.credentials.get_at(now).await?;
         let call = Call {
             service: O::SERVICE,
             action: O::ACTION,
@@ -645,7 +650,7 @@ impl Client {
             params: request.to_params(),
             converges: O::CONVERGES,
         };
-        Ok(self.sign_call(&call, &creds))
+        Ok(self.sign_call_at(&call, &creds, now))
     }
 
     async fn send_once(&self, call: &Call<'_>, creds: &Credentials) -> Result<bytes::Bytes, Error> {
