@@ -42,16 +42,33 @@ pub(crate) fn push_percent_encoded(out: &mut String, s: &str) {
     out.push_str(s.get(start..).unwrap_or_default());
 }
 
+/// The lower-case hex digit of a nibble.
+fn hex_digit(n: u8) -> u8 {
+    if n < 10 {
+        b'0' + n
+    } else {
+        b'a' + (n - 10)
+    }
+}
+
 /// Lower-case hex of `bytes`, appended to `out` (a table lookup per nibble; no per-char collecting).
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    fn digit(n: u8) -> char {
-        char::from(if n < 10 { b'0' + n } else { b'a' + (n - 10) })
-    }
     out.reserve(bytes.len() * 2);
     for b in bytes {
-        out.push(digit(b >> 4));
-        out.push(digit(b & 0x0f));
+        out.push(char::from(hex_digit(b >> 4)));
+        out.push(char::from(hex_digit(b & 0x0f)));
     }
+}
+
+/// Lower-case hex of a SHA-256 digest (the first 32 bytes of `bytes`), on the stack.
+pub(crate) fn hex32(bytes: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            (*hi, *lo) = (hex_digit(b >> 4), hex_digit(b & 0x0f));
+        }
+    }
+    out
 }
 
 /// Lower-case hex of `bytes`.
@@ -78,5 +95,8 @@ mod tests {
     fn hex_matches_the_hex_crate() {
         let bytes: Vec<u8> = (0..=255).collect();
         assert_eq!(super::hex(&bytes), hex::encode(&bytes));
+        for chunk in bytes.chunks(32) {
+            assert_eq!(super::hex32(chunk).as_slice(), hex::encode(chunk).as_bytes());
+        }
     }
 }

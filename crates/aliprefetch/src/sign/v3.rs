@@ -250,21 +250,6 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, &'static str> {
     })
 }
 
-/// Lower-case hex of a 32-byte digest, on the stack.
-fn hex32(bytes: &[u8]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 64];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        // Both nibbles are below 16, and `chunks_exact_mut(2)` gives pairs.
-        if let ([hi, lo], Some(&h), Some(&l)) =
-            (pair, DIGITS.get(usize::from(b >> 4)), DIGITS.get(usize::from(b & 0x0f)))
-        {
-            (*hi, *lo) = (h, l);
-        }
-    }
-    out
-}
-
 /// What the client's own requests carry: the same result as [`sign`] with [`SignedHeaders::Default`],
 /// no other headers and no body, without keeping the stages. The canonical query is appended to `url`
 /// (after a `?`, when there is one) and the headers to `headers`, in [`Signed::headers`]' order. The
@@ -323,13 +308,13 @@ pub(crate) fn sign_for_wire(
     hash.update(names.as_bytes());
     hash.update(b"\n");
     hash.update(EMPTY_PAYLOAD_HASH.as_bytes());
-    let canonical_hash = hex32(&hash.finalize());
+    let canonical_hash = crate::encoding::hex32(&hash.finalize());
 
     let mut mac = creds.v3_mac();
     mac.update(ALGORITHM.as_bytes());
     mac.update(b"\n");
     mac.update(&canonical_hash);
-    let signature = hex32(&mac.finalize().into_bytes());
+    let signature = crate::encoding::hex32(&mac.finalize().into_bytes());
     let signature = std::str::from_utf8(&signature).unwrap_or_default();
 
     headers.push(("x-acs-action", action.to_owned()));
