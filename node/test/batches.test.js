@@ -9,7 +9,7 @@ const { DOMAIN, fixtures, withEmulator, clientOn, urls } = require('./helpers');
 test('a 5,000-URL batch reports every URL once, with progress', () =>
   withEmulator(fixtures({ quotas: { SetLiveStreamPreloadTasks: 0 } }), async (emu) => {
     const client = clientOn(emu, { rateLimits: 'disabled' });
-    const given = [...urls('big', 4998), `http://${DOMAIN}/live/s.m3u8`, 'not-a-url', urls('big', 1)[0]];
+    const given = [...urls('big', 4998), `http://${DOMAIN}/live/s.m3u8`, 'rtmp-x://play.example.com/live/s', urls('big', 1)[0]];
     const seen = [];
     const report = await client.preloadLiveStreams(DOMAIN, given, { area: 'domestic', onProgress: (p) => seen.push(p) });
     assert.deepEqual([report.items.length, report.duplicatesRemoved, report.requests], [5000, 1, 50]);
@@ -21,7 +21,7 @@ test('a 5,000-URL batch reports every URL once, with progress', () =>
     const failed = report.items.filter((i) => !i.succeeded).map((i) => [i.url, i.failure.kind, i.failure.code]);
     assert.deepEqual(failed, [
       [`http://${DOMAIN}/live/s.m3u8`, 'InvalidInput', 'hls'],
-      ['not-a-url', 'Api', 'TaskNotCreated'],
+      ['rtmp-x://play.example.com/live/s', 'Api', 'TaskNotCreated'],
     ]);
     assert.equal(new Set(report.items.filter((i) => i.succeeded).map((i) => i.taskId)).size, 4998);
     // Progress arrives through the event loop; let the last callbacks run.

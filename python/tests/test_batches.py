@@ -21,7 +21,7 @@ def urls(prefix: str, n: int) -> list[str]:
 def test_a_5000_url_batch_reports_every_url_once_with_progress(mode: str) -> None:
     with aliprefetch.Emulator(fixtures(quotas={"SetLiveStreamPreloadTasks": 0})) as emu:
         client = client_on(emu, mode, rate_limits="disabled")
-        given = urls("big", 4998) + [f"http://{DOMAIN}/live/s.m3u8", "not-a-url", urls("big", 1)[0]]
+        given = urls("big", 4998) + [f"http://{DOMAIN}/live/s.m3u8", "rtmp-x://play.example.com/live/s", urls("big", 1)[0]]
         seen: list[aliprefetch.Progress] = []
         threads: set[int] = set()
 
@@ -38,7 +38,7 @@ def test_a_5000_url_batch_reports_every_url_once_with_progress(mode: str) -> Non
         failed = {i.url: (i.failure.kind, i.failure.code) for i in report.failed() if i.failure}
         assert failed == {
             f"http://{DOMAIN}/live/s.m3u8": ("InvalidInput", "hls"),
-            "not-a-url": ("Api", "TaskNotCreated"),
+            "rtmp-x://play.example.com/live/s": ("Api", "TaskNotCreated"),
         }
         assert len(report.succeeded()) == 4998 and not report.all_succeeded
         assert len({i.task_id for i in report.succeeded()}) == 4998

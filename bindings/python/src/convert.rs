@@ -43,6 +43,17 @@ fn duration_unit(field: &str) -> Option<f64> {
 /// lists; `datetime` as a wire timestamp, `timedelta` in the field's unit, enum members as their
 /// value, a dict (UserData) as its JSON text. Anything else is refused naming the field.
 pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    to_json_within(py, field, value, &mut Vec::new())
+}
+
+/// How deep a value may nest: the API's values are flat (a list of strings at most), so this only stops
+/// runaway input before it exhausts the stack.
+const MAX_DEPTH: usize = 32;
+
+/// [`to_json`] for a value inside the containers of `path` (their addresses, outermost first): a
+/// container met again is a cycle, and nesting stops at [`MAX_DEPTH`], so no value can recurse without
+/// bound.
+fn to_json_within(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, path: &mut Vec<usize>) -> PyResult<Value> {
     // The common types first; a str- or int-valued enum member is already its value here.
     if value.is_instance_of::<PyString>() {
         return Ok(Value::String(value.extract()?));
@@ -61,11 +72,15 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
     }
     // Lists and tuples by index: a generic iterator asks each for a length hint first.
     if let Ok(list) = value.cast::<PyList>() {
-        let items: PyResult<Vec<Value>> = list.iter().map(|item| to_json(py, field, &item)).collect();
+        enter(py, field, value, path)?;
+        let items: PyResult<Vec<Value>> = list.iter().map(|item| to_json_within(py, field, &item, path)).collect();
+        path.pop();
         return Ok(Value::Array(items?));
     }
     if let Ok(tuple) = value.cast::<PyTuple>() {
-        let items: PyResult<Vec<Value>> = tuple.iter().map(|item| to_json(py, field, &item)).collect();
+        enter(py, field, value, path)?;
+        let items: PyResult<Vec<Value>> = tuple.iter().map(|item| to_json_within(py, field, &item, path)).collect();
+        path.pop();
         return Ok(Value::Array(items?));
     }
     if value.is_instance_of::<PyFloat>() {
@@ -75,12 +90,19 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
             .ok_or_else(|| invalid(py, field, "type", format!("must be a finite number, got {f}")));
     }
     if value.is_instance_of::<PyDict>() {
-        let json = py.import("json")?.call_method1("dumps", (value,))?;
+        // json.dumps refuses a dict that holds itself, and one nested past the recursion limit.
+        let json = py
+            .import("json")?
+            .call_method1("dumps", (value,))
+            .map_err(|e| invalid(py, field, "type", format!("is not JSON text: {}", e.value(py))))?;
         return Ok(Value::String(json.extract()?));
     }
     let c = classes(py)?;
     if value.is_instance(c.enum_.bind(py))? {
-        return to_json(py, field, &value.getattr("value")?);
+        enter(py, field, value, path)?;
+        let inner = to_json_within(py, field, &value.getattr("value")?, path);
+        path.pop();
+        return inner;
     }
     if value.is_instance(c.datetime.bind(py))? {
         return Ok(Value::String(aliprefetch::format_timestamp(datetime_of(py, field, value)?)));
@@ -94,6 +116,20 @@ pub fn to_json(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
     }
     let type_name = value.get_type().name()?;
     Err(invalid(py, field, "type", format!("cannot take a value of type `{type_name}`")))
+}
+
+/// Steps into a container: refuses one already on the path (it contains itself) or one nested deeper
+/// than [`MAX_DEPTH`].
+fn enter(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, path: &mut Vec<usize>) -> PyResult<()> {
+    let at = value.as_ptr() as usize;
+    if path.contains(&at) {
+        return Err(invalid(py, field, "cycle", "contains itself (a list or tuple that holds itself is not a value)"));
+    }
+    if path.len() >= MAX_DEPTH {
+        return Err(invalid(py, field, "depth", format!("nests deeper than {MAX_DEPTH} levels")));
+    }
+    path.push(at);
+    Ok(())
 }
 
 /// `datetime` → the instant (a naive one is local time, as `datetime.timestamp()` reads it).

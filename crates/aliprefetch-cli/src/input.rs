@@ -1,6 +1,5 @@
 //! Items (URLs, media ids) from arguments, a file, or stdin.
 
-use std::io::BufRead as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -9,27 +8,106 @@ use futures::stream::{BoxStream, StreamExt as _};
 
 use crate::failure::Failure;
 
+/// The longest input line read (a URL or media id is far shorter); a longer one becomes an item of the
+/// report, skipped without being held.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Bad lines listed in a report at most; further ones are counted.
+const MAX_LISTED_BAD_LINES: usize = 10_000;
+
+/// An input line that could not be an item: too long, not UTF-8, or (for URLs) not a URL.
+#[derive(Debug, Clone)]
+pub struct BadLine {
+    /// The line's number, from 1.
+    pub line: u64,
+    /// A stable rule name: `line_too_long`, `not_utf8`, `not_a_url`, `comma`, `control_character`, ...
+    pub rule: &'static str,
+    pub message: String,
+    /// The line's start, as far as it is text (for the report's first column).
+    pub text: String,
+}
+
+/// What the input came to once the batch has ended.
+#[derive(Debug, Default)]
+pub struct InputEnd {
+    pub bad_lines: Vec<BadLine>,
+    /// Bad lines beyond those listed.
+    pub unlisted_bad_lines: u64,
+    /// A read error that ended the input early (with the line it was on).
+    pub read_error: Option<String>,
+}
+
 /// Items read lazily: from the arguments, or line by line from a file or stdin on a thread of its own,
 /// so a batch of any length holds only what is in flight.
 pub struct ItemInput {
     pub stream: BoxStream<'static, String>,
     /// Items handed to the batch so far.
     pub count: Arc<AtomicUsize>,
-    /// A read error that ended the input early.
-    pub error: Arc<Mutex<Option<String>>>,
+    end: Arc<Mutex<InputEnd>>,
     name: &'static str,
 }
 
+impl BadLine {
+    /// Its error object, as an item's `error` in the JSON report.
+    pub fn error_json(&self) -> serde_json::Value {
+        serde_json::json!({"kind": "InvalidInput", "code": self.rule, "message": self.message, "line": self.line,
+                           "outcome_unknown": false})
+    }
+}
+
 impl ItemInput {
-    /// The input's failure once the batch has ended: a read error, or no items at all.
-    pub fn finish(&self) -> Result<(), Failure> {
-        if let Some(e) = self.error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
-            return Err(Failure::usage(self.name, e));
+    /// What the input came to, once the batch has ended. A failure only when nothing at all came of it
+    /// (no item and no bad line): then nothing was sent.
+    pub fn finish(&self) -> Result<InputEnd, Failure> {
+        let end = std::mem::take(&mut *self.end.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        if self.count.load(Ordering::SeqCst) == 0 && end.bad_lines.is_empty() && end.unlisted_bad_lines == 0 {
+            return Err(match end.read_error {
+                Some(e) => Failure::usage(self.name, e),
+                None => none_given(self.name),
+            });
         }
-        if self.count.load(Ordering::SeqCst) == 0 {
-            return Err(none_given(self.name));
+        Ok(end)
+    }
+}
+
+impl InputEnd {
+    /// Notes for stderr: bad lines not listed, and a read error.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.unlisted_bad_lines > 0 {
+            notes.push(format!(
+                "{} more bad input lines were skipped and are not listed (the report lists the first {MAX_LISTED_BAD_LINES})",
+                self.unlisted_bad_lines
+            ));
         }
-        Ok(())
+        if let Some(e) = &self.read_error {
+            notes.push(format!("the input ended early: {e}; the lines after it were not read"));
+        }
+        notes
+    }
+
+    /// Prints the bad lines and notes to stderr (for a dry run, which has no report of items).
+    pub fn print_notes(&self) {
+        for b in &self.bad_lines {
+            crate::output::note(&format!("skipped {}", b.message));
+        }
+        for n in self.notes() {
+            crate::output::note(&n);
+        }
+    }
+
+    /// The exit code once the input's own failures count: a bad line or a read error means some items
+    /// failed, however the rest went.
+    pub fn exit(&self, exit: crate::failure::Exit) -> crate::failure::Exit {
+        match exit {
+            crate::failure::Exit::Success if self.failed() => crate::failure::Exit::ItemsFailed,
+            exit => exit,
+        }
+    }
+
+    /// Whether the input itself failed somewhere (a bad line or a read error).
+    pub fn failed(&self) -> bool {
+        !self.bad_lines.is_empty() || self.unlisted_bad_lines > 0 || self.read_error.is_some()
     }
 }
 
@@ -37,12 +115,76 @@ fn none_given(name: &str) -> Failure {
     Failure::usage(name, "none given: pass them as arguments, with --file FILE, or on stdin with `-`")
 }
 
+/// What is wrong with a line as an item named `name` (`URL` lines must be URLs).
+fn line_problem(name: &str, text: &str) -> Option<(&'static str, String)> {
+    aliprefetch::internal::item_problem(text).or_else(|| {
+        if name == "URL" {
+            aliprefetch::internal::url_problem(text)
+        } else {
+            None
+        }
+    })
+}
+
+/// Reads `reader` as items: one per line, trimmed; empty lines and lines starting with `#` are skipped;
+/// bad lines go to `end`. `send` takes each item and returns false once the batch stopped.
+pub fn read_items<R: std::io::Read>(
+    reader: R,
+    name: &str,
+    end: &Mutex<InputEnd>,
+    mut send: impl FnMut(String) -> bool,
+) {
+    use aliprefetch::internal::Line;
+    let bad = |line: u64, rule: &'static str, message: String, text: String| {
+        let mut end = end.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if end.bad_lines.len() < MAX_LISTED_BAD_LINES {
+            end.bad_lines.push(BadLine { line, rule, message: format!("line {line}: {message}"), text });
+        } else {
+            end.unlisted_bad_lines += 1;
+        }
+    };
+    let result = aliprefetch::internal::read_lines(reader, MAX_LINE_BYTES, |number, line| {
+        match line {
+            Line::TooLong => bad(
+                number,
+                "line_too_long",
+                format!("is longer than {MAX_LINE_BYTES} bytes; skipped"),
+                format!("<line {number}: too long>"),
+            ),
+            Line::NotUtf8(at) => bad(
+                number,
+                "not_utf8",
+                format!("is not UTF-8 text (byte {at}); skipped"),
+                format!("<line {number}: not UTF-8>"),
+            ),
+            Line::Text(text) => {
+                let text = text.trim();
+                if text.is_empty() || text.starts_with('#') {
+                    return std::ops::ControlFlow::Continue(());
+                }
+                if let Some((rule, why)) = line_problem(name, text) {
+                    let shown: String = text.chars().take(200).collect();
+                    bad(number, rule, format!("{name} {why}"), shown);
+                } else if !send(text.to_owned()) {
+                    return std::ops::ControlFlow::Break(()); // the batch stopped
+                }
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    if let Err((line, e)) = result {
+        end.lock().unwrap_or_else(std::sync::PoisonError::into_inner).read_error =
+            Some(format!("cannot read line {line} of the input: {e}"));
+    }
+}
+
 /// The items of `args` (where `-` stands for stdin) or of `file` (`-` for stdin): one per line,
-/// trimmed; empty lines and lines starting with `#` are skipped. `name` is the argument's name for
-/// errors. Read lazily, as the batch takes them.
+/// trimmed; empty lines and lines starting with `#` are skipped, and bad lines (too long, not UTF-8, not
+/// a URL) are kept for the report with their numbers while reading goes on. `name` is the argument's
+/// name for errors. Read lazily, as the batch takes them.
 pub fn item_stream(args: &[String], file: Option<&Path>, name: &'static str) -> Result<ItemInput, Failure> {
     let count = Arc::new(AtomicUsize::new(0));
-    let error = Arc::new(Mutex::new(None));
+    let end = Arc::new(Mutex::new(InputEnd::default()));
     let reader: Option<Box<dyn std::io::Read + Send>> = match file {
         Some(path) if path == Path::new("-") => Some(Box::new(std::io::stdin())),
         Some(path) => Some(Box::new(
@@ -66,29 +208,10 @@ pub fn item_stream(args: &[String], file: Option<&Path>, name: &'static str) -> 
         }
         Some(reader) => {
             let (tx, rx) = tokio::sync::mpsc::channel::<String>(1024);
-            let failed = error.clone();
+            let ended = end.clone();
             std::thread::Builder::new()
                 .name("aliprefetch-input".to_owned())
-                .spawn(move || {
-                    for line in std::io::BufReader::new(reader).lines() {
-                        match line {
-                            Ok(line) => {
-                                let line = line.trim();
-                                if line.is_empty() || line.starts_with('#') {
-                                    continue;
-                                }
-                                if tx.blocking_send(line.to_owned()).is_err() {
-                                    return; // the batch stopped
-                                }
-                            }
-                            Err(e) => {
-                                *failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-                                    Some(format!("cannot read the input: {e}"));
-                                return;
-                            }
-                        }
-                    }
-                })
+                .spawn(move || read_items(reader, name, &ended, |item| tx.blocking_send(item).is_ok()))
                 .map_err(|e| Failure::usage(name, format!("cannot start reading the input: {e}")))?;
             futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|line| (line, rx)) }).boxed()
         }
@@ -99,7 +222,7 @@ pub fn item_stream(args: &[String], file: Option<&Path>, name: &'static str) -> 
             counted.fetch_add(1, Ordering::SeqCst);
         })
         .boxed();
-    Ok(ItemInput { stream, count, error, name })
+    Ok(ItemInput { stream, count, end, name })
 }
 
 #[cfg(test)]
@@ -126,7 +249,7 @@ mod tests {
         let mut input = item_stream(&[], Some(&path), "URL").unwrap();
         assert_eq!(all(&mut input), ["rtmp://h/a/1", "rtmp://h/a/2"]);
         assert_eq!(input.count.load(Ordering::SeqCst), 2);
-        input.finish().unwrap();
+        assert!(!input.finish().unwrap().failed());
         let missing = item_stream(&[], Some(&dir.path().join("nope")), "URL").err().unwrap();
         assert!(missing.message.starts_with("--file: cannot read"), "{}", missing.message);
     }
@@ -139,9 +262,16 @@ mod tests {
         let mut input = item_stream(&[], Some(&path), "URL").unwrap();
         assert!(all(&mut input).is_empty());
         assert!(input.finish().unwrap_err().message.contains("none given"));
-        std::fs::write(&path, b"rtmp://h/a/1\n\xff\xfe\n").unwrap();
+        // Bad lines are kept with their numbers, and the lines after them are read.
+        let mut text = b"rtmp://h/a/1\n\xff\xfe\nnot a url\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
+        text.extend_from_slice(b"\nrtmp://h/a/2\n");
+        std::fs::write(&path, text).unwrap();
         let mut input = item_stream(&[], Some(&path), "URL").unwrap();
-        assert_eq!(all(&mut input), ["rtmp://h/a/1"]);
-        assert!(input.finish().unwrap_err().message.contains("cannot read the input"));
+        assert_eq!(all(&mut input), ["rtmp://h/a/1", "rtmp://h/a/2"]);
+        let end = input.finish().unwrap();
+        let bad: Vec<(u64, &str)> = end.bad_lines.iter().map(|b| (b.line, b.rule)).collect();
+        assert_eq!(bad, [(2, "not_utf8"), (3, "not_a_url"), (4, "line_too_long")]);
+        assert!(end.bad_lines[2].message.starts_with("line 4: is longer than"), "{}", end.bad_lines[2].message);
     }
 }

@@ -77,9 +77,10 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
             .plan_preload_live_streams(&args.domain, urls, &options)
             .map_err(|e| Failure::from_error(e, PRELOAD))?;
         let exit = crate::dryrun::print_plan(plan, global.output, "URLs").await?;
-        input.finish()?;
+        let end = input.finish()?;
+        end.print_notes();
         session.close().await;
-        return Ok(exit);
+        return Ok(end.exit(exit));
     }
     let client = &session.client;
 
@@ -100,9 +101,10 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     let print_lines = global.output == OutputFormat::Jsonl && !args.wait;
     let settled = settle(stream, print_lines, |i: &PreloadItem| i.index, unknown_url_json).await?;
     bar.finish_and_clear();
-    if settled.interrupted.is_none() {
-        input.finish()?;
-    }
+    // What the input came to: a failure only when it gave nothing at all (then nothing was sent).
+    let end = if settled.interrupted.is_none() { input.finish()? } else { input.finish().unwrap_or_default() };
+    let mut settled = settled;
+    settled.failures.extend(end.bad_lines.iter().map(|_| ErrorKind::InvalidInput));
     let total = settled.ok + settled.failures.len();
     let duplicates = match settled.duplicates_removed {
         0 => String::new(),
@@ -120,6 +122,9 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     if let Some(unsettled) = &settled.interrupted {
         note(&interrupted_note("URLs", total, unsettled.len()));
     }
+    for n in end.notes() {
+        note(&n);
+    }
 
     let watched = if args.wait && settled.interrupted.is_none() {
         let ids: Vec<String> = settled.items.iter().filter_map(|i| i.task_id.clone()).collect();
@@ -132,9 +137,10 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     };
     session.close().await;
     if print_lines {
+        crate::settle::print_json_lines(end.bad_lines.iter().map(bad_line_json))?;
         return Ok(settled
             .interrupted
-            .map_or_else(|| Exit::of_items(settled.ok, &settled.failures), |_| Exit::Interrupted));
+            .map_or_else(|| end.exit(Exit::of_items(settled.ok, &settled.failures)), |_| Exit::Interrupted));
     }
 
     let by_id: HashMap<&str, &PreloadTask> =
@@ -145,6 +151,11 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
         let json = unknown_url_json(url);
         let row = vec![url.clone(), String::new(), "unknown".to_owned(), INTERRUPTED.to_owned()];
         lines.push(ItemLine { ok: false, failure: Some(ErrorKind::Transport), row, json });
+    }
+    for bad in &end.bad_lines {
+        let row =
+            vec![bad.text.clone(), String::new(), "not_created".to_owned(), format!("{}: {}", bad.rule, bad.message)];
+        lines.push(ItemLine { ok: false, failure: Some(ErrorKind::InvalidInput), row, json: bad_line_json(bad) });
     }
     let failures: Vec<ErrorKind> = lines.iter().filter_map(|l| l.failure).collect();
     let ok = lines.iter().filter(|l| l.ok).count();
@@ -171,7 +182,23 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     if settled.interrupted.is_some() {
         return Ok(Exit::Interrupted);
     }
-    Ok(Exit::of_items(ok, &failures))
+    Ok(end.exit(Exit::of_items(ok, &failures)))
+}
+
+/// The line of an input line that could not be a URL (not sent).
+fn bad_line_json(bad: &crate::input::BadLine) -> Value {
+    json!({
+        "url": bad.text,
+        "line": bad.line,
+        "ok": false,
+        "task_id": null,
+        "status": "not_created",
+        "outcome_unknown": false,
+        "found_by_lookup": false,
+        "process": null,
+        "description": null,
+        "error": bad.error_json(),
+    })
 }
 
 const INTERRUPTED: &str = "interrupted while its request was in flight: the service may hold a task for it";

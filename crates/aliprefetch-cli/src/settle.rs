@@ -120,3 +120,13 @@ pub fn interrupted_note(what: &str, done: usize, unsettled: usize) -> String {
          the rest were not sent"
     )
 }
+
+/// Prints JSON lines to stdout (the bad input lines at the end of a `-o jsonl` batch).
+pub fn print_json_lines(lines: impl Iterator<Item = Value>) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    for line in lines {
+        serde_json::to_writer(&mut out, &line).map_err(|e| stdout_failed(e.into()))?;
+        out.write_all(b"\n").map_err(stdout_failed)?;
+    }
+    out.flush().map_err(stdout_failed)
+}

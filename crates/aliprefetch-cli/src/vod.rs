@@ -43,9 +43,10 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
         let ids = std::mem::replace(&mut input.stream, futures::stream::empty().boxed());
         let plan = session.client.plan_media(task_type, ids, &options).map_err(|e| Failure::from_error(e, MEDIA))?;
         let exit = crate::dryrun::print_plan(plan, global.output, "media ids").await?;
-        input.finish()?;
+        let end = input.finish()?;
+        end.print_notes();
         session.close().await;
-        return Ok(exit);
+        return Ok(end.exit(exit));
     }
 
     let started = Instant::now();
@@ -69,9 +70,10 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
     let settled = settle(stream, print_lines, |i: &MediaItem| i.index, unknown_media_json).await?;
     bar.finish_and_clear();
     session.close().await;
-    if settled.interrupted.is_none() {
-        input.finish()?;
-    }
+    // What the input came to: a failure only when it gave nothing at all (then nothing was sent).
+    let end = if settled.interrupted.is_none() { input.finish()? } else { input.finish().unwrap_or_default() };
+    let mut settled = settled;
+    settled.failures.extend(end.bad_lines.iter().map(|_| ErrorKind::InvalidInput));
     let job_ids = settled.job_ids.clone();
     let total = settled.ok + settled.failures.len();
     note(&format!(
@@ -86,14 +88,18 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
     if let Some(unsettled) = &settled.interrupted {
         note(&interrupted_note("media ids", total, unsettled.len()));
     }
+    for n in end.notes() {
+        note(&n);
+    }
     let exit = |ok: usize, failures: &[ErrorKind]| {
         if settled.interrupted.is_some() {
             Exit::Interrupted
         } else {
-            Exit::of_items(ok, failures)
+            end.exit(Exit::of_items(ok, failures))
         }
     };
     if print_lines {
+        crate::settle::print_json_lines(end.bad_lines.iter().map(bad_line_json))?;
         return Ok(exit(settled.ok, &settled.failures));
     }
 
@@ -102,6 +108,10 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
     for (_, id) in settled.interrupted.iter().flatten() {
         items.push(unknown_media_json(id));
         rows.push(vec![id.clone(), "unknown".to_owned(), INTERRUPTED.to_owned()]);
+    }
+    for bad in &end.bad_lines {
+        items.push(bad_line_json(bad));
+        rows.push(vec![bad.text.clone(), "not_submitted".to_owned(), format!("{}: {}", bad.rule, bad.message)]);
     }
     let ok = settled.ok;
     Report {
@@ -126,6 +136,12 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
 }
 
 const INTERRUPTED: &str = "interrupted while its request was in flight: the service may hold a job for it";
+
+/// The line of an input line that could not be a media id (not sent).
+fn bad_line_json(bad: &crate::input::BadLine) -> Value {
+    json!({"media_id": bad.text, "line": bad.line, "ok": false, "result": "not_submitted", "job_id": null,
+           "outcome_unknown": false, "error": bad.error_json()})
+}
 
 fn unknown_media_json(id: &str) -> Value {
     json!({

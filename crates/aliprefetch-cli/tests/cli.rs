@@ -122,7 +122,7 @@ fn a_2500_url_file_reports_every_url_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut input = urls("big", 2498);
     input.push(format!("http://{DOMAIN}/live/s.m3u8")); // refused before sending
-    input.push("not-a-url".to_owned()); // refused by the service
+    input.push("rtmp-x://play.example.com/live/s".to_owned()); // refused by the service
     let path = dir.path().join("urls.txt");
     std::fs::write(&path, format!("# tonight's streams\n{}\n", input.join("\n"))).unwrap();
 
@@ -140,7 +140,7 @@ fn a_2500_url_file_reports_every_url_exactly_once() {
         .filter(|l| l["ok"] == false)
         .map(|l| (l["url"].as_str().unwrap(), l["error"]["code"].as_str().unwrap()))
         .collect();
-    assert_eq!(failed, [(input[2498].as_str(), "hls"), ("not-a-url", "TaskNotCreated")]);
+    assert_eq!(failed, [(input[2498].as_str(), "hls"), ("rtmp-x://play.example.com/live/s", "TaskNotCreated")]);
     let ids: HashSet<&str> = lines.iter().filter_map(|l| l["task_id"].as_str()).collect();
     assert_eq!(ids.len(), 2498, "a distinct task per URL");
     assert!(r.stderr.contains("2498 of 2500 URLs have a prefetch task (25 requests"), "{}", r.stderr);

@@ -28,12 +28,27 @@ pub struct ServeArgs {
     /// Start the clock at this UTC time (yyyy-MM-ddTHH:mm:ssZ) instead of now.
     #[arg(long)]
     pub now: Option<String>,
+    /// Run the clock this far ahead of the real time (or of --now), or behind it with a leading `-`:
+    /// `1h`, `-20m`, `90s` (to test a client's clock-skew correction).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_offset)]
+    pub clock_offset: Option<time::Duration>,
     /// Log filter (tracing EnvFilter syntax); RUST_LOG overrides it.
     #[arg(long, default_value = "info")]
     pub log: String,
     /// `text` for people, `json` (one object per line) for log collectors.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// `[+|-]DURATION` (humantime: `1h`, `20m`, `90s`) as a signed offset.
+fn parse_offset(s: &str) -> Result<time::Duration, String> {
+    let (sign, rest) = match s.trim().strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s.trim().trim_start_matches('+')),
+    };
+    let d = humantime::parse_duration(rest).map_err(|e| format!("`{s}` is not a duration such as 1h or -20m: {e}"))?;
+    let d = time::Duration::try_from(d).map_err(|_| format!("`{s}` is too long"))?;
+    Ok(if sign < 0 { -d } else { d })
 }
 
 /// The emulator's log format.
@@ -69,7 +84,14 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     }
     let now =
         args.now.as_deref().map(|s| aliprefetch::parse_timestamp("--now", s)).transpose().map_err(|e| e.to_string())?;
-    let config = Config { listen: args.listen, fixtures, seed: args.seed, now, ..Config::default() };
+    let config = Config {
+        listen: args.listen,
+        fixtures,
+        seed: args.seed,
+        now,
+        clock_offset: args.clock_offset,
+        ..Config::default()
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let emu = Emulator::start(config).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

@@ -15,9 +15,10 @@ pub struct Clock {
 }
 
 impl Clock {
-    pub fn new(start: Option<OffsetDateTime>) -> Self {
+    /// Starts at `start` (else the real time), moved by `offset` (either way).
+    pub fn new(start: Option<OffsetDateTime>, offset: time::Duration) -> Self {
         Clock {
-            start: start.unwrap_or_else(OffsetDateTime::now_utc),
+            start: start.unwrap_or_else(OffsetDateTime::now_utc).saturating_add(offset),
             started: Instant::now(),
             offset_ns: AtomicI64::new(0),
         }

@@ -12,6 +12,10 @@ pub struct Fixtures {
     /// Where the emulator's clock starts (then runs forward). Omitted: the real clock.
     #[serde(default, with = "opt_time")]
     pub now: Option<OffsetDateTime>,
+    /// Seconds the clock runs ahead of (positive) or behind (negative) the real clock, or `now`: a service
+    /// whose clock differs from the client's, for testing clock-skew correction. Omitted: 0.
+    #[serde(default)]
+    pub clock_offset_seconds: Option<i64>,
     /// Omitted: the single pair `testid` / `testsecret`.
     #[serde(default)]
     pub accounts: Option<Vec<Account>>,
@@ -53,7 +57,8 @@ pub struct StsFixtures {
 impl Fixtures {
     /// Reads and checks a fixture file.
     pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Fixtures describe accounts, domains and media: 64 MiB is far more than any test needs.
+        let text = aliprefetch::internal::read_small_file(path, 64 << 20)?;
         Self::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 

@@ -61,6 +61,9 @@ pub struct Config {
     pub seed: u64,
     /// Overrides the fixtures' `now`.
     pub now: Option<OffsetDateTime>,
+    /// Overrides the fixtures' `clock_offset_seconds`: the clock starts this far from the real time (or
+    /// from `now`), ahead or behind.
+    pub clock_offset: Option<time::Duration>,
     /// Timeouts and the connection cap (defaults: 10 s, 10 s, 1024).
     pub limits: server::ConnectionLimits,
 }
@@ -72,6 +75,7 @@ impl Default for Config {
             fixtures: Fixtures::default(),
             seed: 0,
             now: None,
+            clock_offset: None,
             limits: server::ConnectionLimits::default(),
         }
     }
@@ -151,7 +155,13 @@ impl Emulator {
             credentials = credentials.with_security_token(t);
         }
         let shared = Arc::new(server::Shared {
-            clock: clock::Clock::new(config.now.or(config.fixtures.now)),
+            clock: clock::Clock::new(
+                config.now.or(config.fixtures.now),
+                config
+                    .clock_offset
+                    .or(config.fixtures.clock_offset_seconds.map(time::Duration::seconds))
+                    .unwrap_or(time::Duration::ZERO),
+            ),
             accounts: auth::Accounts::new(accounts),
             nonces: auth::NonceStore::new(NONCE_CAPACITY),
             quotas: quota::Quotas::new(config.fixtures.quotas.clone()),

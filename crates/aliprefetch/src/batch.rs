@@ -510,8 +510,9 @@ impl Seen {
     }
 }
 
-/// Why an item cannot be sent at all, checked per item so one bad URL does not sink its batch.
-pub(crate) fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFailure> {
+/// Why an item cannot be sent at all, checked per item so one bad URL does not sink its batch. `urls`:
+/// the items are stream URLs (HLS refused, the URL's form checked).
+pub(crate) fn refuse_item(field: &str, item: &str, urls: bool) -> Option<ItemFailure> {
     let failure = |code: &str, message: String| {
         Some(ItemFailure {
             kind: ErrorKind::InvalidInput,
@@ -520,16 +521,53 @@ pub(crate) fn refuse_item(field: &str, item: &str, hls: bool) -> Option<ItemFail
             outcome_unknown: false,
         })
     };
-    if item.trim().is_empty() {
-        return failure("empty_item", "is empty".to_owned());
+    if let Some((rule, why)) = crate::ops::item_problem(item) {
+        return failure(rule, why);
     }
-    if item.contains(',') {
-        return failure("comma", format!("contains a comma, which would split it on the wire: `{item}`"));
-    }
-    if hls && is_hls_url(item) {
-        return failure("hls", format!("HLS (.m3u8) URLs are not supported: `{item}`"));
+    if urls {
+        if let Some((rule, why)) = crate::ops::url_problem(item) {
+            return failure(rule, why);
+        }
+        if is_hls_url(item) {
+            return failure("hls", format!("HLS (.m3u8) URLs are not supported: `{item}`"));
+        }
     }
     None
+}
+
+/// A request's worth of items: at most `count` of them, and at most [`crate::ops::MAX_LIST_BYTES`] on the
+/// wire together.
+pub(crate) struct Chunk<T> {
+    pub items: Vec<T>,
+    bytes: usize,
+    count: usize,
+}
+
+impl<T> Chunk<T> {
+    pub(crate) fn new(count: usize) -> Self {
+        Chunk { items: Vec::new(), bytes: 0, count }
+    }
+    /// Whether an item that takes `len` bytes on the wire ([`crate::encoding::percent_encoded_len`]) still
+    /// fits (an item that passed [`refuse_item`] always fits an empty chunk).
+    pub(crate) fn fits(&self, len: usize) -> bool {
+        self.items.is_empty() || (self.items.len() < self.count && self.bytes + len + 3 <= crate::ops::MAX_LIST_BYTES)
+    }
+    /// Adds an item of `len` bytes on the wire (call [`Chunk::fits`] first).
+    pub(crate) fn push(&mut self, len: usize, item: T) {
+        self.bytes += len + if self.items.is_empty() { 0 } else { 3 };
+        self.items.push(item);
+    }
+    /// Whether no further item can join (by count).
+    pub(crate) fn full(&self) -> bool {
+        self.items.len() >= self.count
+    }
+    pub(crate) fn take(&mut self) -> Vec<T> {
+        self.bytes = 0;
+        std::mem::take(&mut self.items)
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
 }
 
 /// What differs between the batches of live URLs and of media ids.
@@ -539,7 +577,7 @@ trait BatchKind: Send + Sync + 'static {
     const FIELD: &'static str;
     /// Items per request.
     const CHUNK: usize;
-    const REFUSE_HLS: bool;
+    const URLS: bool;
     fn refused(index: usize, input: String, failure: ItemFailure) -> Self::Item;
     fn succeeded(item: &Self::Item) -> bool;
     /// Sends one chunk until every item in it has its outcome.
@@ -560,7 +598,7 @@ struct Engine<K: BatchKind> {
     next_index: usize,
     distinct: usize,
     seen: Seen,
-    chunk: Vec<(usize, String)>,
+    chunk: Chunk<(usize, String)>,
     in_flight: FuturesUnordered<BoxFuture<'static, (u64, Vec<K::Item>)>>,
     launched: u64,
     concurrency: usize,
@@ -573,7 +611,7 @@ struct Engine<K: BatchKind> {
 
 impl<K: BatchKind> Engine<K> {
     fn launch(&mut self) {
-        let chunk = std::mem::take(&mut self.chunk);
+        let chunk = self.chunk.take();
         let number = self.launched;
         self.launched += 1;
         self.counters.in_flight_items.fetch_add(chunk.len(), Ordering::SeqCst);
@@ -614,7 +652,7 @@ impl<K: BatchKind> Engine<K> {
     fn fill(&mut self, cx: &mut Context<'_>) {
         if self.counters.stopped.load(Ordering::SeqCst) {
             self.input = None;
-            self.chunk.clear();
+            self.chunk.take();
             return;
         }
         while self.in_flight.len() < self.concurrency && self.ready.len() < K::CHUNK {
@@ -633,12 +671,16 @@ impl<K: BatchKind> Engine<K> {
                         continue;
                     }
                     self.distinct += 1;
-                    if let Some(f) = refuse_item(K::FIELD, &s, K::REFUSE_HLS) {
+                    if let Some(f) = refuse_item(K::FIELD, &s, K::URLS) {
                         self.settled([K::refused(index, s, f)]);
                         continue;
                     }
-                    self.chunk.push((index, s));
-                    if self.chunk.len() == K::CHUNK {
+                    let len = crate::encoding::percent_encoded_len(&s);
+                    if !self.chunk.fits(len) {
+                        self.launch();
+                    }
+                    self.chunk.push(len, (index, s));
+                    if self.chunk.full() {
                         self.launch();
                     }
                 }
@@ -693,7 +735,7 @@ impl Client {
             next_index: 0,
             distinct: 0,
             seen: Seen::new(),
-            chunk: Vec::new(),
+            chunk: Chunk::new(K::CHUNK),
             in_flight: FuturesUnordered::new(),
             launched: 0,
             concurrency: concurrency.unwrap_or(8).max(1),
@@ -882,7 +924,7 @@ impl BatchKind for LiveBatch {
     type Item = PreloadItem;
     const FIELD: &'static str = "PlayUrl";
     const CHUNK: usize = LIVE_CHUNK;
-    const REFUSE_HLS: bool = true;
+    const URLS: bool = true;
 
     fn refused(index: usize, url: String, failure: ItemFailure) -> PreloadItem {
         PreloadItem { index, url, task_id: None, failure: Some(failure), found_by_lookup: false }
@@ -913,6 +955,8 @@ impl LiveBatch {
             PreloadItem { index, url, task_id, failure, found_by_lookup: false }
         };
         let rounds = client.retry_config().max_attempts.max(1);
+        // One retry budget for the chunk: its requests, lookups and the waits between them.
+        let budget = Budget::start(client);
         let mut done = Vec::with_capacity(chunk.len());
         let mut pending = chunk;
         let mut round = 0;
@@ -924,7 +968,8 @@ impl LiveBatch {
                 ..self.template.clone()
             };
             // What is left to establish: the URLs, why, and whether a lookup that misses proves absence.
-            let (unknown, cause, provable) = match client.set_live_stream_preload_tasks(&request).await {
+            let mut trace = budget.trace();
+            let (unknown, cause, provable) = match client.execute_traced(&request, &mut trace).await {
                 Ok(resp) => {
                     let sent: Vec<&str> = pending.iter().map(|(_, u)| u.as_str()).collect();
                     let (answers, foreign_task) = match_answer(&sent, &resp.preload_tasks_messages);
@@ -967,7 +1012,7 @@ impl LiveBatch {
                 break;
             }
             counters.lookups.fetch_add(1, Ordering::SeqCst);
-            let found = match self.lookup(client, &unknown).await {
+            let found = match self.lookup(client, &unknown, &budget).await {
                 Ok(found) => found,
                 Err(e) => {
                     let why = format!("a lookup to establish whether the service holds a task failed: {e}");
@@ -1000,7 +1045,8 @@ impl LiveBatch {
                 done.extend(absent.into_iter().map(|item| done_item(item, None, Some(failure.clone()))));
                 break;
             }
-            if round >= rounds {
+            let wait = client.retry_config().delay(round, None);
+            if round >= rounds || !budget.allows(wait) {
                 let mut failure = cause;
                 failure.message =
                     format!("{}; a lookup found no task for it, so the service holds none", failure.message);
@@ -1008,7 +1054,7 @@ impl LiveBatch {
                 break;
             }
             // Proven absent: sending again cannot make a second task.
-            tokio::time::sleep(client.retry_config().delay(round, None)).await;
+            tokio::time::sleep(wait).await;
             pending = absent;
         }
         done
@@ -1016,7 +1062,12 @@ impl LiveBatch {
 
     /// The tasks created since the batch began for these URLs, by URL (the earliest of each). Tried
     /// [`LOOKUP_TRIES`] times; an error means the lookup could not be completed.
-    async fn lookup(&self, client: &Client, items: &[(usize, String)]) -> Result<HashMap<String, String>, Error> {
+    async fn lookup(
+        &self,
+        client: &Client,
+        items: &[(usize, String)],
+        budget: &Budget,
+    ) -> Result<HashMap<String, String>, Error> {
         let widest = client.service_time(self.began).saturating_sub(LOOKUP_SKEW_MARGIN + LOOKUP_QUERY_SLACK);
         let query = DescribeLiveStreamPreloadTasksRequest {
             play_urls: items.iter().map(|(_, u)| u.clone()).collect(),
@@ -1046,10 +1097,33 @@ impl LiveBatch {
                 Err(e) if tries >= LOOKUP_TRIES || e.kind() == ErrorKind::InvalidInput => return Err(e),
                 Err(e) => {
                     let wait = client.retry_config().delay(tries, e.retry_after()).max(Duration::from_millis(50));
+                    if !budget.allows(wait) {
+                        return Err(e);
+                    }
                     tokio::time::sleep(wait).await;
                 }
             }
         }
+    }
+}
+
+/// The retry budget of one chunk ([`crate::RetryConfig::max_elapsed`]), as a single call has one.
+struct Budget {
+    from: tokio::time::Instant,
+    max: Duration,
+}
+
+impl Budget {
+    fn start(client: &Client) -> Self {
+        Budget { from: tokio::time::Instant::now(), max: client.retry_config().max_elapsed() }
+    }
+    /// Whether waiting `wait` more keeps within the budget.
+    fn allows(&self, wait: Duration) -> bool {
+        self.from.elapsed() + wait <= self.max
+    }
+    /// A trace whose call spends this budget.
+    fn trace(&self) -> Trace {
+        Trace { budget_from: Some(self.from), ..Trace::default() }
     }
 }
 
@@ -1062,7 +1136,7 @@ impl BatchKind for MediaBatch {
     type Item = MediaItem;
     const FIELD: &'static str = "MediaIds";
     const CHUNK: usize = MEDIA_CHUNK;
-    const REFUSE_HLS: bool = false;
+    const URLS: bool = false;
 
     fn refused(index: usize, media_id: String, failure: ItemFailure) -> MediaItem {
         MediaItem { index, media_id, outcome: MediaOutcome::Failed(failure) }
@@ -1089,12 +1163,14 @@ impl MediaBatch {
             ..self.template.clone()
         };
         let rounds = client.retry_config().max_attempts.max(1);
+        // One retry budget for the chunk, as a single call has: every attempt and wait counts against it.
+        let budget = Budget::start(client);
         // Answers lost so far in this chunk: each one followed by another attempt is a repeat.
         let mut lost = 0u32;
         let mut round = 0;
         let result = loop {
             round += 1;
-            let mut trace = Trace::default();
+            let mut trace = budget.trace();
             // An answer without its job id is refused by `check_answer` as a Decode error: a lost answer.
             let result = client.execute_traced(&request, &mut trace).await;
             counters.requests.fetch_add(trace.attempts.max(1) as usize, Ordering::SeqCst);
@@ -1102,10 +1178,14 @@ impl MediaBatch {
             match result {
                 Ok(resp) => break Ok(resp),
                 Err(e) if round < rounds && (e.may_have_taken_effect() || e.is_retryable()) => {
+                    let wait = client.retry_config().delay(round, e.retry_after());
+                    if !budget.allows(wait) {
+                        break Err(e);
+                    }
                     if e.kind() == ErrorKind::Decode {
                         lost += 1;
                     }
-                    tokio::time::sleep(client.retry_config().delay(round, e.retry_after())).await;
+                    tokio::time::sleep(wait).await;
                 }
                 Err(e) => break Err(e),
             }

@@ -97,6 +97,14 @@ impl Endpoint {
         Ok(Endpoint { scheme: scheme.to_owned(), authority: authority.to_owned() })
     }
 
+    /// The host without port or brackets.
+    pub fn host(&self) -> &str {
+        match self.authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => self.authority.rsplit_once(':').map_or(self.authority.as_str(), |(h, _)| h),
+        }
+    }
+
     /// `scheme://authority/`.
     pub fn base_url(&self) -> String {
         format!("{}://{}/", self.scheme, self.authority)
@@ -243,6 +251,15 @@ impl ClientBuilder {
             return Err(Error::invalid_input("region", "required", "is required"));
         }
         self.retry.validate()?;
+        if let Some(ua) = &self.user_agent {
+            if let Some(at) = ua.bytes().position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b))) {
+                return Err(Error::invalid_input(
+                    "user_agent",
+                    "header_value",
+                    format!("holds a control or non-ASCII character (byte {at}), which an HTTP header cannot carry"),
+                ));
+            }
+        }
         let pick = |specific: &Option<String>, service: Service| -> Result<Endpoint, Error> {
             match specific.as_ref().or(self.endpoint.as_ref()) {
                 Some(e) => Endpoint::parse(e, self.allow_insecure_http),
@@ -254,28 +271,15 @@ impl ClientBuilder {
         };
         let live = pick(&self.live_endpoint, Service::Live)?;
         let vod = pick(&self.vod_endpoint, Service::Vod)?;
-        crate::http::install_crypto_provider();
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .timeout(self.attempt_timeout.unwrap_or(self.connect_timeout.saturating_add(self.read_timeout)))
-            // The API never redirects; following one would carry the signature and the STS token elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(60));
         // Proxies from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) apply to the cloud's endpoints,
         // never to this machine: a local emulator must not be reached through, or leak to, a proxy.
-        let loopback = |e: &Endpoint| {
-            let host = match e.authority.strip_prefix('[') {
-                Some(v6) => v6.split(']').next().unwrap_or(""),
-                None => e.authority.rsplit_once(':').map_or(e.authority.as_str(), |(h, _)| h),
-            };
-            crate::http::is_loopback_host(host)
-        };
-        if loopback(&live) && loopback(&vod) {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(|e| {
-            Error::new(ErrorKind::Transport, format!("the HTTP client could not be built: {e}")).with_source(e)
+        let loopback = |e: &Endpoint| crate::http::is_loopback_host(e.host());
+        let http = crate::http::build_client(&crate::http::HttpSettings {
+            connect_timeout: self.connect_timeout,
+            read_timeout: Some(self.read_timeout),
+            total_timeout: self.attempt_timeout.unwrap_or(self.connect_timeout.saturating_add(self.read_timeout)),
+            pool_idle_timeout: Some(Duration::from_secs(60)),
+            direct: loopback(&live) && loopback(&vod),
         })?;
         let provider = self.credentials.unwrap_or_else(|| Arc::new(ProviderChain::default_chain()));
         let limiters = Limiters::with_backend(self.rate_limits)?;
@@ -326,6 +330,9 @@ pub(crate) struct Trace {
     pub attempts: u32,
     /// Attempts that were sent and got no definitive answer (the request may have taken effect).
     pub lost_answers: u32,
+    /// When the retry budget (`max_elapsed`) began, when it is not this call's own start: a batch spends
+    /// one budget on all the requests and waits of one chunk.
+    pub budget_from: Option<tokio::time::Instant>,
 }
 
 /// A request signed for the wire (from [`Client::presign`]). Its `Debug` hides the signature and the
@@ -420,7 +427,7 @@ impl Client {
         request: &O,
         trace: &mut Trace,
     ) -> Result<O::Response, Error> {
-        request.validate()?;
+        request.validate_at(self.service_time(OffsetDateTime::now_utc()))?;
         let call = Call {
             service: O::SERVICE,
             action: O::ACTION,
@@ -428,6 +435,7 @@ impl Client {
             params: request.to_params(),
             converges: O::CONVERGES,
         };
+        crate::ops::params_sendable(&call.params)?;
         let body = self.send_traced(call, trace).await?;
         crate::ops::decode(O::ACTION, &body).and_then(|answer| O::check_answer(&answer).map(|()| answer)).map_err(
             |mut e| {
@@ -503,6 +511,7 @@ impl Client {
         params: Vec<(String, String)>,
     ) -> Result<serde_json::Value, Error> {
         crate::ops::require("Action", action)?;
+        crate::ops::params_sendable(&params)?;
         let body = self.send(Call { service, action, method, params, converges: false }).await?;
         crate::ops::decode(action, &body)
     }
@@ -512,12 +521,15 @@ impl Client {
     }
 
     async fn send_traced(&self, call: Call<'_>, trace: &mut Trace) -> Result<bytes::Bytes, Error> {
-        let started = tokio::time::Instant::now();
+        let started = trace.budget_from.unwrap_or_else(tokio::time::Instant::now);
         let retry = &self.inner.retry;
         let mut attempt = 0;
         // Temporary credentials the service called expired are replaced once, at once: the request
         // was refused before anything ran, so repeating it is safe for every operation.
         let mut replaced_expired = false;
+        // A refusal for our clock (`InvalidTimeStamp.Expired`) is repeated once, at once, with the clock the
+        // refusal's `Date` header taught: the request was refused before anything ran.
+        let mut corrected_clock = false;
         loop {
             attempt += 1;
             trace.attempts = attempt;
@@ -529,6 +541,7 @@ impl Client {
                 status = tracing::field::Empty
             );
             let mut used_key = None;
+            let offset_before = self.inner.server_clock_offset_ms.load(Ordering::Relaxed);
             let result = async {
                 // The quota is the account's: a shared limiter keys it by the AccessKeyId.
                 let mut creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
@@ -538,6 +551,7 @@ impl Client {
                     // Credentials that were close to expiring may have been replaced meanwhile.
                     creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
                 }
+                check_credentials(&creds)?;
                 used_key = creds.security_token().is_some().then(|| creds.access_key_id().to_owned());
                 self.send_once(&call, &creds).await.map_err(|e| e.redact(&creds.secrets()))
             }
@@ -558,6 +572,20 @@ impl Client {
                 replaced_expired = true;
                 attempt -= 1;
                 continue;
+            }
+            if err.code() == Some("InvalidTimeStamp.Expired") && !corrected_clock {
+                let offset = self.inner.server_clock_offset_ms.load(Ordering::Relaxed);
+                // Only a lesson worth a second try: the answer's clock differs from what we signed with.
+                if offset.abs_diff(offset_before) >= 1_000 {
+                    tracing::warn!(
+                        action = call.action,
+                        offset_ms = offset,
+                        "the service refused our timestamp; signing again with its clock"
+                    );
+                    corrected_clock = true;
+                    attempt -= 1;
+                    continue;
+                }
             }
             err.set_attempts(attempt);
             if err.may_have_taken_effect() {
@@ -580,8 +608,10 @@ impl Client {
     }
 
     /// Signs a call as it goes on the wire now, with a fresh nonce.
+    /// Signs with the service's clock as its answers have told it (see [`Client::service_time`]), so a
+    /// device whose clock is wrong still signs within the service's 15-minute window.
     fn sign_call(&self, call: &Call<'_>, creds: &Credentials) -> SignedRequest {
-        self.sign_call_at(call, creds, OffsetDateTime::now_utc())
+        self.sign_call_at(call, creds, self.service_time(OffsetDateTime::now_utc()))
     }
 
     fn sign_call_at(&self, call: &Call<'_>, creds: &Credentials, now: OffsetDateTime) -> SignedRequest {
@@ -640,9 +670,10 @@ impl Client {
     /// for dry runs, inspection and benchmarks. Resolves credentials like a call does.
     pub async fn presign<O: Operation>(&self, request: &O) -> Result<SignedRequest, Error> {
         // One reading of the clock for the checks, the credentials' expiry and the signature.
-        let now = OffsetDateTime::now_utc();
+        let now = self.service_time(OffsetDateTime::now_utc());
         request.validate_at(now)?;
         let creds = self.inner.credentials.get_at(now).await?;
+        check_credentials(&creds)?;
         let call = Call {
             service: O::SERVICE,
             action: O::ACTION,
@@ -650,11 +681,15 @@ impl Client {
             params: request.to_params(),
             converges: O::CONVERGES,
         };
-        Ok(self.sign_call_at(&call, &creds, now))
+        crate::ops::params_sendable(&call.params)?;
+        let signed = self.sign_call_at(&call, &creds, now);
+        check_sendable(&signed, &call.params)?;
+        Ok(signed)
     }
 
     async fn send_once(&self, call: &Call<'_>, creds: &Credentials) -> Result<bytes::Bytes, Error> {
         let signed = self.sign_call(call, creds);
+        check_sendable(&signed, &call.params)?;
         let method = match signed.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -666,9 +701,7 @@ impl Client {
         let resp = req.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
         if let Some(date) = resp.headers().get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
-            if let Some(server) = parse_http_date(date) {
-                let offset = (server - OffsetDateTime::now_utc()).whole_milliseconds();
-                let offset = i64::try_from(offset).unwrap_or(0);
+            if let Some(offset) = clock_offset_ms(date) {
                 self.inner.server_clock_offset_ms.store(offset, Ordering::Relaxed);
             }
         }
@@ -725,6 +758,14 @@ impl Client {
 /// The longest `x-acs-retry-after` honoured (ms).
 const MAX_RETRY_AFTER_MS: u64 = 60_000;
 
+/// The clock of a server whose answer carried `date` (an HTTP `Date` header) minus ours, in milliseconds;
+/// `None` when it is not a date, or is more than a year away (a broken server, not a clock to follow).
+pub(crate) fn clock_offset_ms(date: &str) -> Option<i64> {
+    let server = parse_http_date(date)?;
+    let offset = (server - OffsetDateTime::now_utc()).whole_milliseconds();
+    i64::try_from(offset).ok().filter(|ms| ms.unsigned_abs() <= 366 * 24 * 3_600_000)
+}
+
 /// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110's IMF-fixdate, the only form servers send today).
 fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     const FORMAT: &[time::format_description::FormatItem<'_>] = time::macros::format_description!(
@@ -743,12 +784,81 @@ fn transport_error(e: reqwest::Error) -> Error {
         detail = format!("{detail}: {s}");
         source = s.source();
     }
-    if e.is_timeout() {
+    if e.is_builder() {
+        // The HTTP library refused the request before writing a byte of it (a URI or header it cannot
+        // carry): nothing reached the service, and sending it again would fail the same way.
+        let mut err = Error::new(ErrorKind::InvalidInput, format!("the request could not be sent as built: {detail}"))
+            .with_source(e)
+            .not_sent();
+        err.set_retryable(false);
+        err
+    } else if e.is_timeout() {
         Error::new(ErrorKind::Timeout, format!("timed out: {detail}")).with_source(e)
     } else if e.is_connect() {
         Error::new(ErrorKind::Transport, format!("could not connect: {detail}")).with_source(e).not_sent()
     } else {
         Error::new(ErrorKind::Transport, detail).with_source(e)
+    }
+}
+
+/// Refuses what the HTTP library would refuse to send, before anything is sent: a URI longer than
+/// [`crate::ops::MAX_URI_BYTES`] and header values holding characters a header cannot carry (control
+/// characters, or non-ASCII text).
+fn check_sendable(signed: &SignedRequest, params: &[(String, String)]) -> Result<(), Error> {
+    if signed.url.len() > crate::ops::MAX_URI_BYTES {
+        let (name, bytes) = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), crate::encoding::percent_encoded_len(v)))
+            .max_by_key(|(_, n)| *n)
+            .unwrap_or(("the request", 0));
+        return Err(Error::invalid_input(
+            name,
+            "request_size",
+            format!(
+                "the request's URI would be {} bytes, more than the {} one request may carry ({name} takes {bytes} \
+                 bytes encoded); send fewer or shorter values",
+                signed.url.len(),
+                crate::ops::MAX_URI_BYTES
+            ),
+        ));
+    }
+    for (name, value) in &signed.headers {
+        if let Some(at) = value.bytes().position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b))) {
+            // Only the user agent is the user's own text; the rest come from credentials and the signer.
+            let field = if *name == "user-agent" { "user_agent" } else { name };
+            return Err(Error::invalid_input(
+                field,
+                "header_value",
+                format!(
+                    "the `{name}` header would hold a control or non-ASCII character (byte {at}), which HTTP refuses"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where credentials would break a request: the AccessKeyId and the SecurityToken go into headers (V3) or
+/// the query (V1), so control characters and whitespace in them mean the source is damaged (a token file
+/// read with a stray line, say). Said without showing the value.
+fn check_credentials(creds: &Credentials) -> Result<(), Error> {
+    let bad = |v: &str| v.bytes().position(|b| !(0x21..0x7f).contains(&b));
+    let problem = match (bad(creds.access_key_id()), creds.security_token().and_then(bad)) {
+        (Some(at), _) => Some(("AccessKeyId", at)),
+        (None, Some(at)) => Some(("SecurityToken", at)),
+        (None, None) => None,
+    };
+    match problem {
+        Some((what, at)) => Err(Error::new(
+            ErrorKind::Credentials,
+            format!(
+                "the {what} of the credentials from {} holds a control, space or non-ASCII character (byte {at}); \
+                 a request cannot carry it",
+                creds.provider_name()
+            ),
+        )
+        .not_sent()),
+        None => Ok(()),
     }
 }
 

@@ -25,6 +25,11 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// The length of `s` percent-encoded, without encoding it.
+pub(crate) fn percent_encoded_len(s: &str) -> usize {
+    s.bytes().map(|b| if unreserved(b) { 1 } else { 3 }).sum()
+}
+
 /// Appends `s` percent-encoded to `out`: runs of unreserved bytes are copied at once.
 pub(crate) fn push_percent_encoded(out: &mut String, s: &str) {
     let bytes = s.as_bytes();

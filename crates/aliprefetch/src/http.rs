@@ -2,6 +2,7 @@
 //! credentials URI are read with a size cap, and no redirect is followed.
 
 use std::sync::Once;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 
@@ -41,6 +42,55 @@ pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Byte
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// How one HTTP client of the crate behaves. Every client (the service's, STS's, the metadata
+/// service's and the credentials URI's) is built by [`build_client`] from one of these.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HttpSettings {
+    pub connect_timeout: Duration,
+    /// The longest wait for response data; restarts with every byte.
+    pub read_timeout: Option<Duration>,
+    /// The longest one request may take in all.
+    pub total_timeout: Duration,
+    /// `None`: keep no idle connection, so the client serves any runtime.
+    pub pool_idle_timeout: Option<Duration>,
+    /// No proxy from the environment (loopback endpoints: a local emulator must not leak to a proxy).
+    pub direct: bool,
+}
+
+/// The one way the crate builds an HTTP client: no redirect is followed (the API never redirects; following
+/// one would carry the signature and the STS token elsewhere), waits are bounded, and a build failure is
+/// returned, never replaced by a default client.
+pub(crate) fn build_client(s: &HttpSettings) -> Result<reqwest::Client, crate::Error> {
+    install_crypto_provider();
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(s.connect_timeout)
+        .timeout(s.total_timeout)
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(d) = s.read_timeout {
+        b = b.read_timeout(d);
+    }
+    b = match s.pool_idle_timeout {
+        Some(d) => b.pool_idle_timeout(d),
+        None => b.pool_max_idle_per_host(0),
+    };
+    if s.direct {
+        b = b.no_proxy();
+    }
+    b.build().map_err(|e| {
+        crate::Error::new(crate::ErrorKind::Transport, format!("the HTTP client could not be built: {e}"))
+            .with_source(e)
+            .not_sent()
+    })
+}
+
+/// A client built once per process for `settings`; the build's failure is kept and returned each time.
+pub(crate) fn shared_client(
+    cell: &'static std::sync::OnceLock<Result<reqwest::Client, crate::Error>>,
+    settings: &HttpSettings,
+) -> Result<&'static reqwest::Client, crate::Error> {
+    cell.get_or_init(|| build_client(settings)).as_ref().map_err(Clone::clone)
 }
 
 /// Whether `host` (a name or an IP literal, IPv6 with or without brackets) is this machine.

@@ -35,6 +35,7 @@ pub mod credentials;
 mod encoding;
 mod error;
 mod http;
+mod local_file;
 mod ops;
 mod paginate;
 mod plan;
@@ -66,7 +67,7 @@ pub use ops::set_live_stream_preload_tasks::{
     PreloadTasksMessage, SetLiveStreamPreloadTasksRequest, SetLiveStreamPreloadTasksResponse,
 };
 pub use ops::update_live_pull_to_push::{UpdateLivePullToPushRequest, UpdateLivePullToPushResponse};
-pub use ops::{is_hls_url, AnyRequest, AnyResponse, Operation};
+pub use ops::{is_hls_url, AnyRequest, AnyResponse, Operation, MAX_LIST_BYTES, MAX_URI_BYTES};
 pub use plan::{PlanItem, PlannedRequest};
 pub use rate_limit::{RateLimits, SharedPacing, DOCUMENTED_QUOTAS};
 pub use records::Record;
@@ -84,7 +85,9 @@ pub use wire::{format_timestamp, parse_timestamp};
 #[doc(hidden)]
 pub mod internal {
     pub use crate::credentials::cache::CredentialsCache;
+    pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;
+    pub use crate::ops::{item_problem, url_problem};
     /// A Redis URL with its user information (password) replaced by `***`.
     pub use crate::rate_limit::redacted_url as redacted_redis_url;
     pub use crate::records::{camel_case, camel_case_keys, record_keys};

@@ -3,7 +3,7 @@
 
 use futures::stream::{BoxStream, Stream, StreamExt as _};
 
-use crate::batch::{refuse_item, ItemFailure, MediaOptions, PreloadOptions, Seen, LIVE_CHUNK, MEDIA_CHUNK};
+use crate::batch::{refuse_item, Chunk, ItemFailure, MediaOptions, PreloadOptions, Seen, LIVE_CHUNK, MEDIA_CHUNK};
 use crate::client::Client;
 use crate::error::Error;
 use crate::ops::Operation;
@@ -103,11 +103,11 @@ where
     struct State<St, F> {
         input: Option<std::pin::Pin<Box<St>>>,
         seen: Seen,
-        chunk: Vec<String>,
+        chunk: Chunk<String>,
         index: usize,
         plan: F,
     }
-    let state = State { input: Some(Box::pin(input)), seen: Seen::new(), chunk: Vec::new(), index: 0, plan };
+    let state = State { input: Some(Box::pin(input)), seen: Seen::new(), chunk: Chunk::new(size), index: 0, plan };
     futures::stream::unfold(state, move |mut s| async move {
         loop {
             let next = match s.input.as_mut() {
@@ -124,9 +124,15 @@ where
                     if let Some(failure) = refuse_item(field, &item, hls) {
                         return Some((PlanItem::Refused { index, input: item, failure }, s));
                     }
-                    s.chunk.push(item);
-                    if s.chunk.len() == size {
-                        let chunk = std::mem::take(&mut s.chunk);
+                    let len = crate::encoding::percent_encoded_len(&item);
+                    if !s.chunk.fits(len) {
+                        let chunk = s.chunk.take();
+                        s.chunk.push(len, item);
+                        return Some((planned(&s.plan, chunk, field), s));
+                    }
+                    s.chunk.push(len, item);
+                    if s.chunk.full() {
+                        let chunk = s.chunk.take();
                         return Some((planned(&s.plan, chunk, field), s));
                     }
                 }
@@ -135,7 +141,7 @@ where
                     if s.chunk.is_empty() {
                         return None;
                     }
-                    let chunk = std::mem::take(&mut s.chunk);
+                    let chunk = s.chunk.take();
                     return Some((planned(&s.plan, chunk, field), s));
                 }
             }

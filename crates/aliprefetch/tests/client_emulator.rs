@@ -147,7 +147,10 @@ async fn service_refusals_arrive_as_typed_errors() {
     assert_eq!(e.code(), Some("CodeTaskNotExist"));
     // A partial failure arrives inside a success.
     let set = c
-        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(DOMAIN, ["rtmp://h/a/s", "not-a-url"]))
+        .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(
+            DOMAIN,
+            ["rtmp://h/a/s", "rtmp-x://h/a/s"],
+        ))
         .await
         .unwrap();
     assert_eq!((set.status.as_str(), set.success_url, set.failed_url), ("Failed", 1, 1));
@@ -372,7 +375,8 @@ async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
     let mut input: Vec<String> = (0..1000).map(|i| format!("rtmp://play.example.com/live/stream{i}")).collect();
     input.insert(10, "rtmp://play.example.com/live/stream3".to_owned()); // a duplicate
     input.push("http://play.example.com/live/s.m3u8".to_owned()); // HLS: refused without sending
-    input.push("not-a-url".to_owned()); // refused by the service, inside a success
+                                                                  // A URL the client takes (RFC 3986 lets a scheme hold `-`) and the emulator refuses, inside a success.
+    input.push("rtmp-x://play.example.com/live/s".to_owned());
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let progress = seen.clone();
     let report = c
@@ -393,7 +397,10 @@ async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
     assert_eq!(report.succeeded().count(), 1000);
     let failed: Vec<(&str, &str)> =
         report.failed().map(|i| (i.url.as_str(), i.failure.as_ref().unwrap().code.as_str())).collect();
-    assert_eq!(failed, [("http://play.example.com/live/s.m3u8", "hls"), ("not-a-url", "TaskNotCreated")]);
+    assert_eq!(
+        failed,
+        [("http://play.example.com/live/s.m3u8", "hls"), ("rtmp-x://play.example.com/live/s", "TaskNotCreated")]
+    );
     let kinds: Vec<ErrorKind> = report.failed().map(|i| i.failure.as_ref().unwrap().kind).collect();
     assert_eq!(kinds, [ErrorKind::InvalidInput, ErrorKind::Api], "refused before sending, refused by the service");
     let task_ids: HashSet<&str> = report.succeeded().map(|i| i.task_id.as_deref().unwrap()).collect();

@@ -199,24 +199,107 @@ async fn a_success_that_says_nothing_is_not_taken_for_one() {
     assert!(e.message().contains("task busy"));
 }
 
+/// Serves every request (keep-alive included) with `answer(head)` as the whole response, counting requests.
+async fn serving(answer: impl Fn(&str) -> String + Send + Sync + 'static) -> (String, Arc<AtomicUsize>) {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    let answer = Arc::new(answer);
+    let (endpoint, _) = server(move |mut s| {
+        let (answer, counted) = (answer.clone(), counted.clone());
+        async move {
+            loop {
+                let head = read_head(&mut s).await;
+                if head.is_empty() {
+                    return;
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                if s.write_all(answer(&head).as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+        }
+    })
+    .await;
+    (endpoint, requests)
+}
+
+fn json_answer(body: &str) -> String {
+    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len())
+}
+
+/// A page of `ids` claiming to be page `page` of `total` tasks (10 a page).
+fn page(page: u64, total: u64, ids: impl Iterator<Item = String>) -> String {
+    let tasks: Vec<String> = ids
+        .map(|id| format!(r#"{{"TaskId": "{id}", "DomainName": "d", "PlayUrl": "u", "Status": "complete"}}"#))
+        .collect();
+    json_answer(&format!(
+        r#"{{"RequestId": "R", "PageNum": {page}, "PageSize": 10, "TotalNum": {total}, "TotalPage": {}, "PreloadTasks": {{"PreloadTask": [{}]}}}}"#,
+        total.div_ceil(10),
+        tasks.join(",")
+    ))
+}
+
+/// The `PageNum` a request asked for.
+fn page_asked(head: &str) -> u64 {
+    head.split(['?', '&', ' ']).find_map(|p| p.strip_prefix("PageNum=")).and_then(|n| n.parse().ok()).unwrap_or(1)
+}
+
 #[tokio::test]
-async fn paging_stops_when_the_server_overstates_its_pages() {
-    let task = r#"{"TaskId": "t", "DomainName": "d", "PlayUrl": "u", "Status": "complete"}"#;
-    let page: &'static str = Box::leak(
-        format!(
-            r#"{{"RequestId": "R", "PageNum": 1, "PageSize": 10, "TotalNum": 25, "TotalPage": 4294967295, "PreloadTasks": {{"PreloadTask": [{}]}}}}"#,
-            [task; 10].join(",")
-        )
-        .into_boxed_str(),
-    );
-    let (endpoint, _) = answering("200 OK", page).await;
+async fn paging_stops_when_every_answer_is_page_one_again() {
+    // The issue's case: every answer is page 1 with the same tasks and a huge TotalNum.
+    let (endpoint, requests) = serving(|_| page(1, 1_000_000_000, (0..10).map(|i| format!("t{i}")))).await;
     let c = client(&endpoint).build().unwrap();
-    let tasks = tokio::time::timeout(
-        Duration::from_secs(60),
-        c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new("d").page_size(10)),
-    )
-    .await
-    .expect("paging ended")
-    .unwrap();
-    assert_eq!(tasks.len(), 30, "three pages: the third passes TotalNum");
+    let e = c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new("d").page_size(10)).await.unwrap_err();
+    assert!(e.message().contains("paging stopped at page 2: the answer is page 1"), "{e}");
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn paging_stops_when_a_page_brings_nothing_new() {
+    // Pages numbered as asked, but the same tasks on each.
+    let (endpoint, requests) =
+        serving(|head| page(page_asked(head), 1_000_000, (0..10).map(|i| format!("t{i}")))).await;
+    let c = client(&endpoint).build().unwrap();
+    let e = c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new("d").page_size(10)).await.unwrap_err();
+    assert!(e.message().contains("every task on it was on an earlier page"), "{e}");
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_growing_total_cannot_extend_the_listing() {
+    // Fresh tasks on every page, and a TotalNum that grows with each answer: the first answer's count
+    // (25 tasks, 3 pages) bounds the listing.
+    let (endpoint, requests) = serving(|head| {
+        let n = page_asked(head);
+        page(n, 25 * n.pow(3), (0..10).map(move |i| format!("p{n}t{i}")))
+    })
+    .await;
+    let c = client(&endpoint).build().unwrap();
+    let tasks = c.all_preload_tasks(DescribeLiveStreamPreloadTasksRequest::new("d").page_size(10)).await.unwrap();
+    assert_eq!((tasks.len(), requests.load(Ordering::SeqCst)), (30, 3));
+}
+
+#[tokio::test]
+async fn a_media_batch_does_not_wait_past_its_retry_budget() {
+    // Throttled for a minute on every answer: the single call and the batch both have a 30 s budget, so
+    // neither waits a minute, and the ids are reported as not submitted (throttled), not unknown.
+    let body = r#"{"RequestId": "R", "Code": "Throttling.User", "Message": "slow down"}"#;
+    let (endpoint, requests) = serving(move |_| {
+        format!(
+            "HTTP/1.1 400 Bad Request\r\nx-acs-retry-after: 60000\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    })
+    .await;
+    let c = client(&endpoint).retry(RetryConfig::standard()).build().unwrap();
+    let report = c.refresh_media(["m1", "m2"], aliprefetch::MediaOptions::default()).await.unwrap();
+    assert_eq!(requests.load(Ordering::SeqCst), 1, "no wait of a minute within a 30 s budget");
+    for item in &report.items {
+        match &item.outcome {
+            aliprefetch::MediaOutcome::Failed(f) => {
+                assert_eq!((f.kind, f.outcome_unknown), (ErrorKind::Throttled, false), "{f:?}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -8,6 +8,9 @@ use serde::Deserialize;
 use super::{missing, Credentials, EcsRamRoleProvider, Env, ProvideCredentials};
 use crate::error::Error;
 
+/// The largest aliyun CLI configuration read (a real one is a few KB).
+const MAX_CONFIG_BYTES: usize = 1 << 20;
+
 /// A profile of the aliyun CLI's `~/.aliyun/config.json`, of mode `AK`, `StsToken`, `RamRoleArn`
 /// (a role assumed with the profile's access key), `ChainableRamRoleArn` (a role assumed with the
 /// credentials of `source_profile`), `OIDC` (a role assumed with an OIDC token file) or `EcsRamRole`.
@@ -99,7 +102,9 @@ pub(crate) fn profile_settings(env: &Env, profile: Option<&str>) -> ProfileSetti
     let Some(path) = env.home().map(|h| h.join(".aliyun").join("config.json")) else {
         return ProfileSettings::default();
     };
-    let Ok(text) = std::fs::read_to_string(&path) else { return ProfileSettings::default() };
+    let Ok(text) = crate::local_file::read_small_file(&path, MAX_CONFIG_BYTES) else {
+        return ProfileSettings::default();
+    };
     let Ok(config) = serde_json::from_str::<CliConfig>(&text) else { return ProfileSettings::default() };
     let wanted = profile.map(str::to_owned).or_else(|| profile_from_env(env)).unwrap_or(config.current);
     let Some(p) = config.profiles.into_iter().find(|p| p.name == wanted) else { return ProfileSettings::default() };
@@ -143,7 +148,7 @@ impl CliProfileProvider {
             (None, Some(home)) => home.join(".aliyun").join("config.json"),
             (None, None) => return Err(missing("no home directory to find ~/.aliyun/config.json in")),
         };
-        let text = tokio::fs::read_to_string(&path).await.map_err(|e| missing(format!("{}: {e}", path.display())))?;
+        let text = crate::local_file::read_small_file(&path, MAX_CONFIG_BYTES).map_err(missing)?;
         let config: CliConfig = serde_json::from_str(&text)
             .map_err(|e| missing(format!("{} is not a valid aliyun CLI configuration: {e}", path.display())))?;
         let wanted = self.profile.clone().or_else(|| profile_from_env(&self.env)).unwrap_or(config.current);

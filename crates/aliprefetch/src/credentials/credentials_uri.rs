@@ -42,8 +42,11 @@ impl CredentialsUriProvider {
             .ok_or_else(|| missing("ALIBABA_CLOUD_CREDENTIALS_URI is not set"))?;
         // The URI may carry a token in its query or user info: errors name it without them.
         let shown = crate::http::redacted_url(&uri);
-        let resp =
-            small_http_client().get(&uri).send().await.map_err(|e| missing(format!("{shown}: {}", e.without_url())))?;
+        let resp = small_http_client()?
+            .get(&uri)
+            .send()
+            .await
+            .map_err(|e| missing(format!("{shown}: {}", e.without_url())))?;
         let status = resp.status();
         let body = small_body(resp, &shown).await?;
         if !status.is_success() {

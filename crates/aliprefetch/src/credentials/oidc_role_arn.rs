@@ -10,7 +10,7 @@ use super::{missing, Credentials, Env, ProvideCredentials};
 use crate::error::Error;
 
 /// The longest OIDC token file read (service-account tokens are a few KiB).
-const MAX_TOKEN_BYTES: u64 = 64 * 1024;
+const MAX_TOKEN_BYTES: usize = 64 * 1024;
 
 /// Credentials of a RAM role from STS `AssumeRoleWithOIDC`, an unsigned call carrying the OIDC token,
 /// read fresh from its file at every refresh (the platform rotates it).
@@ -72,15 +72,8 @@ impl OidcRoleArnProvider {
 
     async fn fetch(&self) -> Result<Credentials, Error> {
         let path = self.token_file.display();
-        let meta = tokio::fs::metadata(&self.token_file)
-            .await
-            .map_err(|e| missing(format!("oidc_role_arn: the OIDC token file {path}: {e}")))?;
-        if meta.len() > MAX_TOKEN_BYTES {
-            return Err(missing(format!("oidc_role_arn: the OIDC token file {path} is larger than 64 KiB")));
-        }
-        let token = tokio::fs::read_to_string(&self.token_file)
-            .await
-            .map_err(|e| missing(format!("oidc_role_arn: the OIDC token file {path}: {e}")))?;
+        let token = crate::local_file::read_small_file(&self.token_file, MAX_TOKEN_BYTES)
+            .map_err(|e| missing(format!("oidc_role_arn: the OIDC token file: {e}")))?;
         let token = token.trim();
         if token.is_empty() {
             return Err(missing(format!("oidc_role_arn: the OIDC token file {path} is empty")));

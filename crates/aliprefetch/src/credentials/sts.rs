@@ -1,6 +1,7 @@
 //! What the role providers share: the STS endpoint, one call to STS (`AssumeRole` signed with V1 by the
 //! source credentials, or `AssumeRoleWithOIDC` unsigned), and its answer as credentials.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -84,24 +85,17 @@ impl Session {
 
 /// The HTTP client of STS calls: no redirects, bounded waits, no idle connections (so it serves any
 /// runtime); proxies from the environment for a real endpoint, none for loopback.
-fn http_client(loopback: bool) -> &'static reqwest::Client {
-    static DIRECT: OnceLock<reqwest::Client> = OnceLock::new();
-    static PROXIED: OnceLock<reqwest::Client> = OnceLock::new();
-    let build = |direct: bool| {
-        crate::http::install_crypto_provider();
-        let b = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(0);
-        let b = if direct { b.no_proxy() } else { b };
-        b.build().unwrap_or_default()
+fn http_client(loopback: bool) -> Result<&'static reqwest::Client, Error> {
+    static DIRECT: OnceLock<Result<reqwest::Client, Error>> = OnceLock::new();
+    static PROXIED: OnceLock<Result<reqwest::Client, Error>> = OnceLock::new();
+    let settings = crate::http::HttpSettings {
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: None,
+        total_timeout: Duration::from_secs(10),
+        pool_idle_timeout: None,
+        direct: loopback,
     };
-    if loopback {
-        DIRECT.get_or_init(|| build(true))
-    } else {
-        PROXIED.get_or_init(|| build(false))
-    }
+    crate::http::shared_client(if loopback { &DIRECT } else { &PROXIED }, &settings)
 }
 
 #[derive(Deserialize)]
@@ -138,27 +132,58 @@ pub(crate) async fn assume_role(
     if let Some(id) = external_id {
         params.push(("ExternalId".into(), id.to_owned()));
     }
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let signed = crate::sign::v1::sign(
-        &crate::sign::v1::Request {
-            method: "POST",
-            action: "AssumeRole",
-            version: STS_VERSION,
-            format: "JSON",
-            params: &params,
-        },
-        source,
-        OffsetDateTime::now_utc(),
-        &nonce,
-    );
     let endpoint = parse(endpoint, provider)?;
-    let mut url = endpoint.base_url();
-    url.push('?');
-    url.push_str(&signed.canonicalized_query);
-    url.push_str("&Signature=");
-    url.push_str(&crate::encoding::percent_encode(&signed.signature));
-    let request = http_client(is_loopback(&endpoint)).post(url);
-    send(request, "AssumeRole", provider, &[]).await
+    let attempt = || {
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let signed = crate::sign::v1::sign(
+            &crate::sign::v1::Request {
+                method: "POST",
+                action: "AssumeRole",
+                version: STS_VERSION,
+                format: "JSON",
+                params: &params,
+            },
+            source,
+            sts_time(),
+            &nonce,
+        );
+        let mut url = endpoint.base_url();
+        url.push('?');
+        url.push_str(&signed.canonicalized_query);
+        url.push_str("&Signature=");
+        url.push_str(&crate::encoding::percent_encode(&signed.signature));
+        Ok(http_client(is_loopback(&endpoint))?.post(url))
+    };
+    send_correcting_clock(attempt, "AssumeRole", provider, &[]).await
+}
+
+/// STS's clock minus ours, in milliseconds, from the `Date` header of its last answer.
+static STS_CLOCK_OFFSET_MS: AtomicI64 = AtomicI64::new(0);
+
+/// Now on STS's clock, as far as its answers told it.
+fn sts_time() -> OffsetDateTime {
+    OffsetDateTime::now_utc().saturating_add(time::Duration::milliseconds(STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed)))
+}
+
+/// Sends the request `build` makes; when STS refuses our timestamp and its answer's `Date` shows a clock
+/// other than the one we signed with, builds and sends it once more with STS's clock.
+async fn send_correcting_clock(
+    build: impl Fn() -> Result<reqwest::RequestBuilder, Error>,
+    action: &str,
+    provider: &'static str,
+    hide: &[&str],
+) -> Result<Credentials, Error> {
+    let before = STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed);
+    match send(build()?, action, provider, hide).await {
+        Err(e) if e.code() == Some("InvalidTimeStamp.Expired") => {
+            if STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed).abs_diff(before) < 1_000 {
+                return Err(e);
+            }
+            tracing::warn!(action, "STS refused our timestamp; signing again with its clock");
+            send(build()?, action, provider, hide).await
+        }
+        other => other,
+    }
 }
 
 /// `AssumeRoleWithOIDC`: unsigned, the token (in the form body, never the URL) is the proof.
@@ -171,20 +196,6 @@ pub(crate) async fn assume_role_with_oidc(
 ) -> Result<Credentials, Error> {
     session.check(provider)?;
     let endpoint = parse(endpoint, provider)?;
-    let timestamp = crate::wire::format_timestamp(OffsetDateTime::now_utc());
-    let query = [
-        ("Action", "AssumeRoleWithOIDC"),
-        ("Format", "JSON"),
-        ("Version", STS_VERSION),
-        ("Timestamp", timestamp.as_str()),
-    ];
-    let mut url = endpoint.base_url();
-    for (i, (k, v)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(k);
-        url.push('=');
-        url.push_str(&crate::encoding::percent_encode(v));
-    }
     let mut form = Vec::with_capacity(6);
     session.push_params(&mut form);
     form.push(("OIDCProviderArn".into(), provider_arn.to_owned()));
@@ -194,11 +205,27 @@ pub(crate) async fn assume_role_with_oidc(
         .map(|(k, v)| format!("{}={}", crate::encoding::percent_encode(k), crate::encoding::percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let request = http_client(is_loopback(&endpoint))
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(body);
-    send(request, "AssumeRoleWithOIDC", provider, &[token]).await
+    let attempt = || {
+        let timestamp = crate::wire::format_timestamp(sts_time());
+        let query = [
+            ("Action", "AssumeRoleWithOIDC"),
+            ("Format", "JSON"),
+            ("Version", STS_VERSION),
+            ("Timestamp", timestamp.as_str()),
+        ];
+        let mut url = endpoint.base_url();
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(k);
+            url.push('=');
+            url.push_str(&crate::encoding::percent_encode(v));
+        }
+        Ok(http_client(is_loopback(&endpoint))?
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body.clone()))
+    };
+    send_correcting_clock(attempt, "AssumeRoleWithOIDC", provider, &[token]).await
 }
 
 fn parse(endpoint: &str, provider: &'static str) -> Result<Endpoint, Error> {
@@ -207,11 +234,7 @@ fn parse(endpoint: &str, provider: &'static str) -> Result<Endpoint, Error> {
 }
 
 fn is_loopback(e: &Endpoint) -> bool {
-    let host = match e.authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => e.authority.rsplit_once(':').map_or(e.authority.as_str(), |(h, _)| h),
-    };
-    crate::http::is_loopback_host(host)
+    crate::http::is_loopback_host(e.host())
 }
 
 /// Sends, reads (capped) and turns the answer into credentials or a `Credentials` error naming the
@@ -225,6 +248,11 @@ async fn send(
     let source = format!("{provider}: STS {action}");
     let resp = request.send().await.map_err(|e| missing(format!("{source}: {}", e.without_url())))?;
     let status = resp.status().as_u16();
+    if let Some(date) = resp.headers().get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
+        if let Some(offset) = crate::client::clock_offset_ms(date) {
+            STS_CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
+        }
+    }
     let text = super::temporary::small_body(resp, &source).await?;
     let answer: Answer = serde_json::from_str(&text)
         .map_err(|_| missing(format!("{source} answered HTTP {status} with a body that is not its JSON")))?;

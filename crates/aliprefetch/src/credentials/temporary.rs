@@ -42,19 +42,16 @@ impl TemporaryCredentialsBody {
 
 /// The HTTP client of the metadata service and the credentials URI: built once per process. It keeps
 /// no idle connections, so it serves any runtime (each fetch connects afresh; fetches are rare).
-pub(crate) fn small_http_client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        crate::http::install_crypto_provider();
-        reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(1))
-            .timeout(Duration::from_secs(3))
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(0)
-            .no_proxy()
-            .build()
-            .unwrap_or_default()
-    })
+pub(crate) fn small_http_client() -> Result<&'static reqwest::Client, Error> {
+    static CLIENT: OnceLock<Result<reqwest::Client, Error>> = OnceLock::new();
+    let settings = crate::http::HttpSettings {
+        connect_timeout: Duration::from_secs(1),
+        read_timeout: None,
+        total_timeout: Duration::from_secs(3),
+        pool_idle_timeout: None,
+        direct: true,
+    };
+    crate::http::shared_client(&CLIENT, &settings)
 }
 
 /// A credentials source's body as text, at most [`crate::http::MAX_ANSWER_BYTES`].

@@ -20,17 +20,107 @@ pub(crate) fn count(field: &str, n: usize, min: usize, max: usize, what: &str) -
     }
 }
 
-/// Items of a comma-separated list must be non-empty and free of commas.
+/// The most a comma-separated list parameter (`PlayUrl`, `MediaIds`) may take in one request, percent-encoded
+/// as it goes on the wire (commas included). Four fifths of [`MAX_URI_BYTES`]: the rest is room for the
+/// other parameters and the signature's.
+pub const MAX_LIST_BYTES: usize = 28 * 1024;
+
+/// The longest request URI the client sends (scheme, host, path and query). Official clients put every
+/// parameter in the query string; HTTP libraries refuse a URI near 64 KiB (the `http` crate at 65,534
+/// bytes) and servers often sooner, so a request is kept to half of that. A batch sizes its requests by this
+/// bound as well as by count.
+pub const MAX_URI_BYTES: usize = 32 * 1024;
+
+/// What is wrong with one item of a comma-separated list, as (rule, sentence), or `None`.
+pub fn item_problem(item: &str) -> Option<(&'static str, String)> {
+    if item.trim().is_empty() {
+        return Some(("empty_item", "is empty".to_owned()));
+    }
+    if let Some(c) = item.chars().find(|c| c.is_control()) {
+        return Some((
+            "control_character",
+            format!("holds the control character U+{:04X}, which no URL or id carries", u32::from(c)),
+        ));
+    }
+    if item.contains(',') {
+        return Some(("comma", format!("contains a comma, which would split it on the wire: `{item}`")));
+    }
+    let bytes = crate::encoding::percent_encoded_len(item);
+    if bytes > MAX_LIST_BYTES {
+        return Some((
+            "too_long",
+            format!(
+                "is {bytes} bytes percent-encoded; one request carries at most {MAX_LIST_BYTES} of a list \
+                 (starts `{}…`)",
+                item.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
+    None
+}
+
+/// What is wrong with a stream URL beyond [`item_problem`]: it must read `scheme://…`.
+pub fn url_problem(url: &str) -> Option<(&'static str, String)> {
+    let shown = || url.chars().take(80).collect::<String>();
+    let well_formed = url.split_once("://").is_some_and(|(scheme, rest)| {
+        scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            && !rest.is_empty()
+            && !rest.starts_with('/')
+    });
+    if !well_formed {
+        return Some(("not_a_url", format!("is not a URL (scheme://host/path): `{}`", shown())));
+    }
+    None
+}
+
+/// Each item of a list of stream URLs must be a URL (see [`url_problem`]).
+pub(crate) fn url_items(field: &str, urls: &[String]) -> Result<(), Error> {
+    for (i, url) in urls.iter().enumerate() {
+        if let Some((rule, why)) = url_problem(url) {
+            return Err(Error::invalid_input(field, rule, format!("item {i} {why}")));
+        }
+    }
+    Ok(())
+}
+
+/// Items of a comma-separated list must be non-empty, free of commas and control characters, and fit one
+/// request together ([`MAX_LIST_BYTES`]).
 pub(crate) fn list_items(field: &str, items: &[String]) -> Result<(), Error> {
     for (i, item) in items.iter().enumerate() {
-        if item.trim().is_empty() {
-            return Err(Error::invalid_input(field, "empty_item", format!("item {i} is empty")));
+        if let Some((rule, why)) = item_problem(item) {
+            return Err(Error::invalid_input(field, rule, format!("item {i} {why}")));
         }
-        if item.contains(',') {
+    }
+    let bytes = list_bytes(items);
+    if bytes > MAX_LIST_BYTES {
+        return Err(Error::invalid_input(
+            field,
+            "size",
+            format!(
+                "the list is {bytes} bytes percent-encoded, more than the {MAX_LIST_BYTES} one request carries; \
+                 send fewer items per request (the batch methods split by size)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The bytes `items` take on the wire as one comma-separated, percent-encoded value.
+fn list_bytes(items: &[String]) -> usize {
+    items.iter().map(|i| crate::encoding::percent_encoded_len(i)).sum::<usize>() + 3 * items.len().saturating_sub(1)
+}
+
+/// Parameter values may not hold control characters other than tab, line feed and carriage return
+/// (which JSON text such as `UserData` may carry): no service parameter is made of them, and some would
+/// be cut or refused on the way.
+pub(crate) fn params_sendable(params: &[(String, String)]) -> Result<(), Error> {
+    for (name, value) in params {
+        if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
             return Err(Error::invalid_input(
-                field,
-                "comma",
-                format!("item {i} contains a comma, which would split it on the wire: `{item}`"),
+                name.as_str(),
+                "control_character",
+                format!("holds the control character U+{:04X}", u32::from(c)),
             ));
         }
     }

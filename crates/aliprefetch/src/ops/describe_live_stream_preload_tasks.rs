@@ -83,6 +83,7 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
         }
         super::count("PlayUrl", self.play_urls.len(), 0, MAX_URLS, "URLs")?;
         super::list_items("PlayUrl", &self.play_urls)?;
+        super::url_items("PlayUrl", &self.play_urls)?;
         super::times_in_range(&[("StartTime", self.start_time), ("EndTime", self.end_time)])?;
         if let Some(s) = self.start_time {
             if s < now.saturating_sub(MAX_LOOKBACK) {

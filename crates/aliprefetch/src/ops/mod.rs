@@ -15,7 +15,8 @@ mod operation;
 
 pub use any::{AnyRequest, AnyResponse, ACTIONS};
 pub use checks::is_hls_url;
-pub(crate) use checks::{count, end_after_start, list_items, require, times_in_range};
+pub(crate) use checks::{count, end_after_start, list_items, params_sendable, require, times_in_range, url_items};
+pub use checks::{item_problem, url_problem, MAX_LIST_BYTES, MAX_URI_BYTES};
 pub(crate) use decode::{de, decode, require_request_id};
 pub(crate) use input::JsonInput;
 pub use operation::Operation;

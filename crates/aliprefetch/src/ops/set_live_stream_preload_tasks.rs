@@ -67,6 +67,7 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
         super::require("DomainName", &self.domain_name)?;
         super::count("PlayUrl", self.play_urls.len(), 1, MAX_URLS, "URLs")?;
         super::list_items("PlayUrl", &self.play_urls)?;
+        super::url_items("PlayUrl", &self.play_urls)?;
         if let Some(url) = self.play_urls.iter().find(|u| super::is_hls_url(u)) {
             return Err(Error::invalid_input("PlayUrl", "hls", format!("HLS (.m3u8) URLs are not supported: `{url}`")));
         }

@@ -216,6 +216,8 @@ pub(crate) struct SharedLimiter {
     counter: AtomicU64,
     /// Redis has answered this client at least once.
     answered: AtomicBool,
+    /// A wait longer than the window has been reported once (it is not logged again).
+    long_wait_reported: AtomicBool,
 }
 
 impl std::fmt::Debug for SharedLimiter {
@@ -248,6 +250,7 @@ impl SharedLimiter {
             id: format!("{:016x}", fastrand::u64(..)),
             counter: AtomicU64::new(0),
             answered: AtomicBool::new(false),
+            long_wait_reported: AtomicBool::new(false),
             pacing,
         })
     }
@@ -303,9 +306,23 @@ impl SharedLimiter {
                     loop {
                         match self.try_shared(&key, max).await {
                             Ok(None) => return,
-                            Ok(Some(wait)) => tokio::time::sleep(wait.min(self.window)).await,
+                            // No start of this window can be more than one window away: a longer wait means
+                            // Redis's clock stepped back or something else wrote the key. Obeying it would
+                            // park every client, so it counts as a Redis failure.
+                            Ok(Some(wait)) if wait > self.window => {
+                                let first = !self.long_wait_reported.swap(true, Ordering::Relaxed);
+                                let reason = format!(
+                                    "Redis asked for a wait of {} ms, longer than the {} ms window (its clock stepped \
+                                     back, or something else wrote the key)",
+                                    wait.as_millis(),
+                                    self.window.as_millis()
+                                );
+                                self.fall_back(&reason, first);
+                                break;
+                            }
+                            Ok(Some(wait)) => tokio::time::sleep(wait).await,
                             Err(reason) => {
-                                self.fall_back(&reason);
+                                self.fall_back(&reason, true);
                                 break;
                             }
                         }
@@ -414,7 +431,8 @@ impl SharedLimiter {
 
     /// Goes to local pacing (once per outage: the first caller to see it), and starts the task that
     /// brings pacing back to Redis.
-    fn fall_back(self: &Arc<Self>, reason: &str) {
+    /// Switches to local pacing; `log`: say why (a cause that repeats is said once).
+    fn fall_back(self: &Arc<Self>, reason: &str, log: bool) {
         {
             let mut mode = lock(&self.mode);
             if let Mode::Fallback { .. } = *mode {
@@ -423,12 +441,14 @@ impl SharedLimiter {
             let now = Instant::now();
             *mode = Mode::Fallback { resume_at: now + self.window, last_try: now };
         }
-        tracing::warn!(
-            prefix = %self.pacing.key_prefix,
-            share = self.pacing.fallback_share,
-            "shared pacing: {reason}; pacing this client alone at {:.0}% of each quota until Redis answers again",
-            self.pacing.fallback_share * 100.0
-        );
+        if log {
+            tracing::warn!(
+                prefix = %self.pacing.key_prefix,
+                share = self.pacing.fallback_share,
+                "shared pacing: {reason}; pacing this client alone at {:.0}% of each quota until Redis answers again",
+                self.pacing.fallback_share * 100.0
+            );
+        }
         let weak = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {

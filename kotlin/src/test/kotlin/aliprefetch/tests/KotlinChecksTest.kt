@@ -122,12 +122,12 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                     seen.add(progress)
                 }
             }
-            val given = urls("batch", 1000) + listOf("http://$DOMAIN/live/s.m3u8", "not-a-url")
+            val given = urls("batch", 1000) + listOf("http://$DOMAIN/live/s.m3u8", "rtmp-x://play.example.com/live/s")
             val report = client.preloadLiveStreams(DOMAIN, given, PreloadOptions(), listener)
             eq(report.items.map { it.url }, given, "every URL once, in order")
             eq(report.requests, 11uL, "1,001 URLs sent, in requests of 100")
             val failed = report.items.filter { it.taskId == null }.map { it.url to it.failure?.code }
-            eq(failed, listOf("http://$DOMAIN/live/s.m3u8" to "hls", "not-a-url" to "TaskNotCreated"), "failures with reasons")
+            eq(failed, listOf("http://$DOMAIN/live/s.m3u8" to "hls", "rtmp-x://play.example.com/live/s" to "TaskNotCreated"), "failures with reasons")
             val last = seen.maxByOrNull { it.done }!!
             eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002uL, 1002uL, 1000uL, 2uL), "last progress")
         }
