@@ -806,3 +806,83 @@ fn a_ram_role_arn_profile_works_from_the_command_line() {
     assert_eq!(emu.tasks().len(), 3, "created with the role's credentials");
     assert!(!r.stderr.contains("testsecret"), "{}", r.stderr);
 }
+
+#[test]
+fn bad_input_lines_are_items_of_the_report_and_reading_goes_on() {
+    let emu = emulator("");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("urls.txt");
+    let good = urls("lines", 3);
+    let mut text = format!("{}\n", good[0]).into_bytes();
+    text.extend_from_slice(b"\xff\xfe not utf-8\n"); // line 2
+    text.extend(std::iter::repeat_n(b'u', 1 << 20)); // line 3: 1 MiB, no URL
+    text.extend_from_slice(format!("\n{}\nplay.example.com/no-scheme\n# comment\n{}\n", good[1], good[2]).as_bytes());
+    std::fs::write(&file, &text).unwrap();
+    for format in ["json", "table"] {
+        emu.reset();
+        let (mut cmd, _home) = at(&emu);
+        let r = run(cmd.args(["-o", format, "live", "preload", "--domain", DOMAIN, "--file"]).arg(&file));
+        assert_eq!(r.code, 1, "some items failed: {}", r.stderr);
+        assert!(r.stdout.len() < 64 * 1024, "the long line is not echoed ({} bytes)", r.stdout.len());
+        if format == "json" {
+            let doc = r.json();
+            let items = doc["items"].as_array().unwrap();
+            let bad: Vec<(u64, &str, &str)> = items
+                .iter()
+                .filter(|i| !i["line"].is_null())
+                .map(|i| {
+                    (i["line"].as_u64().unwrap(), i["error"]["code"].as_str().unwrap(), i["status"].as_str().unwrap())
+                })
+                .collect();
+            assert_eq!(
+                bad,
+                [(2, "not_utf8", "not_created"), (3, "line_too_long", "not_created"), (5, "not_a_url", "not_created")]
+            );
+            assert_eq!((doc["total"].as_u64(), doc["succeeded"].as_u64()), (Some(6), Some(3)));
+        } else {
+            assert!(r.stdout.contains("line 3: is longer than 65536 bytes"), "{}", r.stdout);
+        }
+        // The service holds the three good lines, the ones after the bad ones included.
+        let held: HashSet<String> = emu.tasks().into_iter().map(|t| t.play_url).collect();
+        assert_eq!(held, good.iter().cloned().collect::<HashSet<_>>(), "{format}");
+    }
+}
+
+#[test]
+fn a_huge_line_on_stdin_is_skipped_in_bounded_memory_and_jsonl_still_reports() {
+    let emu = emulator("");
+    let (mut cmd, _home) = at(&emu);
+    let good = urls("stdin-huge", 2);
+    let mut input = format!("{}\n", good[0]).into_bytes();
+    input.extend(std::iter::repeat_n(b'h', 32 << 20)); // 32 MiB without a newline until the end
+    input.extend_from_slice(format!("\n{}\n", good[1]).as_bytes());
+    let r = run(cmd.args(["-o", "jsonl", "live", "preload", "--domain", DOMAIN, "-"]).write_stdin(input));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines = r.jsonl();
+    assert_eq!(lines.len(), 3, "{}", r.stdout.len());
+    let bad: Vec<&Value> = lines.iter().filter(|l| l["line"] == 2).collect();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0]["error"]["code"], "line_too_long");
+    assert_eq!(emu.tasks().len(), 2);
+}
+
+#[test]
+fn a_bad_media_id_line_is_reported_and_the_rest_submitted() {
+    let emu = emulator("");
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.args(["-o", "json", "vod", "refresh", "-"]).write_stdin(b"m1\nm\x01x\n\xc3\x28\nm2\n".to_vec()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = r.json();
+    let items = doc["items"].as_array().unwrap();
+    let codes: Vec<(Value, Value)> = items.iter().map(|i| (i["line"].clone(), i["error"]["code"].clone())).collect();
+    assert_eq!(
+        codes,
+        [
+            (Value::Null, Value::Null),
+            (Value::Null, Value::Null),
+            (2.into(), "control_character".into()),
+            (3.into(), "not_utf8".into())
+        ]
+    );
+    assert_eq!(doc["succeeded"], 2);
+}
