@@ -49,3 +49,36 @@ test('a panic in the addon is an AliPrefetchError of kind Internal, and the proc
   );
   assert.equal(typeof aliprefetch.version, 'string');
 });
+
+test('a value that contains itself or nests deeply is refused, not a crash', () =>
+  withEmulator({}, async (emu) => {
+    const client = clientOn(emu);
+    const looped = [`rtmp://${DOMAIN}/live/a`];
+    looped.push(looped);
+    let deep = [`rtmp://${DOMAIN}/live/a`];
+    for (let i = 0; i < 10000; i += 1) deep = [deep];
+    for (const value of [looped, deep]) {
+      await assert.rejects(
+        client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: value }),
+        (e) => e instanceof aliprefetch.AliPrefetchError,
+      );
+      await assert.rejects(
+        client.call('DescribeLiveStreamPreloadTasks', { service: 'live', params: { DomainName: DOMAIN, PlayUrl: value } }),
+        (e) => e instanceof aliprefetch.AliPrefetchError,
+      );
+    }
+    assert.deepEqual(emu.requestCounts(), [], 'nothing was sent');
+  }));
+
+for (const offset of [3600, -3600]) {
+  test(`a service clock ${offset} s off ours is followed`, () =>
+    withEmulator({ clock_offset_seconds: offset }, async (emu) => {
+      const client = clientOn(emu, { retry: { maxAttempts: 1 } });
+      const created = await client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: [`rtmp://${DOMAIN}/live/skew${offset}`] });
+      assert.equal(created.successUrl, 1);
+      await client.describeLiveStreamPreloadTasks({ domainName: DOMAIN });
+      const refused = emu.requestCounts().filter((c) => c.outcome.includes('InvalidTimeStamp'));
+      assert.equal(refused.reduce((n, c) => n + c.count, 0), 1, 'refused once, then learned');
+      assert.equal(emu.tasks().length, 1);
+    }));
+}

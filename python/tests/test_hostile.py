@@ -4,6 +4,7 @@ naming the field."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -62,3 +63,49 @@ def test_the_console_script_runs_the_command_in_process() -> None:
     assert (done.returncode, done.stdout.strip()) == (0, f"aliprefetch {aliprefetch.__version__}"), done.stderr
     usage = subprocess.run([sys.executable, "-m", "aliprefetch._cli", "live", "nope"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def self_containing_list() -> list[Any]:
+    looped: list[Any] = [f"rtmp://{DOMAIN}/live/a"]
+    looped.append(looped)
+    return looped
+
+
+def nested(depth: int) -> list[Any]:
+    value: list[Any] = [f"rtmp://{DOMAIN}/live/a"]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("value", [self_containing_list(), nested(10_000), (nested(50),)], ids=["cycle", "deep", "tuple"])
+def test_a_value_that_contains_itself_or_nests_deeply_is_refused_not_a_crash(
+    emulator: aliprefetch.Emulator, value: Any
+) -> None:
+    client = client_on(emulator)
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.set_live_stream_preload_tasks(domain_name=DOMAIN, play_urls=value)
+    assert caught.value.field == "PlayUrl"
+    assert caught.value.rule in ("cycle", "depth")
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.call("DescribeLiveStreamPreloadTasks", service="live", params={"DomainName": DOMAIN, "PlayUrl": value})
+    assert caught.value.field == "PlayUrl"
+    looped: dict[str, Any] = {}
+    looped["self"] = looped
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.refresh_media(["m1"], user_data=looped)
+    assert caught.value.field == "UserData"
+    assert emulator.request_counts() == [], "nothing was sent"
+
+
+@pytest.mark.parametrize("offset", [3600, -3600])
+def test_a_service_clock_an_hour_off_is_followed(offset: int) -> None:
+    with aliprefetch.Emulator({"clock_offset_seconds": offset}) as emu:
+        client = client_on(emu, retry=aliprefetch.RetryConfig(max_attempts=1))
+        urls = [f"rtmp://{DOMAIN}/live/skew{offset}"]
+        created = client.set_live_stream_preload_tasks(domain_name=DOMAIN, play_urls=urls)
+        assert created.success_url == 1
+        client.describe_live_stream_preload_tasks(domain_name=DOMAIN)
+        refused = [c for c in emu.request_counts() if "InvalidTimeStamp" in c["outcome"]]
+        assert sum(c["count"] for c in refused) == 1, "refused once, then learned"
+        assert len(emu.tasks()) == 1

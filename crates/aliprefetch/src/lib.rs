@@ -102,6 +102,34 @@ pub mod internal {
 pub mod __fuzz {
     use std::time::Duration;
 
+    /// Pages through `answers` (success bodies, one per page asked for) as the client's listing does:
+    /// returns how many pages were asked for before the listing ended or stopped. The listing must end
+    /// after at most the first answer's page count plus one, and never ask for a page twice.
+    pub fn paging(answers: &[&[u8]]) -> usize {
+        use crate::ops::describe_live_stream_preload_tasks::DescribeLiveStreamPreloadTasksResponse;
+        let mut pager = crate::paginate::Pager::new(1, 10);
+        let mut page = 1u32;
+        let mut asked = 0usize;
+        let mut bound = usize::MAX;
+        for body in answers {
+            asked += 1;
+            let Ok(resp) = serde_json::from_slice::<DescribeLiveStreamPreloadTasksResponse>(body) else { break };
+            if asked == 1 {
+                let total = u64::try_from(resp.total_num.max(0)).unwrap_or(0);
+                bound = usize::try_from(total.div_ceil(10)).unwrap_or(usize::MAX).max(1);
+            }
+            assert!(asked <= bound, "asked for page {asked} of a listing the first answer put at {bound} pages");
+            match pager.next_page(page, &resp) {
+                Ok(Some(next)) => {
+                    assert!(next > page, "paging went back from {page} to {next}");
+                    page = next;
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        asked
+    }
+
     pub use crate::ops::set_live_stream_preload_tasks::PreloadTasksMessage;
 
     /// `error::from_response`.

@@ -14,6 +14,7 @@ use support::redis_server::RedisServer;
 
 const DOMAIN: &str = "play.example.com";
 const SET: &str = "SetLiveStreamPreloadTasks";
+const DESCRIBE: &str = "DescribeLiveStreamPreloadTasks";
 
 async fn emulator(quotas: &str) -> Emulator {
     let fixtures = format!(
@@ -227,4 +228,31 @@ fn a_client_outliving_the_runtime_that_fell_back_still_comes_back_to_redis() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(c.pacing_is_shared(), "back to shared without the background task");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_longer_than_the_window_is_a_redis_failure_not_a_wait() {
+    // A window full of starts dated far ahead of Redis's clock: what a Redis whose clock stepped back,
+    // or a key written by something else, looks like. Obeying its wait would park the client for years.
+    let Some(redis) = RedisServer::start() else { return };
+    let emu = emulator("").await;
+    let key = format!("aliprefetch:testid:{DESCRIBE}");
+    let mut zadd = vec!["ZADD", key.as_str()];
+    let members: Vec<String> = (0..20).map(|i| format!("foreign{i}")).collect();
+    for m in &members {
+        zadd.extend(["9000000000000000", m.as_str()]);
+    }
+    redis.command(&zadd);
+    let c = client(&emu, RateLimits::documented(), Some(redis.url("")));
+    for _ in 0..3 {
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            c.describe_live_stream_preload_tasks(&aliprefetch::DescribeLiveStreamPreloadTasksRequest::new(DOMAIN)),
+        )
+        .await
+        .expect("the call was not parked")
+        .unwrap();
+    }
+    assert!(!c.pacing_is_shared(), "paced locally while Redis answers nonsense");
+    assert_eq!(outcomes(&emu, DESCRIBE).get("ok"), Some(&3));
 }

@@ -78,6 +78,18 @@ suspend fun <T> withEnv(vars: Map<String, String?>, block: suspend () -> T): T {
 fun urls(prefix: String, n: Int) = (0 until n).map { "rtmp://$DOMAIN/$prefix/s$it" }
 
 val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
+    "a service clock an hour ahead or behind is learned and followed" to suspend {
+        for (offset in listOf(3600, -3600)) {
+            withEmulator("""{"clock_offset_seconds": $offset}""") { emulator, client ->
+                val created = client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("rtmp://$DOMAIN/skew/$offset")))
+                eq(created.successUrl, 1L, "created despite the clock ($offset s)")
+                client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN))
+                val refused = emulator.requestCounts().filter { it.outcome.contains("InvalidTimeStamp") }.sumOf { it.count.toLong() }
+                eq(refused, 1L, "refused once, then learned ($offset s)")
+                eq(emulator.tasks().size, 1, "one task ($offset s)")
+            }
+        }
+    },
     "SetLiveStreamPreloadTasks and DescribeLiveStreamPreloadTasks" to suspend {
         withEmulator { _, client ->
             val start = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.SECONDS)
