@@ -21,7 +21,11 @@ def urls(prefix: str, n: int) -> list[str]:
 def test_a_5000_url_batch_reports_every_url_once_with_progress(mode: str) -> None:
     with aliprefetch.Emulator(fixtures(quotas={"SetLiveStreamPreloadTasks": 0})) as emu:
         client = client_on(emu, mode, rate_limits="disabled")
-        given = urls("big", 4998) + [f"http://{DOMAIN}/live/s.m3u8", "rtmp-x://play.example.com/live/s", urls("big", 1)[0]]
+        given = urls("big", 4998) + [
+            f"http://{DOMAIN}/live/s.m3u8",
+            "rtmp-x://play.example.com/live/s",
+            urls("big", 1)[0],
+        ]
         seen: list[aliprefetch.Progress] = []
         threads: set[int] = set()
 

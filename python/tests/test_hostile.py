@@ -78,7 +78,9 @@ def nested(depth: int) -> list[Any]:
     return value
 
 
-@pytest.mark.parametrize("value", [self_containing_list(), nested(10_000), (nested(50),)], ids=["cycle", "deep", "tuple"])
+@pytest.mark.parametrize(
+    "value", [self_containing_list(), nested(10_000), (nested(50),)], ids=["cycle", "deep", "tuple"]
+)
 def test_a_value_that_contains_itself_or_nests_deeply_is_refused_not_a_crash(
     emulator: aliprefetch.Emulator, value: Any
 ) -> None:
