@@ -11,7 +11,7 @@ use std::path::Path;
 /// opened non-blocking, and its type is checked both before opening and on the open file.
 pub fn read_small_file(path: &Path, cap: usize) -> Result<String, String> {
     let shown = path.display();
-    let not_regular = |what: &str| format!("{shown} is {what}, not a regular file; only a regular file is read");
+    let not_regular = |what: &str| format!("{shown} is {what}, not a regular file (only regular files are read)");
     let kind = |meta: &std::fs::Metadata| -> Option<String> {
         let t = meta.file_type();
         if t.is_file() {
@@ -53,7 +53,7 @@ pub fn read_small_file(path: &Path, cap: usize) -> Result<String, String> {
     let mut bytes = Vec::with_capacity(cap.min(64 * 1024));
     file.take(cap as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("{shown}: {e}"))?;
     if bytes.len() > cap {
-        return Err(format!("{shown} holds more than {cap} bytes; a file of this kind is a few KB"));
+        return Err(format!("{shown} holds more than {cap} bytes (a file of this kind is a few KB)"));
     }
     String::from_utf8(bytes).map_err(|e| format!("{shown} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }
