@@ -48,7 +48,7 @@ fn parse_offset(s: &str) -> Result<time::Duration, String> {
     };
     let d = humantime::parse_duration(rest).map_err(|e| format!("`{s}` is not a duration such as 1h or -20m: {e}"))?;
     let d = time::Duration::try_from(d).map_err(|_| format!("`{s}` is too long"))?;
-    Ok(if sign < 0 { -d } else { d })
+    Ok(if sign < 0 { d.saturating_mul(-1) } else { d })
 }
 
 /// The emulator's log format.

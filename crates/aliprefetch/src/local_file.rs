@@ -112,7 +112,7 @@ pub fn read_lines<R: std::io::Read>(
             return Ok(());
         }
         let (part, ends) = match buf.iter().position(|&b| b == b'\n') {
-            Some(at) => (&buf[..at], Some(at + 1)),
+            Some(at) => (buf.get(..at).unwrap_or(buf), Some(at + 1)),
             None => (buf, None),
         };
         if !too_long {

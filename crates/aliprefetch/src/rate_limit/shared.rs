@@ -318,7 +318,12 @@ impl SharedLimiter {
                                     self.window.as_millis()
                                 );
                                 self.fall_back(&reason, first);
-                                break;
+                                // This call goes on at the local share at once: were it to wait for the mode
+                                // to settle, the reconnect task (which finds Redis answering) could send it
+                                // back to Redis and the same wait, round after round.
+                                self.local.acquire(action).await;
+                                self.record_local_start(key);
+                                return;
                             }
                             Ok(Some(wait)) => tokio::time::sleep(wait).await,
                             Err(reason) => {
@@ -335,13 +340,8 @@ impl SharedLimiter {
                     // meanwhile, this permission is dropped and the call goes through Redis.
                     let mode = lock(&self.mode);
                     if let Mode::Fallback { .. } = *mode {
-                        let mut starts = lock(&self.local_starts);
-                        let log = starts.entry(key).or_default();
-                        let now = Instant::now();
-                        while log.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-                            log.pop_front();
-                        }
-                        log.push_back(now);
+                        // Recorded under the mode's lock, so a return to Redis absorbs it.
+                        self.record_local_start(key);
                         return;
                     }
                 }
@@ -431,6 +431,17 @@ impl SharedLimiter {
 
     /// Goes to local pacing (once per outage: the first caller to see it), and starts the task that
     /// brings pacing back to Redis.
+    /// Notes a start made at the local share, for Redis's log when it answers again.
+    fn record_local_start(&self, key: String) {
+        let mut starts = lock(&self.local_starts);
+        let log = starts.entry(key).or_default();
+        let now = Instant::now();
+        while log.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+            log.pop_front();
+        }
+        log.push_back(now);
+    }
+
     /// Switches to local pacing; `log`: say why (a cause that repeats is said once).
     fn fall_back(self: &Arc<Self>, reason: &str, log: bool) {
         {
