@@ -573,7 +573,7 @@ impl Client {
                 attempt -= 1;
                 continue;
             }
-            if err.code() == Some("InvalidTimeStamp.Expired") && !corrected_clock {
+            if err.code().is_some_and(crate::error::is_clock_refusal) && !corrected_clock {
                 let offset = self.inner.server_clock_offset_ms.load(Ordering::Relaxed);
                 // Only a lesson worth a second try: the answer's clock differs from what we signed with.
                 if offset.abs_diff(offset_before) >= 1_000 {

@@ -312,6 +312,13 @@ impl std::error::Error for Error {
     }
 }
 
+/// Whether the service refused a request for its timestamp: too far from the service's clock. RPC
+/// gateways answer `InvalidTimeStamp.Expired` (V1 and V3 alike); `IllegalTimestamp` is the same refusal
+/// in the gateways of the ROA-style APIs.
+pub(crate) fn is_clock_refusal(code: &str) -> bool {
+    matches!(code, "InvalidTimeStamp.Expired" | "IllegalTimestamp")
+}
+
 /// Error bodies as the gateway and the services send them (JSON), or as proxies do (XML, HTML).
 pub(crate) fn from_response(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
     let parsed = ErrorBody::parse(body);

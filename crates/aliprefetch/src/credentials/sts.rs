@@ -175,7 +175,7 @@ async fn send_correcting_clock(
 ) -> Result<Credentials, Error> {
     let before = STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed);
     match send(build()?, action, provider, hide).await {
-        Err(e) if e.code() == Some("InvalidTimeStamp.Expired") => {
+        Err(e) if e.code().is_some_and(crate::error::is_clock_refusal) => {
             if STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed).abs_diff(before) < 1_000 {
                 return Err(e);
             }
