@@ -111,3 +111,10 @@ def test_a_service_clock_an_hour_off_is_followed(offset: int) -> None:
         refused = [c for c in emu.request_counts() if "InvalidTimeStamp" in c["outcome"]]
         assert sum(c["count"] for c in refused) == 1, "refused once, then learned"
         assert len(emu.tasks()) == 1
+
+
+def test_a_lone_surrogate_is_refused_naming_the_field() -> None:
+    client = aliprefetch.Client(endpoint="127.0.0.1:9", credentials=aliprefetch.Credentials("testid", "testsecret"))
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.presign("DescribeLiveStreamPreloadTasks", {"DomainName": "\ud800"})
+    assert (caught.value.field, caught.value.rule) == ("DomainName", "text")

@@ -56,7 +56,10 @@ const MAX_DEPTH: usize = 32;
 fn to_json_within(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, path: &mut Vec<usize>) -> PyResult<Value> {
     // The common types first; a str- or int-valued enum member is already its value here.
     if value.is_instance_of::<PyString>() {
-        return Ok(Value::String(value.extract()?));
+        // A str with a lone surrogate is not Unicode text, and cannot go on the wire.
+        return value.extract().map(Value::String).map_err(|_| {
+            invalid(py, field, "text", "holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text")
+        });
     }
     if value.is_none() {
         return Ok(Value::Null);

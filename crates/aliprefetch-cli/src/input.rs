@@ -178,6 +178,33 @@ pub fn read_items<R: std::io::Read>(
     }
 }
 
+/// Refuses a `--file` that is not a file or a FIFO: a device (`/dev/zero`, a terminal) or a socket never
+/// ends or never answers, and a directory is no list. A FIFO is a stream like stdin (`--file <(cmd)`).
+fn refuse_endless(path: &Path) -> Result<(), Failure> {
+    let refuse = |what: &str| {
+        Failure::usage(
+            "--file",
+            format!("{} is {what}; only a file or a FIFO is read (use `-` for stdin)", path.display()),
+        )
+    };
+    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) }; // opening it says why
+    let t = meta.file_type();
+    if t.is_dir() {
+        return Err(refuse("a directory"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_char_device() || t.is_block_device() {
+            return Err(refuse("a device"));
+        }
+        if t.is_socket() {
+            return Err(refuse("a socket"));
+        }
+    }
+    Ok(())
+}
+
 /// The items of `args` (where `-` stands for stdin) or of `file` (`-` for stdin): one per line,
 /// trimmed; empty lines and lines starting with `#` are skipped, and bad lines (too long, not UTF-8, not
 /// a URL) are kept for the report with their numbers while reading goes on. `name` is the argument's
@@ -187,10 +214,13 @@ pub fn item_stream(args: &[String], file: Option<&Path>, name: &'static str) -> 
     let end = Arc::new(Mutex::new(InputEnd::default()));
     let reader: Option<Box<dyn std::io::Read + Send>> = match file {
         Some(path) if path == Path::new("-") => Some(Box::new(std::io::stdin())),
-        Some(path) => Some(Box::new(
-            std::fs::File::open(path)
-                .map_err(|e| Failure::usage("--file", format!("cannot read {}: {e}", path.display())))?,
-        )),
+        Some(path) => {
+            refuse_endless(path)?;
+            Some(Box::new(
+                std::fs::File::open(path)
+                    .map_err(|e| Failure::usage("--file", format!("cannot read {}: {e}", path.display())))?,
+            ))
+        }
         None if args.iter().any(|a| a == "-") => {
             if args.len() > 1 {
                 return Err(Failure::usage(name, "`-` (read from stdin) cannot be mixed with other values"));
@@ -252,6 +282,11 @@ mod tests {
         assert!(!input.finish().unwrap().failed());
         let missing = item_stream(&[], Some(&dir.path().join("nope")), "URL").err().unwrap();
         assert!(missing.message.starts_with("--file: cannot read"), "{}", missing.message);
+        // Devices and directories never end or are no list: refused before anything is read.
+        for (endless, what) in [("/dev/zero", "a device"), ("/dev/urandom", "a device"), ("/", "a directory")] {
+            let refused = item_stream(&[], Some(Path::new(endless)), "URL").err().unwrap();
+            assert!(refused.message.contains(what), "{endless}: {}", refused.message);
+        }
     }
 
     #[test]
