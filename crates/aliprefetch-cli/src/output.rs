@@ -37,24 +37,39 @@ impl Report {
     }
 }
 
-/// Columns padded to their widest cell; the last column is not padded.
+/// A cell as a terminal may show it: control characters (from the input or a service's answer) are
+/// escaped (`\u{1b}`), so no cell can move the cursor, clear the screen or break a row.
+fn shown(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.chars().any(char::is_control) {
+        cell.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Columns padded to their widest cell, in terminal columns (a CJK character takes two); the last column
+/// is not padded.
 pub fn render_table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    use unicode_width::UnicodeWidthStr as _;
+    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let cells: Vec<Vec<std::borrow::Cow<'_, str>>> =
+        std::iter::once(&header).chain(rows).map(|row| row.iter().map(|c| shown(c)).collect()).collect();
+    let mut widths: Vec<usize> = vec![0; headers.len()];
+    for row in &cells {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.width());
+            }
         }
     }
     let mut text = String::new();
-    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(rows) {
+    for row in &cells {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
-            if i + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count() + 2));
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let width = widths.get(i).copied().unwrap_or(0);
+                line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.width()) + 2));
             }
         }
         text.push_str(line.trim_end());
@@ -90,5 +105,15 @@ mod tests {
             t,
             "URL           STATUS  DETAIL\nrtmp://a/b/c  ok\nx             failed  hls: HLS is not supported\n"
         );
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns_and_control_characters_are_escaped() {
+        let t = render_table(
+            &["ID", "RESULT"],
+            &[vec!["直播流".into(), "ok".into()], vec!["a\u{1b}[2J".into(), "x\ny".into()]],
+        );
+        // The widest cell is the escaped one (10 columns); 直播流 takes 6.
+        assert_eq!(t, "ID          RESULT\n直播流      ok\na\\u{1b}[2J  x\\ny\n");
     }
 }
