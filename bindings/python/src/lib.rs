@@ -15,9 +15,8 @@ mod sign;
 use pyo3::prelude::*;
 
 /// The module's own Rust allocations (not Python's) go to mimalloc, as pydantic-core's do: a call's
-/// short-lived strings and vectors cost less than with glibc's allocator (`presign` of a two-URL
-/// SetLiveStreamPreloadTasks 2.25 → 1.96 µs, `python/benchmarks/bench.py`). Its symbols stay inside
-/// the module; nothing crosses to Python's allocator, which copies what it keeps.
+/// short-lived strings and vectors cost less than with glibc's allocator (BENCHMARKS.md has the figures).
+/// Its symbols stay inside the module; nothing crosses to Python's allocator, which copies what it keeps.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
