@@ -437,15 +437,9 @@ impl Client {
         };
         crate::ops::params_sendable(&call.params)?;
         let body = self.send_traced(call, trace).await?;
-        crate::ops::decode(O::ACTION, &body).and_then(|answer| O::check_answer(&answer).map(|()| answer)).map_err(
-            |mut e| {
-                // A 2xx the client cannot read: the request was executed as far as anyone can tell.
-                if !O::CONVERGES && e.kind() == ErrorKind::Decode {
-                    e.set_retryable(false);
-                }
-                e
-            },
-        )
+        // A 2xx the client cannot read is a Decode error: executed as far as anyone can tell, and never
+        // retryable (`retry::is_retryable`).
+        crate::ops::decode(O::ACTION, &body).and_then(|answer| O::check_answer(&answer).map(|()| answer))
     }
 
     /// The retry settings.
@@ -593,8 +587,8 @@ impl Client {
             }
             // Whether repeating is safe, and may pass: never true for a call that does not converge and
             // may have taken effect (a second SetLiveStreamPreloadTasks would make a second task).
-            let retryable = crate::retry::is_retryable(&err, call.converges);
-            err.set_retryable(retryable);
+            err.set_converges(call.converges);
+            let retryable = err.is_retryable();
             let delay = retry.delay(attempt, err.retry_after());
             let may_retry = retryable && attempt < retry.max_attempts && started.elapsed() + delay <= retry.max_elapsed;
             span.in_scope(|| {
@@ -787,11 +781,9 @@ fn transport_error(e: reqwest::Error) -> Error {
     if e.is_builder() {
         // The HTTP library refused the request before writing a byte of it (a URI or header it cannot
         // carry): nothing reached the service, and sending it again would fail the same way.
-        let mut err = Error::new(ErrorKind::InvalidInput, format!("the request could not be sent as built: {detail}"))
+        Error::new(ErrorKind::InvalidInput, format!("the request could not be sent as built: {detail}"))
             .with_source(e)
-            .not_sent();
-        err.set_retryable(false);
-        err
+            .not_sent()
     } else if e.is_timeout() {
         Error::new(ErrorKind::Timeout, format!("timed out: {detail}")).with_source(e)
     } else if e.is_connect() {

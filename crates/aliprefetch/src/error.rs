@@ -89,7 +89,9 @@ struct Inner {
     host_id: Option<String>,
     recommend: Option<String>,
     http_status: Option<u16>,
-    retryable: bool,
+    /// Whether the operation the error came from converges when repeated (HotLiveRtcStream does,
+    /// SetLiveStreamPreloadTasks does not); `None` outside a call. Retryability is computed from it.
+    converges: Option<bool>,
     attempts: u32,
     field: Option<String>,
     rule: Option<String>,
@@ -101,7 +103,7 @@ struct Inner {
 }
 
 impl Error {
-    /// A new error of `kind`; `retryable` defaults to whether the kind is transient.
+    /// A new error of `kind` (outside any call: retryable when the kind is transient).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             inner: Box::new(Inner {
@@ -112,7 +114,7 @@ impl Error {
                 host_id: None,
                 recommend: None,
                 http_status: None,
-                retryable: kind.is_transient(),
+                converges: None,
                 attempts: 0,
                 field: None,
                 rule: None,
@@ -180,9 +182,14 @@ impl Error {
     pub(crate) fn set_attempts(&mut self, n: u32) {
         self.inner.attempts = n;
     }
-    /// Sets whether the error may pass if tried again (the retry layer marks what it will not repeat).
-    pub fn set_retryable(&mut self, r: bool) {
-        self.inner.retryable = r;
+    /// Records whether the operation this error came from converges when repeated: a fact of the call,
+    /// from which [`Error::is_retryable`] follows.
+    pub(crate) fn set_converges(&mut self, converges: bool) {
+        self.inner.converges = Some(converges);
+    }
+    /// Whether the operation converges when repeated (`None`: not known, outside a call).
+    pub(crate) fn converges(&self) -> Option<bool> {
+        self.inner.converges
     }
 
     /// Removes every occurrence of the given secrets from the message, in plain and percent-encoded
@@ -225,7 +232,7 @@ impl Error {
     }
     /// Whether trying again may succeed.
     pub fn is_retryable(&self) -> bool {
-        self.inner.retryable
+        crate::retry::is_retryable(self)
     }
     /// How many attempts were made before this error was returned (0: nothing was sent).
     pub fn attempts(&self) -> u32 {
@@ -302,7 +309,7 @@ impl fmt::Debug for Error {
         if let Some(v) = &i.request_id {
             d.field("request_id", v);
         }
-        d.field("retryable", &i.retryable).field("attempts", &i.attempts).finish_non_exhaustive()
+        d.field("retryable", &self.is_retryable()).field("attempts", &i.attempts).finish_non_exhaustive()
     }
 }
 

@@ -85,13 +85,15 @@ impl RetryConfig {
     }
 }
 
-/// Whether a failed attempt may be repeated. Throttling, and failures known not to have reached the
-/// service, always; server errors, timeouts and broken connections only for calls that converge.
-pub fn is_retryable(e: &Error, converges: bool) -> bool {
+/// The one rule of whether a failure may be repeated, from the error and its operation. Throttling, and
+/// transport failures known not to have reached the service, always; server errors, timeouts and broken
+/// connections only for calls that converge (an error outside any call counts as converging); nothing
+/// else (a refusal, bad input, credentials, an answer that could not be read).
+pub(crate) fn is_retryable(e: &Error) -> bool {
     match e.kind() {
         ErrorKind::Throttled => true,
         ErrorKind::Transport if e.was_not_sent() => true,
-        ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport => converges,
+        ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport => e.converges().unwrap_or(true),
         _ => false,
     }
 }
@@ -115,15 +117,21 @@ mod tests {
 
     #[test]
     fn which_failures_are_retried() {
-        let throttled = Error::new(ErrorKind::Throttled, "t");
-        let server = Error::new(ErrorKind::Server, "s");
-        let refused = Error::new(ErrorKind::Transport, "c").not_sent();
-        let reset = Error::new(ErrorKind::Transport, "r");
-        let api = Error::new(ErrorKind::Api, "a");
-        assert!(is_retryable(&throttled, false));
-        assert!(is_retryable(&refused, false));
-        assert!(!is_retryable(&server, false) && is_retryable(&server, true));
-        assert!(!is_retryable(&reset, false) && is_retryable(&reset, true));
-        assert!(!is_retryable(&api, true));
+        let in_call = |mut e: Error, converges: bool| {
+            e.set_converges(converges);
+            is_retryable(&e)
+        };
+        let throttled = || Error::new(ErrorKind::Throttled, "t");
+        let server = || Error::new(ErrorKind::Server, "s");
+        let refused = || Error::new(ErrorKind::Transport, "c").not_sent();
+        let reset = || Error::new(ErrorKind::Transport, "r");
+        let api = || Error::new(ErrorKind::Api, "a");
+        let unsendable = || Error::new(ErrorKind::InvalidInput, "u").not_sent();
+        assert!(in_call(throttled(), false));
+        assert!(in_call(refused(), false));
+        assert!(!in_call(server(), false) && in_call(server(), true) && is_retryable(&server()));
+        assert!(!in_call(reset(), false) && in_call(reset(), true));
+        assert!(!in_call(api(), true) && !is_retryable(&api()));
+        assert!(!in_call(unsendable(), true), "refused before sending for what it is: the same again fails");
     }
 }
