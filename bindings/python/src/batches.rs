@@ -10,7 +10,6 @@ use futures::StreamExt as _;
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
 
-use crate::client::{Asyncio, Mode as _};
 use crate::results;
 use crate::runtime;
 
@@ -157,14 +156,11 @@ impl AsyncBatchIterator {
         crate::errors::guarded(py, || {
             let batch = self.batch.clone();
             let next = async move { Ok::<_, aliprefetch::Error>(batch.lock().await.next().await) };
-            Asyncio::finish(
-                py,
-                next,
-                Box::new(|py, next| match next {
-                    Some(i) => item(py, i),
-                    None => Err(PyStopAsyncIteration::new_err(())),
-                }),
-            )
+            let convert: crate::runtime::Convert<_> = Box::new(|py, next| match next {
+                Some(i) => item(py, i),
+                None => Err(PyStopAsyncIteration::new_err(())),
+            });
+            Ok(runtime::spawn(py, next, convert)?.unbind())
         })
     }
 

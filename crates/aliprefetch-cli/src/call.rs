@@ -5,8 +5,8 @@ use std::io::Write as _;
 use aliprefetch::{Method, Service};
 
 use crate::args::{CallArgs, GlobalArgs, MethodArg, OutputFormat, ServiceArg};
+use crate::failure::stdout_failed;
 use crate::failure::{Exit, Failure};
-use crate::live::stdout_failed;
 use crate::session::Session;
 
 pub async fn call(global: &GlobalArgs, args: &CallArgs) -> Result<Exit, Failure> {

@@ -11,8 +11,8 @@ use futures::StreamExt as _;
 use serde_json::{json, Map, Value};
 
 use crate::args::OutputFormat;
+use crate::failure::stdout_failed;
 use crate::failure::{Exit, Failure};
-use crate::live::stdout_failed;
 use crate::output::note;
 
 /// A planned request as printed.

@@ -143,6 +143,11 @@ pub const CREDENTIALS_HINT: &str = "\
 set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, run `aliyun configure` (then --profile NAME),
 or try it out with no account on the embedded emulator: aliprefetch --emulator live preload --domain play.example.com rtmp://play.example.com/live/s1";
 
+/// Writing the report to stdout failed (a closed pipe, a full disk): the items may have been settled.
+pub fn stdout_failed(e: std::io::Error) -> Failure {
+    Failure::other(Exit::Other, format!("cannot write to stdout: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

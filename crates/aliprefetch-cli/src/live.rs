@@ -13,7 +13,7 @@ use futures::StreamExt as _;
 use serde_json::{json, Value};
 
 use crate::args::{GlobalArgs, HotRtcArgs, OutputFormat, PreloadArgs, TasksArgs, UpdateRelayArgs};
-use crate::failure::{Exit, Failure};
+use crate::failure::{stdout_failed, Exit, Failure};
 use crate::input::item_stream;
 use crate::output::{self, note, Report};
 use crate::session::Session;
@@ -472,8 +472,4 @@ pub async fn update_relay(global: &GlobalArgs, args: &UpdateRelayArgs) -> Result
     .print(global.output)
     .map_err(stdout_failed)?;
     Ok(Exit::Success)
-}
-
-pub fn stdout_failed(e: std::io::Error) -> Failure {
-    Failure::other(Exit::Other, format!("cannot write to stdout: {e}"))
 }

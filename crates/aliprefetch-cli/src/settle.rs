@@ -9,8 +9,8 @@ use aliprefetch::ErrorKind;
 use futures::{FutureExt as _, StreamExt as _};
 use serde_json::Value;
 
+use crate::failure::stdout_failed;
 use crate::failure::Failure;
-use crate::live::stdout_failed;
 
 /// How to show one kind of item.
 pub trait Shown {

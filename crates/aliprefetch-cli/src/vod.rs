@@ -9,9 +9,9 @@ use futures::StreamExt as _;
 use serde_json::{json, Value};
 
 use crate::args::{GlobalArgs, MediaArgs, OutputFormat};
+use crate::failure::stdout_failed;
 use crate::failure::{Exit, Failure};
 use crate::input::item_stream;
-use crate::live::stdout_failed;
 use crate::output::{note, Report};
 use crate::session::Session;
 use crate::settle::{interrupted_note, settle, Shown};

@@ -199,7 +199,7 @@ async fn handle_request(
     if version == crate::sts::STS_VERSION && action == "AssumeRoleWithOIDC" {
         let now = shared.clock.now();
         let params = api_params(&query, &form);
-        let result = crate::sts::assume_role_with_oidc(&shared, &params, now);
+        let result = crate::sts::assume_role_with_oidc(&shared.sts, &shared.accounts, &params, now);
         return Ok(ctx.answer(format, result, &action, "oidc"));
     }
     let account = match admit(&shared, &parts, &query, &form, &body, &action, &version) {
@@ -225,7 +225,7 @@ async fn handle_request(
         return Ok(ctx.answer(format, Err(e), &action, &account));
     }
     let result = if crate::sts::knows(&version, &action) {
-        crate::sts::assume_role(&shared, &api_params(&query, &form), now)
+        crate::sts::assume_role(&shared.sts, &shared.accounts, &api_params(&query, &form), now)
     } else {
         execute(&shared, &action, &account, &query, &form, now)
     };

@@ -4,9 +4,9 @@
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
+use crate::auth::Accounts;
 use crate::fixtures::StsFixtures;
 use crate::response::ApiError;
-use crate::server::Shared;
 
 pub const STS_VERSION: &str = "2015-04-01";
 /// The shortest session STS grants, in seconds.
@@ -85,10 +85,17 @@ fn check_policy(params: &Map<String, Value>) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn issue(shared: &Shared, role_arn: &str, session: &str, seconds: u32, now: OffsetDateTime) -> Value {
-    let seconds = shared.sts.issued_lifetime_seconds.unwrap_or(seconds);
+fn issue(
+    sts: &StsFixtures,
+    accounts: &Accounts,
+    role_arn: &str,
+    session: &str,
+    seconds: u32,
+    now: OffsetDateTime,
+) -> Value {
+    let seconds = sts.issued_lifetime_seconds.unwrap_or(seconds);
     let expires = now.saturating_add(time::Duration::seconds(i64::from(seconds)));
-    let account = shared.accounts.issue(now, expires);
+    let account = accounts.issue(now, expires);
     let role_id: String = (0..17).map(|_| fastrand::digit(10)).collect();
     json!({
         "AssumedRoleUser": {
@@ -105,11 +112,16 @@ fn issue(shared: &Shared, role_arn: &str, session: &str, seconds: u32, now: Offs
 }
 
 /// `AssumeRole`, signed by `caller` (checked before this runs).
-pub fn assume_role(shared: &Shared, params: &Map<String, Value>, now: OffsetDateTime) -> Result<Value, ApiError> {
+pub fn assume_role(
+    sts: &StsFixtures,
+    accounts: &Accounts,
+    params: &Map<String, Value>,
+    now: OffsetDateTime,
+) -> Result<Value, ApiError> {
     let role_arn = required(params, "RoleArn")?;
-    check_role(&shared.sts, role_arn)?;
+    check_role(sts, role_arn)?;
     let session = session_name(params)?;
-    let seconds = duration(&shared.sts, params)?;
+    let seconds = duration(sts, params)?;
     check_policy(params)?;
     if let Some(id) = param(params, "ExternalId") {
         if id.len() < 2 || id.len() > 1224 {
@@ -119,12 +131,13 @@ pub fn assume_role(shared: &Shared, params: &Map<String, Value>, now: OffsetDate
             ));
         }
     }
-    Ok(issue(shared, role_arn, session, seconds, now))
+    Ok(issue(sts, accounts, role_arn, session, seconds, now))
 }
 
 /// `AssumeRoleWithOIDC`: unsigned; the OIDC token is the proof.
 pub fn assume_role_with_oidc(
-    shared: &Shared,
+    sts: &StsFixtures,
+    accounts: &Accounts,
     params: &Map<String, Value>,
     now: OffsetDateTime,
 ) -> Result<Value, ApiError> {
@@ -137,19 +150,19 @@ pub fn assume_role_with_oidc(
     }
     let role_arn = required(params, "RoleArn")?;
     let token = required(params, "OIDCToken")?;
-    if shared.sts.expired_oidc_tokens.iter().any(|t| t == token) {
+    if sts.expired_oidc_tokens.iter().any(|t| t == token) {
         return Err(ApiError::bad_request("AuthenticationFail.OIDCToken.Expired", "The OIDC token is expired."));
     }
-    if let Some(tokens) = &shared.sts.oidc_tokens {
+    if let Some(tokens) = &sts.oidc_tokens {
         if !tokens.iter().any(|t| t == token) {
             return Err(ApiError::bad_request("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is invalid."));
         }
     }
-    check_role(&shared.sts, role_arn)?;
+    check_role(sts, role_arn)?;
     let session = session_name(params)?;
-    let seconds = duration(&shared.sts, params)?;
+    let seconds = duration(sts, params)?;
     check_policy(params)?;
-    let mut answer = issue(shared, role_arn, session, seconds, now);
+    let mut answer = issue(sts, accounts, role_arn, session, seconds, now);
     if let Some(obj) = answer.as_object_mut() {
         obj.insert(
             "OIDCTokenInfo".into(),

@@ -187,10 +187,6 @@ impl Error {
     pub(crate) fn set_converges(&mut self, converges: bool) {
         self.inner.converges = Some(converges);
     }
-    /// Whether the operation converges when repeated (`None`: not known, outside a call).
-    pub(crate) fn converges(&self) -> Option<bool> {
-        self.inner.converges
-    }
 
     /// Removes every occurrence of the given secrets from the message, in plain and percent-encoded
     /// forms (a server echoes its string to sign, which carries an STS token twice encoded).
@@ -231,8 +227,18 @@ impl Error {
         self.inner.http_status
     }
     /// Whether trying again may succeed.
+    ///
+    /// The one rule of it, from the error and its operation: throttling, and transport failures known
+    /// not to have reached the service, always; server errors, timeouts and broken connections only for
+    /// calls that converge (an error outside any call counts as converging); nothing else (a refusal, bad
+    /// input, credentials, an answer that could not be read).
     pub fn is_retryable(&self) -> bool {
-        crate::retry::is_retryable(self)
+        match self.inner.kind {
+            ErrorKind::Throttled => true,
+            ErrorKind::Transport if self.inner.not_sent => true,
+            ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport => self.inner.converges.unwrap_or(true),
+            _ => false,
+        }
     }
     /// How many attempts were made before this error was returned (0: nothing was sent).
     pub fn attempts(&self) -> u32 {
@@ -518,6 +524,26 @@ mod tests {
         }
         let e = from_response(500, None, br#"{"Code":"InternalError"}"#);
         assert_eq!(e.kind(), ErrorKind::Server);
+    }
+
+    #[test]
+    fn which_failures_are_retried() {
+        let in_call = |mut e: Error, converges: bool| {
+            e.set_converges(converges);
+            e.is_retryable()
+        };
+        let throttled = || Error::new(ErrorKind::Throttled, "t");
+        let server = || Error::new(ErrorKind::Server, "s");
+        let refused = || Error::new(ErrorKind::Transport, "c").not_sent();
+        let reset = || Error::new(ErrorKind::Transport, "r");
+        let api = || Error::new(ErrorKind::Api, "a");
+        let unsendable = || Error::new(ErrorKind::InvalidInput, "u").not_sent();
+        assert!(in_call(throttled(), false));
+        assert!(in_call(refused(), false));
+        assert!(!in_call(server(), false) && in_call(server(), true) && server().is_retryable());
+        assert!(!in_call(reset(), false) && in_call(reset(), true));
+        assert!(!in_call(api(), true) && !api().is_retryable());
+        assert!(!in_call(unsendable(), true), "refused before sending for what it is: the same again fails");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::sync::Once;
 use std::time::Duration;
 
+use time::OffsetDateTime;
+
 use bytes::{Bytes, BytesMut};
 
 static CRYPTO: Once = Once::new();
@@ -91,6 +93,22 @@ pub(crate) fn shared_client(
     settings: &HttpSettings,
 ) -> Result<&'static reqwest::Client, crate::Error> {
     cell.get_or_init(|| build_client(settings)).as_ref().map_err(Clone::clone)
+}
+
+/// The clock of a server whose answer carried `date` (an HTTP `Date` header) minus ours, in milliseconds;
+/// `None` when it is not a date, or is more than a year away (a broken server, not a clock to follow).
+pub(crate) fn clock_offset_ms(date: &str) -> Option<i64> {
+    let server = parse_http_date(date)?;
+    let offset = (server - OffsetDateTime::now_utc()).whole_milliseconds();
+    i64::try_from(offset).ok().filter(|ms| ms.unsigned_abs() <= 366 * 24 * 3_600_000)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110's IMF-fixdate, the only form servers send today).
+fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+    const FORMAT: &[time::format_description::FormatItem<'_>] = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), FORMAT).ok().map(time::PrimitiveDateTime::assume_utc)
 }
 
 /// Whether `host` (a name or an IP literal, IPv6 with or without brackets) is this machine.

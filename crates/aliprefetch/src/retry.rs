@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind};
-
 /// Retry settings. Default: [`RetryConfig::standard`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,19 +83,6 @@ impl RetryConfig {
     }
 }
 
-/// The one rule of whether a failure may be repeated, from the error and its operation. Throttling, and
-/// transport failures known not to have reached the service, always; server errors, timeouts and broken
-/// connections only for calls that converge (an error outside any call counts as converging); nothing
-/// else (a refusal, bad input, credentials, an answer that could not be read).
-pub(crate) fn is_retryable(e: &Error) -> bool {
-    match e.kind() {
-        ErrorKind::Throttled => true,
-        ErrorKind::Transport if e.was_not_sent() => true,
-        ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport => e.converges().unwrap_or(true),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,25 +98,5 @@ mod tests {
             }
         }
         assert!(c.delay(1, Some(Duration::from_secs(2))) >= Duration::from_secs(2));
-    }
-
-    #[test]
-    fn which_failures_are_retried() {
-        let in_call = |mut e: Error, converges: bool| {
-            e.set_converges(converges);
-            is_retryable(&e)
-        };
-        let throttled = || Error::new(ErrorKind::Throttled, "t");
-        let server = || Error::new(ErrorKind::Server, "s");
-        let refused = || Error::new(ErrorKind::Transport, "c").not_sent();
-        let reset = || Error::new(ErrorKind::Transport, "r");
-        let api = || Error::new(ErrorKind::Api, "a");
-        let unsendable = || Error::new(ErrorKind::InvalidInput, "u").not_sent();
-        assert!(in_call(throttled(), false));
-        assert!(in_call(refused(), false));
-        assert!(!in_call(server(), false) && in_call(server(), true) && is_retryable(&server()));
-        assert!(!in_call(reset(), false) && in_call(reset(), true));
-        assert!(!in_call(api(), true) && !is_retryable(&api()));
-        assert!(!in_call(unsendable(), true), "refused before sending for what it is: the same again fails");
     }
 }

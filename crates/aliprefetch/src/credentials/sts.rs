@@ -9,7 +9,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{missing, Credentials, Env};
-use crate::client::Endpoint;
+use crate::endpoint::Endpoint;
 use crate::error::Error;
 
 pub(crate) const STS_VERSION: &str = "2015-04-01";
@@ -249,7 +249,7 @@ async fn send(
     let resp = request.send().await.map_err(|e| missing(format!("{source}: {}", e.without_url())))?;
     let status = resp.status().as_u16();
     if let Some(date) = resp.headers().get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
-        if let Some(offset) = crate::client::clock_offset_ms(date) {
+        if let Some(offset) = crate::http::clock_offset_ms(date) {
             STS_CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
         }
     }

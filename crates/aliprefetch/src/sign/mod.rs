@@ -9,7 +9,7 @@ use hmac::{KeyInit, Mac};
 use sha2::Digest as _;
 use time::OffsetDateTime;
 
-use crate::credentials::Credentials;
+use crate::identity::Credentials;
 use crate::wire;
 
 pub use crate::encoding::percent_encode;
