@@ -350,7 +350,7 @@ impl Client {
         crate::ops::params_sendable(&call.params)?;
         let body = self.send_traced(call, trace).await?;
         // A 2xx the client cannot read is a Decode error: executed as far as anyone can tell, and never
-        // retryable (`retry::is_retryable`).
+        // retryable (`Error::is_retryable`).
         crate::ops::decode(O::ACTION, &body).and_then(|answer| O::check_answer(&answer).map(|()| answer))
     }
 
