@@ -416,7 +416,7 @@ impl Client {
         method: Method,
         params: Vec<(String, String)>,
     ) -> Result<serde_json::Value, Error> {
-        crate::ops::require("Action", action)?;
+        check_action(action)?;
         crate::ops::params_sendable(&params)?;
         let body = self.send(Call { service, action, method, params, converges: false }).await?;
         crate::ops::decode(action, &body)
@@ -689,9 +689,10 @@ fn transport_error(e: reqwest::Error) -> Error {
     }
 }
 
-/// Refuses what the HTTP library would refuse to send, before anything is sent: a URI longer than
-/// [`crate::ops::MAX_URI_BYTES`] and header values holding characters a header cannot carry (control
-/// characters, or non-ASCII text).
+/// Refuses a request whose URI is longer than [`crate::ops::MAX_URI_BYTES`], before anything is sent. (Its
+/// headers are the signer's, built from checked parts: the user agent at `build()`, the credentials by
+/// [`check_credentials`], the action by [`check_action`]; anything else the HTTP library still refuses is
+/// an `InvalidInput` that was not sent, see `transport_error`.)
 fn check_sendable(signed: &SignedRequest, params: &[(String, String)]) -> Result<(), Error> {
     if signed.url.len() > crate::ops::MAX_URI_BYTES {
         let (name, bytes) = params
@@ -710,20 +711,22 @@ fn check_sendable(signed: &SignedRequest, params: &[(String, String)]) -> Result
             ),
         ));
     }
-    for (name, value) in &signed.headers {
-        if let Some(at) = value.bytes().position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b))) {
-            // Only the user agent is the user's own text; the rest come from credentials and the signer.
-            let field = if *name == "user-agent" { "user_agent" } else { name };
-            return Err(Error::invalid_input(
-                field,
-                "header_value",
-                format!(
-                    "the `{name}` header would hold a control or non-ASCII character (byte {at}), which HTTP refuses"
-                ),
-            ));
-        }
-    }
     Ok(())
+}
+
+/// An action of [`Client::call`] is an API name (`DescribeLiveStreamsOnlineList`): ASCII letters and
+/// digits. It travels in the `x-acs-action` header (V3) and is signed, so anything else is refused here.
+fn check_action(action: &str) -> Result<(), Error> {
+    crate::ops::require("Action", action)?;
+    if action.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            "Action",
+            "format",
+            format!("`{}` is not an API action name (ASCII letters and digits)", action.escape_debug()),
+        ))
+    }
 }
 
 /// Where credentials would break a request: the AccessKeyId and the SecurityToken go into headers (V3) or

@@ -36,7 +36,7 @@ pub fn item_problem(item: &str) -> Option<(&'static str, String)> {
     if item.trim().is_empty() {
         return Some(("empty_item", "is empty".to_owned()));
     }
-    if let Some(c) = item.chars().find(|c| c.is_control()) {
+    if let Some(c) = first_control(item, false) {
         return Some((
             "control_character",
             format!("holds the control character U+{:04X}, which no URL or id carries", u32::from(c)),
@@ -45,7 +45,8 @@ pub fn item_problem(item: &str) -> Option<(&'static str, String)> {
     if item.contains(',') {
         return Some(("comma", format!("contains a comma, which would split it on the wire: `{item}`")));
     }
-    let bytes = crate::encoding::percent_encoded_len(item);
+    // At most three bytes on the wire per byte: only a long item needs counting.
+    let bytes = if item.len() * 3 > MAX_LIST_BYTES { crate::encoding::percent_encoded_len(item) } else { item.len() };
     if bytes > MAX_LIST_BYTES {
         return Some((
             "too_long",
@@ -92,7 +93,8 @@ pub(crate) fn list_items(field: &str, items: &[String]) -> Result<(), Error> {
             return Err(Error::invalid_input(field, rule, format!("item {i} {why}")));
         }
     }
-    let bytes = list_bytes(items);
+    let raw: usize = items.iter().map(|i| i.len() * 3 + 3).sum();
+    let bytes = if raw > MAX_LIST_BYTES { list_bytes(items) } else { 0 };
     if bytes > MAX_LIST_BYTES {
         return Err(Error::invalid_input(
             field,
@@ -116,7 +118,7 @@ fn list_bytes(items: &[String]) -> usize {
 /// be cut or refused on the way.
 pub(crate) fn params_sendable(params: &[(String, String)]) -> Result<(), Error> {
     for (name, value) in params {
-        if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        if let Some(c) = first_control(value, true) {
             return Err(Error::invalid_input(
                 name.as_str(),
                 "control_character",
@@ -125,6 +127,34 @@ pub(crate) fn params_sendable(params: &[(String, String)]) -> Result<(), Error> 
         }
     }
     Ok(())
+}
+
+/// The first control character of `s` (C0, DEL or C1; with `json_whitespace`, tab, LF and CR pass). A byte
+/// scan first: C0 and DEL are single bytes, and every C1 character starts with the byte 0xC2.
+fn first_control(s: &str, json_whitespace: bool) -> Option<char> {
+    if !has_control_byte(s.as_bytes()) {
+        return None;
+    }
+    s.chars().find(|c| c.is_control() && !(json_whitespace && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// Whether `bytes` hold a byte below 0x20, 0x7F or 0xC2: eight bytes at a time (this runs over every
+/// parameter of every call). A zero byte of `x ^ pattern` marks a match; `x - 0x20…` borrows into the high
+/// bit of a byte below 0x20 (bytes of 0x80 and above are masked off by `!x`, and the first match is exact).
+fn has_control_byte(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let x = u64::from_le_bytes(eight);
+        if below(x, 0x20) || below(x ^ (ONES * 0x7f), 1) || below(x ^ (ONES * 0xc2), 1) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|b| *b < 0x20 || *b == 0x7f || *b == 0xc2)
 }
 
 /// Refuses times a timestamp cannot carry (see [`crate::wire::check_instant`]).
@@ -170,6 +200,8 @@ pub fn is_hls_url(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     #[test]
     fn hls_is_the_path_ending_in_m3u8_in_any_case() {
         for url in ["http://a/b.m3u8", "http://a/b.M3U8", "http://a/b.m3u8?x=1", "http://a/b.m3u8#f", ".m3u8"] {
@@ -178,6 +210,29 @@ mod tests {
         for url in ["http://a/b.flv", "http://a/b.flv?x=.m3u8", "http://a/b.flv#.m3u8", "m3u8", "", "é.m3u", "?.m3u8"]
         {
             assert!(!super::is_hls_url(url), "{url}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_word_scan_finds_what_the_byte_scan_finds(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let bytewise = bytes.iter().any(|b| *b < 0x20 || *b == 0x7f || *b == 0xc2);
+            prop_assert_eq!(super::has_control_byte(&bytes), bytewise);
+        }
+    }
+
+    #[test]
+    fn control_characters_c0_del_and_c1_are_found_and_json_whitespace_may_pass() {
+        for (s, json, found) in [
+            ("plain text, long enough for words", false, None),
+            ("tab\there", true, None),
+            ("tab\there", false, Some('\t')),
+            ("nul\0", true, Some('\0')),
+            ("del\u{7f}", true, Some('\u{7f}')),
+            ("c1 \u{85} next line", true, Some('\u{85}')),
+            ("é and ¢ are not controls", false, None),
+        ] {
+            assert_eq!(super::first_control(s, json), found, "{s:?}");
         }
     }
 }
