@@ -154,6 +154,12 @@ async fn values_no_request_can_carry_are_refused_before_sending() {
         .await
         .unwrap_err();
     assert_eq!((e.field(), e.rule()), (Some("PlayUrl"), Some("not_a_url")), "{e}");
+    // An action for call() travels in a header: an API name only.
+    let e = c
+        .call(aliprefetch::Service::Live, "Describe\r\nX-Injected: 1", aliprefetch::Method::Post, Vec::new())
+        .await
+        .unwrap_err();
+    assert_eq!((e.field(), e.rule()), (Some("Action"), Some("format")), "{e}");
     // A security token with CR/LF (a token file read with a stray line): a credentials error, not sent.
     for sig in [SignatureVersion::V3, SignatureVersion::V1] {
         let c = Client::builder()
