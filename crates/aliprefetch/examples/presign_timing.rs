@@ -1,6 +1,9 @@
 //! Times the Rust path a binding's `presign` takes (API-named parameters → request → validate → sign), and
 //! its parts, in one process: what is left for the binding's own conversions. `cargo run --release -p
 //! aliprefetch --example presign_timing`.
+//!
+//! With a number (`presign_timing 20000`), it makes that many presigns and prints nothing: for instruction
+//! counts under `valgrind --tool=callgrind`, which do not depend on the load (see BENCHMARKS.md).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -30,6 +33,13 @@ fn main() {
         "http://play.example.com/app/s2.flv"],"Area":"domestic"}"#,
     )
     .unwrap();
+    if let Some(n) = std::env::args().nth(1).and_then(|s| s.parse::<u32>().ok()) {
+        for _ in 0..n {
+            let r = aliprefetch::AnyRequest::from_params("SetLiveStreamPreloadTasks", &params, true).unwrap();
+            black_box(rt.block_on(client.presign_any(&r)).unwrap());
+        }
+        return;
+    }
     let request = aliprefetch::AnyRequest::from_params("SetLiveStreamPreloadTasks", &params, true).unwrap();
     let whole = per_call_ns(100_000, || {
         let r = aliprefetch::AnyRequest::from_params("SetLiveStreamPreloadTasks", &params, true).unwrap();
