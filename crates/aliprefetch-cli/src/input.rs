@@ -70,6 +70,17 @@ impl ItemInput {
     }
 }
 
+impl ItemInput {
+    /// After a batch: what the input came to, its bad lines counted among `settled`'s failures (they
+    /// were not sent). A failure only when nothing came of the input (see [`ItemInput::finish`]); after an
+    /// interrupt, whatever was read.
+    pub fn close<I>(&self, settled: &mut crate::settle::Settled<I>) -> Result<InputEnd, Failure> {
+        let end = if settled.interrupted.is_none() { self.finish()? } else { self.finish().unwrap_or_default() };
+        settled.failures.extend(end.bad_lines.iter().map(|_| aliprefetch::ErrorKind::InvalidInput));
+        Ok(end)
+    }
+}
+
 impl InputEnd {
     /// Notes for stderr: bad lines not listed, and a read error.
     pub fn notes(&self) -> Vec<String> {

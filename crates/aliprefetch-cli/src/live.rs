@@ -99,12 +99,9 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
     let stream =
         client.stream_preload_live_streams(&args.domain, urls, options).map_err(|e| Failure::from_error(e, PRELOAD))?;
     let print_lines = global.output == OutputFormat::Jsonl && !args.wait;
-    let settled = settle(stream, print_lines, |i: &PreloadItem| i.index, unknown_url_json).await?;
+    let mut settled = settle(stream, print_lines, |i: &PreloadItem| i.index, unknown_url_json).await?;
     bar.finish_and_clear();
-    // What the input came to: a failure only when it gave nothing at all (then nothing was sent).
-    let end = if settled.interrupted.is_none() { input.finish()? } else { input.finish().unwrap_or_default() };
-    let mut settled = settled;
-    settled.failures.extend(end.bad_lines.iter().map(|_| ErrorKind::InvalidInput));
+    let end = input.close(&mut settled)?;
     let total = settled.ok + settled.failures.len();
     let duplicates = match settled.duplicates_removed {
         0 => String::new(),

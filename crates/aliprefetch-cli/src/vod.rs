@@ -67,13 +67,10 @@ pub async fn media(global: &GlobalArgs, args: &MediaArgs, task_type: TaskType) -
     }
     .map_err(|e| Failure::from_error(e, MEDIA))?;
     let print_lines = global.output == OutputFormat::Jsonl;
-    let settled = settle(stream, print_lines, |i: &MediaItem| i.index, unknown_media_json).await?;
+    let mut settled = settle(stream, print_lines, |i: &MediaItem| i.index, unknown_media_json).await?;
     bar.finish_and_clear();
     session.close().await;
-    // What the input came to: a failure only when it gave nothing at all (then nothing was sent).
-    let end = if settled.interrupted.is_none() { input.finish()? } else { input.finish().unwrap_or_default() };
-    let mut settled = settled;
-    settled.failures.extend(end.bad_lines.iter().map(|_| ErrorKind::InvalidInput));
+    let end = input.close(&mut settled)?;
     let job_ids = settled.job_ids.clone();
     let total = settled.ok + settled.failures.len();
     note(&format!(

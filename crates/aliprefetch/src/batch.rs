@@ -538,7 +538,7 @@ pub(crate) fn refuse_item(field: &str, item: &str, urls: bool) -> Option<ItemFai
 /// A request's worth of items: at most `count` of them, and at most [`crate::ops::MAX_LIST_BYTES`] on the
 /// wire together.
 pub(crate) struct Chunk<T> {
-    pub items: Vec<T>,
+    items: Vec<T>,
     bytes: usize,
     count: usize,
 }

@@ -95,7 +95,7 @@ impl Client {
 
 /// Deduplicates, refuses and chunks `input` as the batch engine does; `plan` turns a chunk into its
 /// request. Holds one chunk and the dedupe set, nothing more.
-fn plan_chunks<St, F>(input: St, field: &'static str, size: usize, hls: bool, plan: F) -> BoxStream<'static, PlanItem>
+fn plan_chunks<St, F>(input: St, field: &'static str, size: usize, urls: bool, plan: F) -> BoxStream<'static, PlanItem>
 where
     St: Stream<Item = String> + Send + 'static,
     F: Fn(Vec<String>) -> Result<PlannedRequest, Error> + Send + 'static,
@@ -121,7 +121,7 @@ where
                     if !s.seen.insert(&item) {
                         continue;
                     }
-                    if let Some(failure) = refuse_item(field, &item, hls) {
+                    if let Some(failure) = refuse_item(field, &item, urls) {
                         return Some((PlanItem::Refused { index, input: item, failure }, s));
                     }
                     let len = crate::encoding::percent_encoded_len(&item);
