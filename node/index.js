@@ -264,8 +264,9 @@ function progress(onProgress) {
   }
   // An error thrown by the callback must not break the batch nor end the process before the report is
   // delivered: it becomes a process warning (shown on stderr, and observable with process.on('warning')).
-  return (err, p) => {
-    const value = err ?? p;
+  // `null` is the addon's end marker: once it has been called, every earlier value has been delivered.
+  return (value) => {
+    if (value === null) return;
     try {
       onProgress(value);
     } catch (e) {

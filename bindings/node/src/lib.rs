@@ -26,14 +26,41 @@ use crate::convert::{error, invalid, opt_str, strings};
 /// A JS progress callback, called from the runtime's threads without blocking them.
 type ProgressCallback = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false>;
 
-fn progress_fn(callback: Option<ProgressCallback>) -> Option<ProgressFn> {
-    callback.map(|cb| {
-        let cb = Arc::new(cb);
-        Arc::new(move |p: aliprefetch::Progress| {
-            let value = convert::record(&p);
-            cb.call(value, ThreadsafeFunctionCallMode::NonBlocking);
-        }) as ProgressFn
-    })
+/// A call's JS progress callback (if any), and a way to wait until every call made so far has run.
+#[derive(Clone, Default)]
+struct Progress(Option<Arc<ProgressCallback>>);
+
+impl Progress {
+    fn new(callback: Option<ProgressCallback>) -> Self {
+        Self(callback.map(Arc::new))
+    }
+
+    /// The core's hook: queues each progress value for the JS thread.
+    fn hook(&self) -> Option<ProgressFn> {
+        self.0.clone().map(|cb| {
+            Arc::new(move |p: aliprefetch::Progress| {
+                cb.call(convert::record(&p), ThreadsafeFunctionCallMode::NonBlocking);
+            }) as ProgressFn
+        })
+    }
+
+    /// Resolves once the JS thread has run every progress call queued before it: the function's queue is
+    /// first in, first out, and the marker (`null`, which `index.js` does not pass on) comes last. A
+    /// call's promise settles after this, so its last progress value is seen before its result.
+    async fn flush(&self) {
+        if let Some(cb) = &self.0 {
+            let (ran, done) = futures::channel::oneshot::channel::<()>();
+            let status =
+                cb.call_with_return_value(Value::Null, ThreadsafeFunctionCallMode::NonBlocking, move |_, _| {
+                    let _ = ran.send(());
+                    Ok(())
+                });
+            // A closing environment drops the marker (and `ran` with it): nothing is left to wait for.
+            if status == Status::Ok {
+                let _ = done.await;
+            }
+        }
+    }
 }
 
 /// Panics inside the `catch_unwind` every entry point has, so the tests can see what a panic in the
@@ -165,12 +192,14 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let prepared = preload_options(&urls, options.as_ref(), on_progress);
+        let progress = Progress::new(on_progress);
+        let prepared = preload_options(&urls, options.as_ref(), &progress);
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let (urls, options) = prepared?;
-            let report = client.preload_live_streams(&domain, urls, options).await.map_err(error)?;
-            Ok(convert::record(&report))
+            let report = client.preload_live_streams(&domain, urls, options).await;
+            progress.flush().await;
+            Ok(convert::record(&report.map_err(error)?))
         })
     }
 
@@ -205,7 +234,7 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<Batch> {
-        let (urls, options) = preload_options(&urls, options.as_ref(), on_progress)?;
+        let (urls, options) = preload_options(&urls, options.as_ref(), &Progress::new(on_progress))?;
         let stream =
             self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options).map_err(error)?;
         Ok(Batch::new(AnyBatch::Live(stream)))
@@ -220,7 +249,7 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<Batch> {
-        let (ids, options) = media_options(&media_ids, options.as_ref(), on_progress)?;
+        let (ids, options) = media_options(&media_ids, options.as_ref(), &Progress::new(on_progress))?;
         let ids = futures::stream::iter(ids);
         let stream = match task_type.as_str() {
             "refresh" => self.inner.stream_refresh_media(ids, options),
@@ -239,16 +268,17 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let prepared = media_options(&media_ids, options.as_ref(), on_progress);
+        let progress = Progress::new(on_progress);
+        let prepared = media_options(&media_ids, options.as_ref(), &progress);
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let (ids, options) = prepared?;
             let report = match task_type {
                 aliprefetch::TaskType::Refresh => client.refresh_media(ids, options).await,
                 aliprefetch::TaskType::Preload => client.preload_media(ids, options).await,
-            }
-            .map_err(error)?;
-            Ok(convert::record(&report))
+            };
+            progress.flush().await;
+            Ok(convert::record(&report.map_err(error)?))
         })
     }
 
@@ -273,6 +303,7 @@ impl Client {
         options: Option<Value>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
+        let progress = Progress::new(on_progress);
         let prepared = (|| -> Result<_> {
             let o = convert::object("options", options.as_ref())?;
             Ok((
@@ -280,15 +311,16 @@ impl Client {
                 WaitOptions::with(
                     convert::opt_millis(&o, "timeoutMs")?,
                     convert::opt_millis(&o, "pollIntervalMs")?,
-                    progress_fn(on_progress),
+                    progress.hook(),
                 ),
             ))
         })();
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let (ids, options) = prepared?;
-            let tasks = client.wait_for_preload(&domain, &ids, options).await.map_err(error)?;
-            Ok(Value::Array(tasks.iter().map(convert::record).collect()))
+            let tasks = client.wait_for_preload(&domain, &ids, options).await;
+            progress.flush().await;
+            Ok(Value::Array(tasks.map_err(error)?.iter().map(convert::record).collect()))
         })
     }
 
@@ -318,7 +350,7 @@ impl Client {
 fn preload_options(
     urls: &Value,
     options: Option<&Value>,
-    on_progress: Option<ProgressCallback>,
+    progress: &Progress,
 ) -> Result<(Vec<String>, PreloadOptions)> {
     let o = convert::object("options", options)?;
     Ok((strings("PlayUrl", urls)?, {
@@ -327,7 +359,7 @@ fn preload_options(
         opts.start = convert::time(&o, "start", "PreloadedStartTime")?;
         opts.end = convert::time(&o, "end", "PreloadedEndTime")?;
         opts.concurrency = convert::opt_usize(&o, "concurrency")?;
-        opts.progress = progress_fn(on_progress);
+        opts.progress = progress.hook();
         opts
     }))
 }
@@ -335,7 +367,7 @@ fn preload_options(
 fn media_options(
     media_ids: &Value,
     options: Option<&Value>,
-    on_progress: Option<ProgressCallback>,
+    progress: &Progress,
 ) -> Result<(Vec<String>, MediaOptions)> {
     let o = convert::object("options", options)?;
     Ok((strings("MediaIds", media_ids)?, {
@@ -348,7 +380,7 @@ fn media_options(
         opts.slice_flag = o.get("sliceFlag").and_then(Value::as_bool);
         opts.slice_count = convert::opt_u32(&o, "sliceCount", "SliceCount")?;
         opts.concurrency = convert::opt_usize(&o, "concurrency")?;
-        opts.progress = progress_fn(on_progress);
+        opts.progress = progress.hook();
         opts
     }))
 }
