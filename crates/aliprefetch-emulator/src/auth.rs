@@ -322,16 +322,18 @@ fn verify_v3(
             (name.as_str(), values.join(","))
         })
         .collect();
-    let (canonical_headers, names) = v3::canonical_headers(&signed);
-    let canonical_request = v3::canonical_request(
+    let (signed, names) = v3::sorted_headers(signed);
+    let mut canonical = v3::Sha256::default();
+    v3::write_canonical_request(
+        &mut canonical,
         req.method,
         req.path,
         &sign::canonical_query(req.query),
-        &canonical_headers,
+        &signed,
         &names,
         &v3::hash_payload(req.body),
     );
-    let string_to_sign = v3::string_to_sign(&canonical_request);
+    let string_to_sign = v3::string_to_sign_from(canonical);
     let expected = v3::signature(&account.access_key_secret, &string_to_sign);
     if !sign::signatures_equal(&expected, &auth.signature) {
         return Err(mismatch(&string_to_sign));

@@ -1,5 +1,10 @@
 //! V3: ACS3-HMAC-SHA256 signatures carried in the `Authorization` header.
 
+use std::borrow::Cow;
+
+/// The hasher [`write_canonical_request`] writes into on the wire path.
+pub use sha2::Sha256;
+
 use super::*;
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -62,71 +67,21 @@ impl std::fmt::Debug for Signed {
 
 /// Signs a request with V3. Pure: no clock, no randomness.
 pub fn sign(req: &Request<'_>, creds: &Credentials, timestamp: OffsetDateTime, nonce: &str) -> Signed {
-    let payload_hash = hash_payload(req.body);
-    let mut added: Vec<(&'static str, String)> = Vec::with_capacity(8);
-    added.push(("x-acs-action", req.action.to_owned()));
-    added.push(("x-acs-version", req.version.to_owned()));
-    added.push(("x-acs-date", wire::format_timestamp(timestamp)));
-    added.push(("x-acs-signature-nonce", nonce.to_owned()));
-    added.push(("x-acs-content-sha256", payload_hash));
-    if let Some(token) = creds.security_token() {
-        added.push(("x-acs-accesskey-id", creds.access_key_id().to_owned()));
-        added.push(("x-acs-security-token", token.to_owned()));
-    }
-    // Names borrowed where they are already lower-case (always, for the client's own headers).
-    fn lower(name: &str) -> std::borrow::Cow<'_, str> {
-        if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(name)
-        }
-    }
-    let mut signed: Vec<(std::borrow::Cow<'_, str>, &str)> = Vec::with_capacity(req.headers.len() + added.len() + 1);
-    signed.push((std::borrow::Cow::Borrowed("host"), req.host.trim()));
-    for (name, value) in req.headers {
-        signed.push((lower(name), value.trim()));
-    }
-    for (name, value) in &added {
-        signed.push((std::borrow::Cow::Borrowed(*name), value.trim()));
-    }
-    match req.signed_headers {
-        SignedHeaders::Default => signed.retain(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-")),
-        SignedHeaders::Named(names) => signed.retain(|(n, _)| names.contains(&n.as_ref())),
-    }
-    signed.sort_by(|a, b| a.0.cmp(&b.0));
-
-    // The canonical request in one buffer: METHOD, path, query, headers, names, payload hash.
-    let payload_hash = added.get(4).map_or(EMPTY_PAYLOAD_HASH, |(_, v)| v.as_str());
-    let headers_len: usize = signed.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let query_len: usize = req.query.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum();
-    let mut signed_header_names = String::with_capacity(headers_len);
-    for (i, (n, _)) in signed.iter().enumerate() {
-        if i > 0 {
-            signed_header_names.push(';');
-        }
-        signed_header_names.push_str(n);
-    }
-    let mut canonical_request =
-        String::with_capacity(req.method.len() + req.path.len() + query_len + headers_len * 2 + payload_hash.len() + 8);
-    canonical_request.push_str(req.method);
-    canonical_request.push('\n');
-    canonical_request.push_str(req.path);
-    canonical_request.push('\n');
-    let query_start = canonical_request.len();
-    super::push_canonical_query(&mut canonical_request, req.query);
-    let canonical_query = canonical_request.get(query_start..).unwrap_or_default().to_owned();
-    canonical_request.push('\n');
-    for (n, v) in &signed {
-        canonical_request.push_str(n);
-        canonical_request.push(':');
-        canonical_request.push_str(v);
-        canonical_request.push('\n');
-    }
-    canonical_request.push('\n');
-    canonical_request.push_str(&signed_header_names);
-    canonical_request.push('\n');
-    canonical_request.push_str(payload_hash);
-
+    let mut added = added_headers(req.action, req.version, timestamp, nonce.to_owned(), hash_payload(req.body), creds);
+    let (signed, signed_header_names) = signed_headers(req.host, req.headers, &added, req.signed_headers);
+    let canonical_query = super::canonical_query(req.query);
+    let mut canonical_request = String::with_capacity(
+        req.method.len() + req.path.len() + canonical_query.len() + signed_header_names.len() * 3 + 200,
+    );
+    write_canonical_request(
+        &mut canonical_request,
+        req.method,
+        req.path,
+        &canonical_query,
+        &signed,
+        &signed_header_names,
+        payload_hash_of(&added),
+    );
     let string_to_sign = string_to_sign(&canonical_request);
     let signature = signature(creds.access_key_secret(), &string_to_sign);
     let authorization = authorization(creds.access_key_id(), &signed_header_names, &signature);
@@ -142,6 +97,115 @@ pub fn sign(req: &Request<'_>, creds: &Credentials, timestamp: OffsetDateTime, n
     }
 }
 
+/// The headers a signed request gains (before `authorization`), in [`Signed::headers`]' order.
+fn added_headers(
+    action: &str,
+    version: &str,
+    timestamp: OffsetDateTime,
+    nonce: String,
+    payload_hash: String,
+    creds: &Credentials,
+) -> Vec<(&'static str, String)> {
+    let mut added: Vec<(&'static str, String)> = Vec::with_capacity(8);
+    added.push(("x-acs-action", action.to_owned()));
+    added.push(("x-acs-version", version.to_owned()));
+    added.push(("x-acs-date", wire::format_timestamp(timestamp)));
+    added.push(("x-acs-signature-nonce", nonce));
+    added.push(("x-acs-content-sha256", payload_hash));
+    if let Some(token) = creds.security_token() {
+        added.push(("x-acs-accesskey-id", creds.access_key_id().to_owned()));
+        added.push(("x-acs-security-token", token.to_owned()));
+    }
+    added
+}
+
+fn payload_hash_of<'a>(added: &'a [(&'static str, String)]) -> &'a str {
+    added.iter().find(|(n, _)| *n == "x-acs-content-sha256").map_or(EMPTY_PAYLOAD_HASH, |(_, v)| v.as_str())
+}
+
+/// The headers the signature covers, lower-case, sorted by name, values trimmed, and their names joined
+/// with `;`: `host`, the request's own headers and the added ones, as `which` selects.
+fn signed_headers<'a>(
+    host: &'a str,
+    headers: &'a [(String, String)],
+    added: &'a [(&'static str, String)],
+    which: SignedHeaders<'_>,
+) -> (Vec<(Cow<'a, str>, &'a str)>, String) {
+    // Names borrowed where they are already lower-case (always, for the client's own headers).
+    fn lower(name: &str) -> Cow<'_, str> {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        }
+    }
+    let mut signed: Vec<(Cow<'a, str>, &'a str)> = Vec::with_capacity(headers.len() + added.len() + 1);
+    signed.push((Cow::Borrowed("host"), host));
+    signed.extend(headers.iter().map(|(name, value)| (lower(name), value.as_str())));
+    signed.extend(added.iter().map(|(name, value)| (Cow::Borrowed(*name), value.as_str())));
+    match which {
+        SignedHeaders::Default => signed.retain(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-")),
+        SignedHeaders::Named(names) => signed.retain(|(n, _)| names.contains(&n.as_ref())),
+    }
+    sorted_headers(signed)
+}
+
+/// Sorts `(lower-case name, value)` pairs by name and joins the names with `;`.
+pub fn sorted_headers<N: AsRef<str>, V>(mut headers: Vec<(N, V)>) -> (Vec<(N, V)>, String) {
+    headers.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    let mut names = String::with_capacity(headers.iter().map(|(n, _)| n.as_ref().len() + 1).sum());
+    for (i, (n, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            names.push(';');
+        }
+        names.push_str(n.as_ref());
+    }
+    (headers, names)
+}
+
+/// Where a canonical request goes: a `String` keeps it (the signer's stages), a hasher digests it as it
+/// is written (the client's wire path, and the emulator's verification).
+pub trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl Sink for sha2::Sha256 {
+    fn put(&mut self, s: &str) {
+        self.update(s.as_bytes());
+    }
+}
+
+/// The one writer of the V3 canonical request: METHOD `\n` path `\n` query `\n` `name:value\n` for each
+/// header `\n` signed names `\n` payload hash. `headers` are sorted by lower-case name (see
+/// [`sorted_headers`]); their values are trimmed here.
+pub fn write_canonical_request<S: Sink, N: AsRef<str>, V: AsRef<str>>(
+    out: &mut S,
+    method: &str,
+    path: &str,
+    canonical_query: &str,
+    headers: &[(N, V)],
+    signed_header_names: &str,
+    payload_hash: &str,
+) {
+    for part in [method, "\n", path, "\n", canonical_query, "\n"] {
+        out.put(part);
+    }
+    for (n, v) in headers {
+        for part in [n.as_ref(), ":", v.as_ref().trim(), "\n"] {
+            out.put(part);
+        }
+    }
+    for part in ["\n", signed_header_names, "\n", payload_hash] {
+        out.put(part);
+    }
+}
+
 /// Hex SHA-256 of the body.
 pub fn hash_payload(body: &[u8]) -> String {
     if body.is_empty() {
@@ -150,46 +214,20 @@ pub fn hash_payload(body: &[u8]) -> String {
     crate::encoding::hex(&sha2::Sha256::digest(body))
 }
 
-/// Canonical headers (`name:value\n`, names lower-case, values trimmed, sorted by name) and the
-/// signed header names joined with `;`. Names must already be lower-case.
-pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> (String, String) {
-    let mut sorted: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_ref(), v.as_ref().trim())).collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
-    let mut canonical = String::new();
-    let mut names = String::new();
-    for (i, (n, v)) in sorted.iter().enumerate() {
-        canonical.push_str(n);
-        canonical.push(':');
-        canonical.push_str(v);
-        canonical.push('\n');
-        if i > 0 {
-            names.push(';');
-        }
-        names.push_str(n);
-    }
-    (canonical, names)
-}
-
-/// METHOD `\n` path `\n` query `\n` headers `\n` signed names `\n` payload hash.
-pub fn canonical_request(
-    method: &str,
-    path: &str,
-    canonical_query: &str,
-    canonical_headers: &str,
-    signed_header_names: &str,
-    payload_hash: &str,
-) -> String {
-    [method, "\n", path, "\n", canonical_query, "\n", canonical_headers, "\n", signed_header_names, "\n", payload_hash]
-        .concat()
+/// `ACS3-HMAC-SHA256\n` + hex of a canonical request's SHA-256 (from a hasher it was written to).
+pub fn string_to_sign_from(hasher: sha2::Sha256) -> String {
+    let mut out = String::with_capacity(ALGORITHM.len() + 65);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    crate::encoding::push_hex(&mut out, &hasher.finalize());
+    out
 }
 
 /// `ACS3-HMAC-SHA256\n` + hex(SHA-256(canonical request)).
 pub fn string_to_sign(canonical_request: &str) -> String {
-    let mut out = String::with_capacity(ALGORITHM.len() + 65);
-    out.push_str(ALGORITHM);
-    out.push('\n');
-    crate::encoding::push_hex(&mut out, &sha2::Sha256::digest(canonical_request.as_bytes()));
-    out
+    let mut hasher = sha2::Sha256::new();
+    hasher.put(canonical_request);
+    string_to_sign_from(hasher)
 }
 
 /// hex(HMAC-SHA256(secret, string to sign)).
@@ -252,9 +290,9 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, &'static str> {
 
 /// What the client's own requests carry: the same result as [`sign`] with [`SignedHeaders::Default`],
 /// no other headers and no body, without keeping the stages. The canonical query is appended to `url`
-/// (after a `?`, when there is one) and the headers to `headers`, in [`Signed::headers`]' order. The
-/// canonical request is hashed as it is produced instead of being built first; a test holds the two
-/// signers to the same output.
+/// (after a `?`, when there is one) and the headers to `headers`, in [`Signed::headers`]' order. The same
+/// header set and the same [`write_canonical_request`] as [`sign`], written into the hasher instead of a
+/// `String`; a test holds the two signers to the same output.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn sign_for_wire(
     method: &str,
@@ -268,69 +306,29 @@ pub(crate) fn sign_for_wire(
     url: &mut String,
     headers: &mut Vec<(&'static str, String)>,
 ) {
-    const NAMES: &str = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
-    const STS_NAMES: &str = "host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;\
-                             x-acs-security-token;x-acs-signature-nonce;x-acs-version";
-    let date = wire::format_timestamp(timestamp);
-    let token = creds.security_token();
-    let mut hash = sha2::Sha256::new();
-    hash.update(method.as_bytes());
-    hash.update(b"\n/\n");
-    if !query.is_empty() {
+    let start = if query.is_empty() {
+        url.len()
+    } else {
         url.push('?');
         let start = url.len();
         super::push_canonical_query(url, query);
-        hash.update(url.get(start..).unwrap_or_default().as_bytes());
-    }
-    hash.update(b"\n");
-    let mut header = |name: &str, value: &str| {
-        hash.update(name.as_bytes());
-        hash.update(b":");
-        hash.update(value.trim().as_bytes());
-        hash.update(b"\n");
+        start
     };
-    // Sorted by name: host, (x-acs-accesskey-id), x-acs-action, x-acs-content-sha256, x-acs-date,
-    // (x-acs-security-token), x-acs-signature-nonce, x-acs-version.
-    header("host", host);
-    if token.is_some() {
-        header("x-acs-accesskey-id", creds.access_key_id());
-    }
-    header("x-acs-action", action);
-    header("x-acs-content-sha256", EMPTY_PAYLOAD_HASH);
-    header("x-acs-date", &date);
-    if let Some(token) = token {
-        header("x-acs-security-token", token);
-    }
-    header("x-acs-signature-nonce", &nonce);
-    header("x-acs-version", version);
-    let names = if token.is_some() { STS_NAMES } else { NAMES };
-    hash.update(b"\n");
-    hash.update(names.as_bytes());
-    hash.update(b"\n");
-    hash.update(EMPTY_PAYLOAD_HASH.as_bytes());
-    let canonical_hash = crate::encoding::hex32(&hash.finalize());
-
-    let mut mac = creds.v3_mac();
-    mac.update(ALGORITHM.as_bytes());
-    mac.update(b"\n");
-    mac.update(&canonical_hash);
-    let signature = crate::encoding::hex32(&mac.finalize().into_bytes());
-    let signature = std::str::from_utf8(&signature).unwrap_or_default();
-
-    headers.push(("x-acs-action", action.to_owned()));
-    headers.push(("x-acs-version", version.to_owned()));
-    headers.push(("x-acs-date", date));
-    headers.push(("x-acs-signature-nonce", nonce));
-    headers.push(("x-acs-content-sha256", EMPTY_PAYLOAD_HASH.to_owned()));
-    if let Some(token) = token {
-        headers.push(("x-acs-accesskey-id", creds.access_key_id().to_owned()));
-        headers.push(("x-acs-security-token", token.to_owned()));
-    }
-    let id = creds.access_key_id();
-    let mut authorization = String::with_capacity(ALGORITHM.len() + id.len() + names.len() + 95);
-    for part in [ALGORITHM, " Credential=", id, ",SignedHeaders=", names, ",Signature=", signature] {
-        authorization.push_str(part);
-    }
+    let added = added_headers(action, version, timestamp, nonce, EMPTY_PAYLOAD_HASH.to_owned(), creds);
+    let authorization = {
+        let (signed, names) = signed_headers(host, &[], &added, SignedHeaders::Default);
+        let mut hash = sha2::Sha256::new();
+        let canonical_query = url.get(start..).unwrap_or_default();
+        write_canonical_request(&mut hash, method, "/", canonical_query, &signed, &names, EMPTY_PAYLOAD_HASH);
+        let canonical_hash = crate::encoding::hex32(&hash.finalize());
+        let mut mac = creds.v3_mac();
+        mac.update(ALGORITHM.as_bytes());
+        mac.update(b"\n");
+        mac.update(&canonical_hash);
+        let signature = crate::encoding::hex32(&mac.finalize().into_bytes());
+        authorization(creds.access_key_id(), &names, std::str::from_utf8(&signature).unwrap_or_default())
+    };
+    headers.extend(added);
     headers.push(("authorization", authorization));
 }
 
