@@ -291,7 +291,7 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, &'static str> {
 /// What the client's own requests carry: the same result as [`sign`] with [`SignedHeaders::Default`],
 /// no other headers and no body, without keeping the stages. The canonical query is appended to `url`
 /// (after a `?`, when there is one) and the headers to `headers`, in [`Signed::headers`]' order. The same
-/// header set and the same [`write_canonical_request`] as [`sign`], written into the hasher instead of a
+/// added headers and the same [`write_canonical_request`] as [`sign`], written into a hasher instead of a
 /// `String`; a test holds the two signers to the same output.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn sign_for_wire(
@@ -315,19 +315,42 @@ pub(crate) fn sign_for_wire(
         start
     };
     let added = added_headers(action, version, timestamp, nonce, EMPTY_PAYLOAD_HASH.to_owned(), creds);
-    let authorization = {
-        let (signed, names) = signed_headers(host, &[], &added, SignedHeaders::Default);
-        let mut hash = sha2::Sha256::new();
-        let canonical_query = url.get(start..).unwrap_or_default();
-        write_canonical_request(&mut hash, method, "/", canonical_query, &signed, &names, EMPTY_PAYLOAD_HASH);
-        let canonical_hash = crate::encoding::hex32(&hash.finalize());
-        let mut mac = creds.v3_mac();
-        mac.update(ALGORITHM.as_bytes());
-        mac.update(b"\n");
-        mac.update(&canonical_hash);
-        let signature = crate::encoding::hex32(&mac.finalize().into_bytes());
-        authorization(creds.access_key_id(), &names, std::str::from_utf8(&signature).unwrap_or_default())
-    };
+    // The signed set is `host` and every added header (all `x-acs-*`, which `SignedHeaders::Default` keeps),
+    // sorted by name as `signed_headers` sorts it, on the stack; the names are joined straight into the
+    // `Authorization` value.
+    let mut set = [("", ""); 8];
+    let all = std::iter::once(("host", host)).chain(added.iter().map(|(n, v)| (*n, v.as_str())));
+    let mut len = 0;
+    for (slot, header) in set.iter_mut().zip(all) {
+        *slot = header;
+        len += 1;
+    }
+    let signed = set.get_mut(..len).unwrap_or_default();
+    signed.sort_by(|a, b| a.0.cmp(b.0));
+    let id = creds.access_key_id();
+    let mut authorization = String::with_capacity(ALGORITHM.len() + id.len() + 220);
+    for part in [ALGORITHM, " Credential=", id, ",SignedHeaders="] {
+        authorization.push_str(part);
+    }
+    let names_start = authorization.len();
+    for (i, (name, _)) in signed.iter().enumerate() {
+        if i > 0 {
+            authorization.push(';');
+        }
+        authorization.push_str(name);
+    }
+    let mut hash = sha2::Sha256::new();
+    let canonical_query = url.get(start..).unwrap_or_default();
+    let names = authorization.get(names_start..).unwrap_or_default();
+    write_canonical_request(&mut hash, method, "/", canonical_query, signed, names, EMPTY_PAYLOAD_HASH);
+    let canonical_hash = crate::encoding::hex32(&hash.finalize());
+    let mut mac = creds.v3_mac();
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(&canonical_hash);
+    let signature = crate::encoding::hex32(&mac.finalize().into_bytes());
+    authorization.push_str(",Signature=");
+    authorization.push_str(std::str::from_utf8(&signature).unwrap_or_default());
     headers.extend(added);
     headers.push(("authorization", authorization));
 }
