@@ -538,12 +538,11 @@ module.exports = {
   version: native.version(),
   /** Runs the `aliprefetch` command (what `npx aliprefetch` does); returns its exit code. */
   runCli: (args) => guard(() => native.runCli(['aliprefetch', ...args])),
-  /** Not part of the API: panics inside the addon's guard, so tests see what a panic becomes. */
-  _panicForTests: (message) => guard(() => native.panicForTests(message)),
-  /** Not part of the API: a call whose future panics on the runtime. */
-  _panicLaterForTests: (message) => guardAsync(() => native.panicLaterForTests(message)),
-  /** Not part of the API: the core's record keys, for the test of `index.d.ts`. */
-  _recordKeys: () => native.recordKeys(),
+  // Only in an addon built with the `test-hooks` feature, which no published package is: what a panic becomes.
+  ...(typeof native.panicForTests === 'function' && {
+    _panicForTests: (message) => guard(() => native.panicForTests(message)),
+    _panicLaterForTests: (message) => guardAsync(() => native.panicLaterForTests(message)),
+  }),
 };
 // `import aliprefetch from 'aliprefetch'` under TypeScript's CommonJS interop finds the same object.
 module.exports.default = module.exports;

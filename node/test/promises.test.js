@@ -42,14 +42,6 @@ function runNode(script, env) {
   });
 }
 
-test('a call whose future panics is rejected with an AliPrefetchError of kind Internal', async () => {
-  await assert.rejects(
-    aliprefetch._panicLaterForTests('boom later'),
-    (e) => e instanceof aliprefetch.AliPrefetchError && e.kind === 'Internal' && e.message.includes('boom later'),
-  );
-  assert.equal(typeof aliprefetch.version, 'string');
-});
-
 test('a pending call alone keeps Node running until it settles, and Node then exits by itself', async () => {
   // The server closes each connection after 300 ms; the child has nothing else to wait for.
   const server = await silentServer(300);

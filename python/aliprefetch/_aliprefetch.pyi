@@ -53,8 +53,6 @@ __all__ = [
     "SignedV3",
     "UpdateLivePullToPushResult",
     "__version__",
-    "_panic_for_tests",
-    "_record_keys",
     "_tasks_in_flight",
     "run_cli",
     "sign_v1",
@@ -350,8 +348,6 @@ def sign_v3(
     path: str = "/",
 ) -> SignedV3: ...
 def _tasks_in_flight() -> int: ...
-def _panic_for_tests(message: str) -> None: ...
-def _record_keys() -> list[tuple[str, list[str]]]: ...
 def run_cli(args: Sequence[str]) -> int: ...
 
 @final

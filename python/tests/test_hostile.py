@@ -42,17 +42,11 @@ def test_a_time_past_the_last_year_is_refused_before_a_call(emulator: aliprefetc
     assert emulator.tasks() == []
 
 
-def test_a_panic_in_the_core_is_an_aliprefetch_error_not_a_panic_exception() -> None:
+def test_the_published_module_carries_no_test_hooks() -> None:
+    # python/tests_hooks/ runs against a build with them (`--features test-hooks`).
     from aliprefetch import _aliprefetch
 
-    try:
-        _aliprefetch._panic_for_tests("boom")
-    except Exception as e:  # PanicException derives from BaseException and would escape this
-        assert isinstance(e, aliprefetch.AliPrefetchError)
-        assert e.kind == "Internal"
-        assert "boom" in str(e)
-    else:
-        pytest.fail("no error")
+    assert not hasattr(_aliprefetch, "_panic_for_tests")
 
 
 def test_the_console_script_runs_the_command_in_process() -> None:

@@ -529,13 +529,3 @@ pub use emulator::Emulator;
 pub fn library_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
-
-/// The core's record keys in Kotlin/Swift naming (camelCase), by core type name: for the test that the
-/// records here carry the same fields. Not part of the API.
-#[uniffi::export]
-pub fn record_keys_for_tests() -> HashMap<String, Vec<String>> {
-    aliprefetch::internal::record_keys()
-        .into_iter()
-        .map(|(name, keys)| (name.to_owned(), keys.iter().map(|k| aliprefetch::internal::camel_case(k)).collect()))
-        .collect()
-}

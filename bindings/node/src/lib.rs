@@ -65,6 +65,7 @@ impl Progress {
 
 /// Panics inside the `catch_unwind` every entry point has, so the tests can see what a panic in the
 /// core becomes (an `AliPrefetchError` of kind `Internal`, never an aborted process). Not part of the API.
+#[cfg(feature = "test-hooks")]
 #[napi(catch_unwind)]
 pub fn panic_for_tests(message: String) {
     panic!("{message}");
@@ -72,22 +73,13 @@ pub fn panic_for_tests(message: String) {
 
 /// Panics inside a call's future on the runtime, so the tests can see that its promise is rejected with
 /// an `AliPrefetchError` of kind `Internal`. Not part of the API.
+#[cfg(feature = "test-hooks")]
 #[napi(catch_unwind)]
 pub fn panic_later_for_tests<'env>(env: &'env Env, message: String) -> Result<PromiseRaw<'env, Value>> {
     promise::spawn(env, async move {
         tokio::task::yield_now().await;
         panic!("{message}")
     })
-}
-
-/// The core's record keys in JavaScript naming, by core type name, for the test that `index.d.ts`
-/// declares the same fields. Not part of the API.
-#[napi(catch_unwind)]
-pub fn record_keys() -> std::collections::BTreeMap<String, Vec<String>> {
-    aliprefetch::internal::record_keys()
-        .into_iter()
-        .map(|(name, keys)| (name.to_owned(), keys.iter().map(|k| aliprefetch::internal::camel_case(k)).collect()))
-        .collect()
 }
 
 /// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;

@@ -20,15 +20,9 @@ use pyo3::prelude::*;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The core's record keys by core type name, for the test that the result classes show the same
-/// fields. Not part of the API.
-#[pyfunction]
-fn _record_keys() -> Vec<(&'static str, Vec<String>)> {
-    aliprefetch::internal::record_keys()
-}
-
 /// Panics inside the guard every entry point runs in, so the tests can see what a panic in the core
 /// becomes (an `AliPrefetchError` of kind `Internal`, never `PanicException`). Not part of the API.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>, message: &str) -> PyResult<()> {
     errors::guarded(py, || panic!("{message}"))
@@ -74,8 +68,8 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign::sign_v1, m)?)?;
     m.add_function(wrap_pyfunction!(sign::sign_v3, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_tasks_in_flight, m)?)?;
+    #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
-    m.add_function(wrap_pyfunction!(_record_keys, m)?)?;
     #[cfg(feature = "cli")]
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     // Before the interpreter finalises, stop runtime threads from attaching to it (see runtime.rs).

@@ -346,7 +346,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
         }
     },
     "every record carries the fields of the core's record" to suspend {
-        val records = recordKeysForTests()
+        val records = RECORD_KEYS
         eq(records.size, 13, "records")
         for ((core, keys) in records) {
             val cls = Class.forName("io.aliprefetch.$core")
