@@ -1,11 +1,7 @@
 //! UniFFI bindings of aliprefetch for Kotlin and Swift (library mode, proc macros). Records and enums
 //! mirror the core's requests, responses and value sets; `Client` methods are `async` on tokio (Kotlin
-//! `suspend fun`s, Swift `async` functions); errors are one enum with the core's kinds. Everything here
-//! converts; the logic lives in the core.
-
-// UniFFI errors carry their fields by value (they cross the boundary once per failed call), so
-// `Result<_, AliPrefetchError>` is large by design.
-#![allow(clippy::result_large_err)]
+//! `suspend fun`s, Swift `async` functions); every error is one object around the core's error, its kind
+//! one of the accessors. Everything here converts; the logic lives in the core.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -22,96 +18,66 @@ pub use records::*;
 
 uniffi::setup_scaffolding!();
 
-macro_rules! error_enum {
-    ($($(#[$doc:meta])* $variant:ident),* $(,)?) => {
-        /// Every failure, one variant per kind of the core, each with the same fields.
-        #[derive(Debug, uniffi::Error)]
-        pub enum AliPrefetchError {
-            $($(#[$doc])* $variant {
-                /// The service's error code, when the service answered.
-                code: Option<String>,
-                /// The sentence for people (never contains a secret).
-                error_message: String,
-                request_id: Option<String>,
-                http_status: Option<u16>,
-                /// Whether the failure may pass if tried again.
-                retryable: bool,
-                /// Attempts made.
-                attempts: u32,
-                /// The API field an invalid input is about.
-                field: Option<String>,
-                /// The rule it broke (`count`, `required`, `hls`, …).
-                rule: Option<String>,
-                /// The service's host id, when it answered.
-                host_id: Option<String>,
-                /// The service's advice (a link to its diagnosis page), when it gave one.
-                recommend: Option<String>,
-                /// How long the service asked to wait before trying again.
-                retry_after: Option<Duration>,
-            }),*
-        }
+/// Every failure, as one type: [`AliPrefetchError::kind`] says which kind, the other accessors what is
+/// known (the service's code and request id, the field and rule of an invalid input, …). Kotlin catches
+/// `AliPrefetchException` and Swift `AliPrefetchError`, then reads `kind()` and the rest.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug, Display)]
+pub struct AliPrefetchError(aliprefetch::Error);
 
-        impl AliPrefetchError {
-            fn of_kind(kind: &str, e: &aliprefetch::Error) -> Self {
-                let code = e.code().map(str::to_owned);
-                let error_message = e.message().to_owned();
-                let request_id = e.request_id().map(str::to_owned);
-                let http_status = e.http_status();
-                let retryable = e.is_retryable();
-                let attempts = e.attempts();
-                let field = e.field().map(str::to_owned);
-                let rule = e.rule().map(str::to_owned);
-                let host_id = e.host_id().map(str::to_owned);
-                let recommend = e.recommend().map(str::to_owned);
-                let retry_after = e.retry_after();
-                match kind {
-                    $(stringify!($variant) => AliPrefetchError::$variant {
-                        code, error_message, request_id, http_status, retryable, attempts, field, rule,
-                        host_id, recommend, retry_after,
-                    },)*
-                    // A kind newer than this binding: the base case, with every field.
-                    _ => AliPrefetchError::Internal {
-                        code, error_message, request_id, http_status, retryable, attempts, field, rule,
-                        host_id, recommend, retry_after,
-                    },
-                }
-            }
-
-            fn error_message(&self) -> &str {
-                match self {
-                    $(AliPrefetchError::$variant { error_message, .. } => error_message,)*
-                }
-            }
-        }
-    };
+#[uniffi::export]
+impl AliPrefetchError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind().into()
+    }
+    /// The service's error code, when the service answered.
+    pub fn code(&self) -> Option<String> {
+        self.0.code().map(str::to_owned)
+    }
+    /// The sentence for people (never contains a secret).
+    pub fn error_message(&self) -> String {
+        self.0.message().to_owned()
+    }
+    pub fn request_id(&self) -> Option<String> {
+        self.0.request_id().map(str::to_owned)
+    }
+    pub fn http_status(&self) -> Option<u16> {
+        self.0.http_status()
+    }
+    /// Whether the failure may pass if tried again.
+    pub fn retryable(&self) -> bool {
+        self.0.is_retryable()
+    }
+    /// Attempts made.
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts()
+    }
+    /// The API field an invalid input is about.
+    pub fn field(&self) -> Option<String> {
+        self.0.field().map(str::to_owned)
+    }
+    /// The rule it broke (`count`, `required`, `hls`, …).
+    pub fn rule(&self) -> Option<String> {
+        self.0.rule().map(str::to_owned)
+    }
+    /// The service's host id, when it answered.
+    pub fn host_id(&self) -> Option<String> {
+        self.0.host_id().map(str::to_owned)
+    }
+    /// The service's advice (a link to its diagnosis page), when it gave one.
+    pub fn recommend(&self) -> Option<String> {
+        self.0.recommend().map(str::to_owned)
+    }
+    /// How long the service asked to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after()
+    }
 }
-
-error_enum!(
-    /// A parameter broke a documented rule; nothing was sent.
-    InvalidInput,
-    /// No credentials could be found.
-    Credentials,
-    /// The service refused the credentials or the signature.
-    Auth,
-    /// The service throttled the call (after the retries).
-    Throttled,
-    /// The service refused the request.
-    Api,
-    /// The service failed (5xx) after the retries.
-    Server,
-    /// The request did not complete at the transport level.
-    Transport,
-    /// A deadline passed.
-    Timeout,
-    /// An answer could not be understood.
-    Decode,
-    /// A bug in aliprefetch (a panic), reported instead of crashing.
-    Internal,
-);
 
 impl std::fmt::Display for AliPrefetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.error_message())
+        f.write_str(self.0.message())
     }
 }
 
@@ -119,7 +85,7 @@ impl std::error::Error for AliPrefetchError {}
 
 impl From<aliprefetch::Error> for AliPrefetchError {
     fn from(e: aliprefetch::Error) -> Self {
-        AliPrefetchError::of_kind(e.kind().as_str(), &e)
+        AliPrefetchError(e)
     }
 }
 

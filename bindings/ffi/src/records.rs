@@ -48,6 +48,39 @@ macro_rules! mirror_enum {
     };
 }
 
+/// What kind of failure an [`crate::AliPrefetchError`] is (the core's `ErrorKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ErrorKind {
+    InvalidInput,
+    Credentials,
+    Auth,
+    Throttled,
+    Api,
+    Server,
+    Transport,
+    Timeout,
+    Decode,
+    Internal,
+}
+
+impl From<aliprefetch::ErrorKind> for ErrorKind {
+    fn from(k: aliprefetch::ErrorKind) -> Self {
+        use aliprefetch::ErrorKind as K;
+        match k {
+            K::InvalidInput => ErrorKind::InvalidInput,
+            K::Credentials => ErrorKind::Credentials,
+            K::Auth => ErrorKind::Auth,
+            K::Throttled => ErrorKind::Throttled,
+            K::Api => ErrorKind::Api,
+            K::Server => ErrorKind::Server,
+            K::Transport => ErrorKind::Transport,
+            K::Timeout => ErrorKind::Timeout,
+            K::Decode => ErrorKind::Decode,
+            // A kind newer than this binding.
+            _ => ErrorKind::Internal,
+        }
+    }
+}
 mirror_enum!(
     /// Where a live stream is prefetched.
     Area => aliprefetch::Area { Domestic, Overseas, Global }

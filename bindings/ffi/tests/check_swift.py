@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The generated Swift package declares the public API: the client and its async methods, the error enum with
-every kind and field, the emulator, the progress protocol; and the package has its manifest, module map and header.
+"""The generated Swift package declares the public API: the client and its async methods, the one error class
+with its kind and every accessor, the error kinds, the emulator, the progress protocol; and the package has its
+manifest, module map and header.
 (No Swift compiler exists on these machines; this checks what was generated.)
 
     check_swift.py PACKAGE_DIR
@@ -24,20 +25,21 @@ METHODS = [
     "call(service: Service, action: String, method: HttpMethod, params: [String: String])",
 ]
 KINDS = [
-    "InvalidInput",
-    "Credentials",
-    "Auth",
-    "Throttled",
-    "Api",
-    "Server",
-    "Transport",
-    "Timeout",
-    "Decode",
-    "Internal",
+    "invalidInput",
+    "credentials",
+    "auth",
+    "throttled",
+    "api",
+    "server",
+    "transport",
+    "timeout",
+    "decode",
+    "`internal`",
 ]
-FIELDS = ["code: String?", "errorMessage: String", "requestId: String?", "httpStatus: UInt16?", "retryable: Bool",
-          "attempts: UInt32", "field: String?", "rule: String?", "hostId: String?", "recommend: String?",
-          "retryAfter: TimeInterval?"]  # fmt: skip
+ACCESSORS = ["kind() -> ErrorKind", "code() -> String?", "errorMessage() -> String", "requestId() -> String?",
+             "httpStatus() -> UInt16?", "retryable() -> Bool", "attempts() -> UInt32", "field() -> String?",
+             "rule() -> String?", "hostId() -> String?", "recommend() -> String?",
+             "retryAfter() -> TimeInterval?"]  # fmt: skip
 
 
 def main() -> None:
@@ -55,12 +57,14 @@ def main() -> None:
     for method in METHODS:
         if not re.search(re.escape(f"open func {method}") + r" ?async throws", source):
             problems.append(f"async method {method}")
-    if "public enum AliPrefetchError: Swift.Error" not in source:
-        problems.append("the public error enum")
-    fields = ",".join(f.replace(" ", "") for f in FIELDS)
-    for kind in KINDS:
-        if f"case{kind}({fields})" not in compact:
-            problems.append(f"error case {kind} with every field")
+    if not re.search(r"open class AliPrefetchError: [^{]*\bSwift\.Error\b", source):
+        problems.append("the public error class")
+    for accessor in ACCESSORS:
+        if f"openfunc{accessor.replace(' ', '')}{{" not in compact:
+            problems.append(f"error accessor {accessor}")
+    kinds = re.search(r"public enum ErrorKind: [^{]*\{(.*?)\}", source)
+    if not kinds or re.findall(r"case (\S+)", kinds.group(1)) != KINDS:
+        problems.append(f"the error kinds {KINDS}")
     for declaration in ["open class Emulator", "public protocol ProgressListener", "open class Credentials",
                         "public struct ClientConfig", "public enum Area"]:  # fmt: skip
         if declaration not in source:
@@ -70,7 +74,7 @@ def main() -> None:
         problems.append("Package.swift names the library")
     if problems:
         sys.exit("generated Swift lacks: " + "; ".join(problems))
-    print(f"Swift package at {package}: Client with {len(METHODS)} async methods, {len(KINDS)} error cases")
+    print(f"Swift package at {package}: Client, {len(METHODS)} async methods, one error class, {len(KINDS)} kinds")
 
 
 if __name__ == "__main__":

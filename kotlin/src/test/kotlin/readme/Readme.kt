@@ -22,8 +22,8 @@ fun main() = runBlocking {
     // Bad input is refused before anything is sent, naming the field and the rule.
     try {
         client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest("play.example.com", listOf("https://cdn.example.com/s.m3u8")))
-    } catch (e: AliPrefetchException.InvalidInput) {
-        println("refused: ${e.field} (${e.rule})")
+    } catch (e: AliPrefetchException) {
+        println("refused: ${e.field()} (${e.rule()})") // e.kind() is ErrorKind.INVALID_INPUT
     }
     emulator.stop()
 }

@@ -45,6 +45,13 @@ suspend inline fun <reified E : Throwable> throws(block: suspend () -> Unit): E 
     throw CheckFailed("expected ${E::class.simpleName}, nothing was thrown")
 }
 
+/** The one error type, of this kind. */
+suspend fun fails(kind: ErrorKind, block: suspend () -> Unit): AliPrefetchException {
+    val e = throws<AliPrefetchException>(block)
+    eq(e.kind(), kind, "the kind of $e")
+    return e
+}
+
 suspend fun <T> withEmulator(fixtures: String? = FIXTURES, block: suspend (Emulator, Client) -> T): T {
     val emulator = Emulator.start(fixtures)
     try {
@@ -253,19 +260,21 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     },
     "invalid input: a typed exception naming the field, before anything is sent" to suspend {
         withEmulator { _, client ->
-            val e = throws<AliPrefetchException.InvalidInput> {
+            val e = fails(ErrorKind.INVALID_INPUT) {
                 client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, emptyList()))
             }
-            eq(listOf(e.field, e.rule, e.code), listOf("PlayUrl", "required", null), "field and rule")
-            eq(e.attempts, 0u, "nothing was sent")
-            val region = throws<AliPrefetchException.InvalidInput> {
+            eq(listOf(e.field(), e.rule(), e.code()), listOf("PlayUrl", "required", null), "field and rule")
+            eq(e.attempts(), 0u, "nothing was sent")
+            eq(e.message, e.errorMessage(), "Throwable.message is the error's sentence")
+            eq(e.toString(), e.errorMessage(), "and so is toString()")
+            val region = fails(ErrorKind.INVALID_INPUT) {
                 client.hotLiveRtcStream(HotLiveRtcStreamRequest(DOMAIN, "a", "s", "NOWHERE", "a", "v"))
             }
-            eq(region.field, "RegionCode", "region code")
-            val url = throws<AliPrefetchException.InvalidInput> {
+            eq(region.field(), "RegionCode", "region code")
+            val url = fails(ErrorKind.INVALID_INPUT) {
                 Client(ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = RateLimitUrl("http://:pw-1234@127.0.0.1:6379")))
             }
-            eq(listOf(url.field, url.rule), listOf("rate_limit_url", "format"), "a shared-pacing URL that is not Redis's")
+            eq(listOf(url.field(), url.rule()), listOf("rate_limit_url", "format"), "a shared-pacing URL that is not Redis's")
             check(!url.message!!.contains("pw-1234")) { "no password in the message" }
             val secretUrl = RateLimitUrl("redis://:pw/1234@127.0.0.1:1/0")
             eq(secretUrl.toString(), "redis://***@127.0.0.1:1/0", "the URL shows without its password")
@@ -278,16 +287,16 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     "auth failure" to suspend {
         withEmulator { emulator, _ ->
             val wrong = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = Credentials("testid", "wrong-secret")))
-            val e = throws<AliPrefetchException.Auth> { wrong.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
-            eq(listOf(e.code, e.httpStatus?.toInt()), listOf("SignatureDoesNotMatch", 400), "the service's code")
+            val e = fails(ErrorKind.AUTH) { wrong.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+            eq(listOf(e.code(), e.httpStatus()?.toInt()), listOf("SignatureDoesNotMatch", 400), "the service's code")
             check(!e.message!!.contains("wrong-secret")) { "no secret in the message" }
         }
     },
     "throttling, retried then raised" to suspend {
         withEmulator("""{"faults": {"error_rate": 1.0, "errors": ["Throttling.User"]}}""") { _, client ->
-            val e = throws<AliPrefetchException.Throttled> { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
-            eq(listOf(e.code, e.retryable, e.attempts), listOf("Throttling.User", true, 3u), "throttled")
-            check(e.retryAfter != null && e.retryAfter!! > Duration.ZERO) { "the wait the service asked for: ${e.retryAfter}" }
+            val e = fails(ErrorKind.THROTTLED) { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+            eq(listOf(e.code(), e.retryable(), e.attempts()), listOf("Throttling.User", true, 3u), "throttled")
+            check(e.retryAfter() != null && e.retryAfter()!! > Duration.ZERO) { "the wait the service asked for: ${e.retryAfter()}" }
         }
     },
     "a create whose answer was lost may have taken effect: not retryable" to suspend {
@@ -298,13 +307,10 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                 val e = throws<AliPrefetchException> {
                     client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("rtmp://$DOMAIN/a/$i")))
                 }
-                val retryable = when (e) {
-                    is AliPrefetchException.Server -> e.retryable
-                    is AliPrefetchException.Transport -> e.retryable
-                    is AliPrefetchException.Timeout -> e.retryable
-                    else -> throw CheckFailed("a lost answer is a server error, a broken connection or a timeout: $e")
+                check(e.kind() in setOf(ErrorKind.SERVER, ErrorKind.TRANSPORT, ErrorKind.TIMEOUT)) {
+                    "a lost answer is a server error, a broken connection or a timeout: $e"
                 }
-                eq(retryable, false, "retryable after a lost answer ($e)")
+                eq(e.retryable(), false, "retryable after a lost answer ($e)")
             }
             eq(emulator.tasks().size, 6, "the service holds every task whose answer was lost")
         }
@@ -336,8 +342,8 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                 eq(stsCalls("ok"), 1uL, "one AssumeRoleWithOIDC")
                 java.nio.file.Files.writeString(token, "stolen-token-123")
                 val fresh = Client(ClientConfig(endpoint = emulator.endpoint()))
-                val e = throws<AliPrefetchException.Credentials> { fresh.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
-                check(e.errorMessage.contains("oidc_role_arn") && e.errorMessage.contains("AuthenticationFail.OIDCToken.Invalid")) { e.errorMessage }
+                val e = fails(ErrorKind.CREDENTIALS) { fresh.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+                check(e.errorMessage().contains("oidc_role_arn") && e.errorMessage().contains("AuthenticationFail.OIDCToken.Invalid")) { e.errorMessage() }
                 check(!e.toString().contains("stolen-token-123")) { "no token in $e" }
             }
         } finally {
@@ -356,9 +362,9 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     },
     "the service refusing a request" to suspend {
         withEmulator { _, client ->
-            val e = throws<AliPrefetchException.Api> { client.updateLivePullToPush(UpdateLivePullToPushRequest("nope", PullToPushRegion.CN_SHANGHAI)) }
-            eq(e.code, "CodeTaskNotExist", "code")
-            check(e.hostId != null && e.recommend?.contains("CodeTaskNotExist") == true) { "hostId ${e.hostId}, recommend ${e.recommend}" }
+            val e = fails(ErrorKind.API) { client.updateLivePullToPush(UpdateLivePullToPushRequest("nope", PullToPushRegion.CN_SHANGHAI)) }
+            eq(e.code(), "CodeTaskNotExist", "code")
+            check(e.hostId() != null && e.recommend()?.contains("CodeTaskNotExist") == true) { "hostId ${e.hostId()}, recommend ${e.recommend()}" }
         }
     },
     "the generic call, and many calls at once" to suspend {
@@ -390,8 +396,8 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                     val answer = client.executeJson(case.operation, params)
                     check(answer.contains("RequestId")) { "$what: $answer" }
                 } else {
-                    val e = throws<AliPrefetchException.InvalidInput> { client.executeJson(case.operation, params) }
-                    eq(listOf(e.field, e.rule), listOf(case.field, case.rule), what)
+                    val e = fails(ErrorKind.INVALID_INPUT) { client.executeJson(case.operation, params) }
+                    eq(listOf(e.field(), e.rule()), listOf(case.field, case.rule), what)
                 }
             }
         }
