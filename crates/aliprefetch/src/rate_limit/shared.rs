@@ -24,142 +24,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Limiters, RateLimits};
+use super::config::{KindStr as _, RateLimits, SharedPacing};
+use super::local::LocalLimiters;
 use crate::error::Error;
 
 /// How often a client on the fallback tries Redis again.
 pub const RECONNECT_INTERVAL: Duration = Duration::from_secs(1);
-
-/// Where and how pacing is shared: a Redis URL and what goes with it.
-///
-/// `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS), with optional query parameters
-/// `key_prefix` (default `aliprefetch`), `account` (the name the window is kept under, default the
-/// AccessKeyId: give the account's id when role sessions, each with its own temporary AccessKeyId,
-/// share its quota), `fallback_share` (0 < share ≤ 1, default 0.25) and `timeout_ms` (each Redis round
-/// trip, default 200). `Debug` hides the password.
-#[derive(Clone, PartialEq)]
-pub struct SharedPacing {
-    /// The URL Redis is reached at, without our query parameters.
-    redis_url: String,
-    key_prefix: String,
-    /// Keys the window by this name instead of the AccessKeyId.
-    account: Option<String>,
-    fallback_share: f64,
-    timeout: Duration,
-}
-
-impl std::fmt::Debug for SharedPacing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SharedPacing")
-            .field("redis_url", &redacted_url(&self.redis_url))
-            .field("key_prefix", &self.key_prefix)
-            .field("account", &self.account)
-            .field("fallback_share", &self.fallback_share)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
-
-/// The URL with its user information (name and password) replaced by `***`: everything between the
-/// scheme and the **last** `@` of the whole text.
-///
-/// The last `@` counts, not the end of the authority, because a password may hold `/`, `?` or `#` (a
-/// base64 secret often does) that the user did not percent-encode: the authority would then seem to
-/// end inside the password, and its rest would show. An `@` later in the text (in a query) only widens
-/// what is hidden. The user name is hidden too: some write the password in its place.
-pub fn redacted_url(url: &str) -> String {
-    let (prefix, rest) = url.find("://").map_or(("", url), |i| url.split_at(i + 3));
-    match rest.rsplit_once('@') {
-        Some((_, host)) => format!("{prefix}***@{host}"),
-        None => url.to_owned(),
-    }
-}
-
-impl SharedPacing {
-    /// Reads a `redis://` or `rediss://` URL (field `rate_limit_url`: rule `format` for a URL Redis
-    /// would not take or a parameter we do not know, `range` for a share or timeout out of bounds).
-    pub fn from_url(url: &str) -> Result<SharedPacing, Error> {
-        let bad = |rule: &str, why: String| Error::invalid_input("rate_limit_url", rule, why);
-        let url = url.trim();
-        if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-            return Err(bad("format", format!("must start with redis:// or rediss://, got `{}`", redacted_url(url))));
-        }
-        let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));
-        let mut pacing = SharedPacing {
-            redis_url: base.to_owned(),
-            key_prefix: "aliprefetch".to_owned(),
-            account: None,
-            fallback_share: 0.25,
-            timeout: Duration::from_millis(200),
-        };
-        let mut passed = Vec::new();
-        for (k, v) in form_urlencoded::parse(query.as_bytes()).into_owned() {
-            match k.as_str() {
-                "key_prefix" => {
-                    if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
-                        return Err(bad("format", "key_prefix must be 1 to 200 printable characters".into()));
-                    }
-                    pacing.key_prefix = v;
-                }
-                "account" => {
-                    if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
-                        return Err(bad("format", "account must be 1 to 200 printable characters".into()));
-                    }
-                    pacing.account = Some(v);
-                }
-                "fallback_share" => {
-                    pacing.fallback_share =
-                        v.parse::<f64>().ok().filter(|s| *s > 0.0 && *s <= 1.0).ok_or_else(|| {
-                            bad("range", format!("fallback_share must be above 0 and at most 1, got `{v}`"))
-                        })?;
-                }
-                "timeout_ms" => {
-                    let ms = v
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|ms| (1..=10_000).contains(ms))
-                        .ok_or_else(|| bad("range", format!("timeout_ms must be 1 to 10000, got `{v}`")))?;
-                    pacing.timeout = Duration::from_millis(ms);
-                }
-                // Redis's own parameters (e.g. `protocol`) go on to Redis.
-                _ => passed.push(if v.is_empty() { k } else { format!("{k}={v}") }),
-            }
-        }
-        if !passed.is_empty() {
-            pacing.redis_url = format!("{base}?{}", passed.join("&"));
-        }
-        redis::Client::open(pacing.redis_url.as_str())
-            .map_err(|e| bad("format", format!("Redis does not take `{}`: {}", redacted_url(url), e.kind_str())))?;
-        Ok(pacing)
-    }
-    /// The key prefix (default `aliprefetch`).
-    pub fn key_prefix(&self) -> &str {
-        &self.key_prefix
-    }
-    /// The name the window is kept under instead of the AccessKeyId, if any.
-    pub fn account(&self) -> Option<&str> {
-        self.account.as_deref()
-    }
-    /// The share of each quota a client paces itself at while Redis is away (default 0.25).
-    pub fn fallback_share(&self) -> f64 {
-        self.fallback_share
-    }
-    /// The longest wait for one Redis round trip (default 200 ms).
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-}
-
-trait KindStr {
-    fn kind_str(&self) -> String;
-}
-
-impl KindStr for redis::RedisError {
-    /// The error's category, never its text (which may quote the URL).
-    fn kind_str(&self) -> String {
-        format!("{:?}", self.kind())
-    }
-}
 
 /// Records a start if fewer than `ARGV[1]` starts are in the window of `ARGV[2]` µs ending now (on
 /// Redis's clock) and answers 0; otherwise answers the µs until the oldest start leaves the window.
@@ -208,7 +78,7 @@ pub(crate) struct SharedLimiter {
     connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
     mode: Mutex<Mode>,
     /// Local pacing at the share of each quota: the fallback, and the grace after it.
-    local: Limiters,
+    local: LocalLimiters,
     /// Starts made locally while on the fallback, by key, for the log when Redis returns.
     local_starts: Mutex<HashMap<String, VecDeque<Instant>>>,
     /// Unique start ids: this limiter's random id and a counter.
@@ -237,7 +107,7 @@ impl SharedLimiter {
             Error::invalid_input("rate_limit_url", "format", format!("Redis does not take it: {}", e.kind_str()))
         })?;
         let share = pacing.fallback_share;
-        let local = Limiters::new(limits.scaled(share));
+        let local = LocalLimiters::new(limits.scaled(share));
         Ok(SharedLimiter {
             window,
             client,
@@ -499,6 +369,7 @@ impl SharedLimiter {
 
 #[cfg(test)]
 mod tests {
+    use super::super::config::redacted_url;
     use super::*;
 
     #[test]

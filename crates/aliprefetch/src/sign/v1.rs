@@ -1,6 +1,13 @@
 //! V1: HMAC-SHA1 signatures of RPC requests.
 
-use super::*;
+use base64::Engine as _;
+use hmac::{KeyInit, Mac};
+use time::OffsetDateTime;
+
+use super::query::canonical_query;
+use crate::encoding::push_percent_encoded;
+use crate::identity::Credentials;
+use crate::wire;
 
 pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
 pub const SIGNATURE_VERSION: &str = "1.0";

@@ -5,7 +5,13 @@ use std::borrow::Cow;
 /// The hasher [`write_canonical_request`] writes into on the wire path.
 pub use sha2::Sha256;
 
-use super::*;
+use hmac::{KeyInit, Mac};
+use sha2::Digest as _;
+use time::OffsetDateTime;
+
+use super::query::{canonical_query, push_canonical_query};
+use crate::identity::Credentials;
+use crate::wire;
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 /// Hex SHA-256 of the empty string: the payload hash of a request without a body.
@@ -69,7 +75,7 @@ impl std::fmt::Debug for Signed {
 pub fn sign(req: &Request<'_>, creds: &Credentials, timestamp: OffsetDateTime, nonce: &str) -> Signed {
     let mut added = added_headers(req.action, req.version, timestamp, nonce.to_owned(), hash_payload(req.body), creds);
     let (signed, signed_header_names) = signed_headers(req.host, req.headers, &added, req.signed_headers);
-    let canonical_query = super::canonical_query(req.query);
+    let canonical_query = canonical_query(req.query);
     let mut canonical_request = String::with_capacity(
         req.method.len() + req.path.len() + canonical_query.len() + signed_header_names.len() * 3 + 200,
     );
@@ -311,7 +317,7 @@ pub(crate) fn sign_for_wire(
     } else {
         url.push('?');
         let start = url.len();
-        super::push_canonical_query(url, query);
+        push_canonical_query(url, query);
         start
     };
     let added = added_headers(action, version, timestamp, nonce, EMPTY_PAYLOAD_HASH.to_owned(), creds);
