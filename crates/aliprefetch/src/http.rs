@@ -97,9 +97,9 @@ pub(crate) fn shared_client(
 
 /// The clock of a server whose answer carried `date` (an HTTP `Date` header) minus ours, in milliseconds;
 /// `None` when it is not a date, or is more than a year away (a broken server, not a clock to follow).
-pub(crate) fn clock_offset_ms(date: &str) -> Option<i64> {
+pub(crate) fn clock_offset_ms(date: &str, now: OffsetDateTime) -> Option<i64> {
     let server = parse_http_date(date)?;
-    let offset = (server - OffsetDateTime::now_utc()).whole_milliseconds();
+    let offset = (server - now).whole_milliseconds();
     i64::try_from(offset).ok().filter(|ms| ms.unsigned_abs() <= 366 * 24 * 3_600_000)
 }
 

@@ -173,7 +173,7 @@ impl Client {
         let resp = req.send().await.map_err(transport_error)?;
         let status = resp.status().as_u16();
         if let Some(date) = resp.headers().get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
-            if let Some(offset) = crate::http::clock_offset_ms(date) {
+            if let Some(offset) = crate::http::clock_offset_ms(date, OffsetDateTime::now_utc()) {
                 self.inner.server_clock_offset_ms.store(offset, Ordering::Relaxed);
             }
         }

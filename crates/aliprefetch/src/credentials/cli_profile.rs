@@ -102,7 +102,7 @@ pub(crate) fn profile_settings(env: &Env, profile: Option<&str>) -> ProfileSetti
     let Some(path) = env.home().map(|h| h.join(".aliyun").join("config.json")) else {
         return ProfileSettings::default();
     };
-    let Ok(text) = crate::local_file::read_small_file(&path, MAX_CONFIG_BYTES) else {
+    let Ok(text) = env.read_small_file(&path, MAX_CONFIG_BYTES) else {
         return ProfileSettings::default();
     };
     let Ok(config) = serde_json::from_str::<CliConfig>(&text) else { return ProfileSettings::default() };
@@ -148,7 +148,7 @@ impl CliProfileProvider {
             (None, Some(home)) => home.join(".aliyun").join("config.json"),
             (None, None) => return Err(missing("no home directory to find ~/.aliyun/config.json in")),
         };
-        let text = crate::local_file::read_small_file(&path, MAX_CONFIG_BYTES).map_err(missing)?;
+        let text = self.env.read_small_file(&path, MAX_CONFIG_BYTES).map_err(missing)?;
         let config: CliConfig = serde_json::from_str(&text)
             .map_err(|e| missing(format!("{} is not a valid aliyun CLI configuration: {e}", path.display())))?;
         let wanted = self.profile.clone().or_else(|| profile_from_env(&self.env)).unwrap_or(config.current);
@@ -189,7 +189,7 @@ impl CliProfileProvider {
                 );
                 let session = some(profile.ram_session_name.clone())
                     .or_else(|| self.env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME"))
-                    .unwrap_or_else(super::sts::default_session_name);
+                    .unwrap_or_else(|| super::sts::default_session_name(&self.env));
                 let duration = profile.expired_seconds.unwrap_or(super::sts::DEFAULT_DURATION_SECONDS);
                 let policy = some(profile.policy.clone());
                 if profile.mode == "OIDC" {
@@ -197,7 +197,7 @@ impl CliProfileProvider {
                         .ok_or_else(|| missing(format!("{where_} is in OIDC mode but has no oidc_provider_arn")))?;
                     let file = some(profile.oidc_token_file.clone())
                         .ok_or_else(|| missing(format!("{where_} is in OIDC mode but has no oidc_token_file")))?;
-                    let mut p = super::OidcRoleArnProvider::new(role_arn, provider_arn, file)
+                    let mut p = super::OidcRoleArnProvider::with_env(role_arn, provider_arn, file, &self.env)
                         .session_name(session)
                         .duration_seconds(duration)
                         .sts_endpoint(endpoint);

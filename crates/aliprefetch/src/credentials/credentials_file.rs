@@ -48,7 +48,7 @@ impl CredentialsFileProvider {
     async fn read(&self) -> Result<Credentials, Error> {
         let path = self.path().await?;
         // A real credentials file is a few hundred bytes.
-        let text = crate::local_file::read_small_file(&path, 1 << 20).map_err(missing)?;
+        let text = self.env.read_small_file(&path, 1 << 20).map_err(missing)?;
         let ini = ini::Ini::load_from_str(&text).map_err(|e| missing(format!("{}: {e}", path.display())))?;
         let name = self.env.get("ALIBABA_CLOUD_PROFILE").unwrap_or_else(|| "default".to_owned());
         let section = ini

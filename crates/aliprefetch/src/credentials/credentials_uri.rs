@@ -42,7 +42,9 @@ impl CredentialsUriProvider {
             .ok_or_else(|| missing("ALIBABA_CLOUD_CREDENTIALS_URI is not set"))?;
         // The URI may carry a token in its query or user info: errors name it without them.
         let shown = crate::http::redacted_url(&uri);
-        let resp = small_http_client()?
+        let resp = self
+            .env
+            .http_client(small_http_client)?
             .get(&uri)
             .send()
             .await

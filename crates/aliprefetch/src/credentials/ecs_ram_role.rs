@@ -48,7 +48,8 @@ impl EcsRamRoleProvider {
         if self.disabled() && !explicit {
             return Err(missing("ALIBABA_CLOUD_ECS_METADATA_DISABLED=true"));
         }
-        let http = small_http_client()?;
+        let http = self.env.http_client(small_http_client)?;
+        let http = &http;
         let token = self.imds_token(http).await;
         let get = |path: String| {
             let mut req = http.get(format!("{}{path}", self.base_url));

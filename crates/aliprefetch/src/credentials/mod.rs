@@ -34,7 +34,7 @@ pub use ecs_ram_role::{EcsRamRoleProvider, ECS_METADATA_BASE_URL};
 pub use environment::EnvironmentProvider;
 pub use oidc_role_arn::OidcRoleArnProvider;
 pub(crate) use provider::missing;
-pub use provider::{Env, ProvideCredentials};
+pub use provider::{Clock, Env, FileSource, ProvideCredentials};
 pub use ram_role_arn::RamRoleArnProvider;
 pub use static_provider::StaticProvider;
 pub use sts::sts_endpoint;

@@ -20,6 +20,7 @@ pub struct OidcRoleArnProvider {
     provider_arn: String,
     token_file: PathBuf,
     endpoint: String,
+    env: Env,
 }
 
 impl OidcRoleArnProvider {
@@ -30,7 +31,8 @@ impl OidcRoleArnProvider {
         Self::with_env(role_arn, provider_arn, token_file, &Env::process())
     }
 
-    fn with_env(
+    /// As [`OidcRoleArnProvider::new`], reading variables, the token file, the clock and HTTP through `env`.
+    pub fn with_env(
         role_arn: impl Into<String>,
         provider_arn: impl Into<String>,
         token_file: impl Into<PathBuf>,
@@ -41,6 +43,7 @@ impl OidcRoleArnProvider {
             provider_arn: provider_arn.into(),
             token_file: token_file.into(),
             endpoint: sts::sts_endpoint(env, None, false),
+            env: env.clone(),
         }
     }
 
@@ -72,13 +75,16 @@ impl OidcRoleArnProvider {
 
     async fn fetch(&self) -> Result<Credentials, Error> {
         let path = self.token_file.display();
-        let token = crate::local_file::read_small_file(&self.token_file, MAX_TOKEN_BYTES)
+        let token = self
+            .env
+            .read_small_file(&self.token_file, MAX_TOKEN_BYTES)
             .map_err(|e| missing(format!("oidc_role_arn: the OIDC token file: {e}")))?;
         let token = token.trim();
         if token.is_empty() {
             return Err(missing(format!("oidc_role_arn: the OIDC token file {path} is empty")));
         }
-        sts::assume_role_with_oidc(&self.endpoint, &self.session, &self.provider_arn, token, "oidc_role_arn").await
+        sts::assume_role_with_oidc(&self.endpoint, &self.session, &self.provider_arn, token, "oidc_role_arn", &self.env)
+            .await
     }
 }
 

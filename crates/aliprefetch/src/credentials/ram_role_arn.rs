@@ -17,6 +17,7 @@ pub struct RamRoleArnProvider {
     session: Session,
     external_id: Option<String>,
     endpoint: String,
+    env: Env,
 }
 
 impl RamRoleArnProvider {
@@ -27,13 +28,14 @@ impl RamRoleArnProvider {
         Self::with_env(source, role_arn, &Env::process())
     }
 
-    /// As [`RamRoleArnProvider::new`], reading variables from `env`.
+    /// As [`RamRoleArnProvider::new`], reading variables, the clock and HTTP through `env`.
     pub fn with_env(source: Arc<dyn ProvideCredentials>, role_arn: impl Into<String>, env: &Env) -> Self {
         RamRoleArnProvider {
             source,
             session: Session::new(role_arn.into(), env),
             external_id: None,
             endpoint: sts::sts_endpoint(env, None, false),
+            env: env.clone(),
         }
     }
 
@@ -70,7 +72,8 @@ impl RamRoleArnProvider {
         let source = self.source.provide().await.map_err(|e| {
             missing(format!("ram_role_arn: the source credentials ({}): {}", self.source.name(), e.message()))
         })?;
-        sts::assume_role(&self.endpoint, &self.session, self.external_id.as_deref(), &source, "ram_role_arn").await
+        let external_id = self.external_id.as_deref();
+        sts::assume_role(&self.endpoint, &self.session, external_id, &source, "ram_role_arn", &self.env).await
     }
 }
 

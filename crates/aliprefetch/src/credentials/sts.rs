@@ -35,8 +35,8 @@ pub fn sts_endpoint(env: &Env, region: Option<&str>, vpc: bool) -> String {
 }
 
 /// A default session name: `aliprefetch-<unix seconds>` (2..=64 of `[A-Za-z0-9.@_-]`, as STS wants).
-pub(crate) fn default_session_name() -> String {
-    format!("aliprefetch-{}", OffsetDateTime::now_utc().unix_timestamp())
+pub(crate) fn default_session_name(env: &Env) -> String {
+    format!("aliprefetch-{}", env.now().unix_timestamp())
 }
 
 /// The role session asked of STS.
@@ -53,7 +53,7 @@ impl Session {
     pub(crate) fn new(role_arn: String, env: &Env) -> Self {
         Session {
             role_arn,
-            session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME").unwrap_or_else(default_session_name),
+            session_name: env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME").unwrap_or_else(|| default_session_name(env)),
             duration_seconds: DEFAULT_DURATION_SECONDS,
             policy: None,
         }
@@ -125,6 +125,7 @@ pub(crate) async fn assume_role(
     external_id: Option<&str>,
     source: &Credentials,
     provider: &'static str,
+    env: &Env,
 ) -> Result<Credentials, Error> {
     session.check(provider)?;
     let mut params = Vec::with_capacity(6);
@@ -144,7 +145,7 @@ pub(crate) async fn assume_role(
                 params: &params,
             },
             source,
-            sts_time(),
+            sts_time(env),
             &nonce,
         );
         let mut url = endpoint.base_url();
@@ -152,17 +153,17 @@ pub(crate) async fn assume_role(
         url.push_str(&signed.canonicalized_query);
         url.push_str("&Signature=");
         url.push_str(&crate::encoding::percent_encode(&signed.signature));
-        Ok(http_client(is_loopback(&endpoint))?.post(url))
+        Ok(env.http_client(|| http_client(is_loopback(&endpoint)))?.post(url))
     };
-    send_correcting_clock(attempt, "AssumeRole", provider, &[]).await
+    send_correcting_clock(attempt, "AssumeRole", provider, &[], env).await
 }
 
 /// STS's clock minus ours, in milliseconds, from the `Date` header of its last answer.
 static STS_CLOCK_OFFSET_MS: AtomicI64 = AtomicI64::new(0);
 
 /// Now on STS's clock, as far as its answers told it.
-fn sts_time() -> OffsetDateTime {
-    OffsetDateTime::now_utc().saturating_add(time::Duration::milliseconds(STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed)))
+fn sts_time(env: &Env) -> OffsetDateTime {
+    env.now().saturating_add(time::Duration::milliseconds(STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed)))
 }
 
 /// Sends the request `build` makes; when STS refuses our timestamp and its answer's `Date` shows a clock
@@ -172,15 +173,16 @@ async fn send_correcting_clock(
     action: &str,
     provider: &'static str,
     hide: &[&str],
+    env: &Env,
 ) -> Result<Credentials, Error> {
     let before = STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed);
-    match send(build()?, action, provider, hide).await {
+    match send(build()?, action, provider, hide, env).await {
         Err(e) if e.code().is_some_and(crate::error::is_clock_refusal) => {
             if STS_CLOCK_OFFSET_MS.load(Ordering::Relaxed).abs_diff(before) < 1_000 {
                 return Err(e);
             }
             tracing::warn!(action, "STS refused our timestamp; signing again with its clock");
-            send(build()?, action, provider, hide).await
+            send(build()?, action, provider, hide, env).await
         }
         other => other,
     }
@@ -193,6 +195,7 @@ pub(crate) async fn assume_role_with_oidc(
     provider_arn: &str,
     token: &str,
     provider: &'static str,
+    env: &Env,
 ) -> Result<Credentials, Error> {
     session.check(provider)?;
     let endpoint = parse(endpoint, provider)?;
@@ -206,7 +209,7 @@ pub(crate) async fn assume_role_with_oidc(
         .collect::<Vec<_>>()
         .join("&");
     let attempt = || {
-        let timestamp = crate::wire::format_timestamp(sts_time());
+        let timestamp = crate::wire::format_timestamp(sts_time(env));
         let query = [
             ("Action", "AssumeRoleWithOIDC"),
             ("Format", "JSON"),
@@ -220,12 +223,13 @@ pub(crate) async fn assume_role_with_oidc(
             url.push('=');
             url.push_str(&crate::encoding::percent_encode(v));
         }
-        Ok(http_client(is_loopback(&endpoint))?
+        Ok(env
+            .http_client(|| http_client(is_loopback(&endpoint)))?
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(body.clone()))
     };
-    send_correcting_clock(attempt, "AssumeRoleWithOIDC", provider, &[token]).await
+    send_correcting_clock(attempt, "AssumeRoleWithOIDC", provider, &[token], env).await
 }
 
 fn parse(endpoint: &str, provider: &'static str) -> Result<Endpoint, Error> {
@@ -244,12 +248,13 @@ async fn send(
     action: &str,
     provider: &'static str,
     hide: &[&str],
+    env: &Env,
 ) -> Result<Credentials, Error> {
     let source = format!("{provider}: STS {action}");
     let resp = request.send().await.map_err(|e| missing(format!("{source}: {}", e.without_url())))?;
     let status = resp.status().as_u16();
     if let Some(date) = resp.headers().get(reqwest::header::DATE).and_then(|v| v.to_str().ok()) {
-        if let Some(offset) = crate::http::clock_offset_ms(date) {
+        if let Some(offset) = crate::http::clock_offset_ms(date, env.now()) {
             STS_CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
         }
     }
