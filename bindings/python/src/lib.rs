@@ -3,11 +3,13 @@
 
 mod batches;
 mod client;
+mod config;
 mod convert;
 mod credentials;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod errors;
+mod mode;
 mod results;
 mod runtime;
 mod sign;
@@ -41,9 +43,9 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
-    m.add_class::<client::RetryConfig>()?;
-    m.add_class::<client::PreloadTaskIterator>()?;
-    m.add_class::<client::AsyncPreloadTaskIterator>()?;
+    m.add_class::<config::RetryConfig>()?;
+    m.add_class::<mode::PreloadTaskIterator>()?;
+    m.add_class::<mode::AsyncPreloadTaskIterator>()?;
     m.add_class::<batches::BatchIterator>()?;
     m.add_class::<batches::AsyncBatchIterator>()?;
     m.add_class::<credentials::Credentials>()?;
