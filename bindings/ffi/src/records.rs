@@ -539,10 +539,10 @@ impl From<aliprefetch::Progress> for Progress {
     }
 }
 
-/// Why one item of a batch failed; `kind` is the core's error kind (`InvalidInput`, `Api`, …).
+/// Why one item of a batch failed; `kind` is the error kind, as an error's `kind()`.
 #[derive(uniffi::Record)]
 pub struct ItemFailure {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub code: String,
     pub message: String,
     /// The service may hold a task (or job) for the item after all: look it up before sending it again.
@@ -551,12 +551,7 @@ pub struct ItemFailure {
 
 impl From<aliprefetch::ItemFailure> for ItemFailure {
     fn from(f: aliprefetch::ItemFailure) -> Self {
-        ItemFailure {
-            kind: f.kind.as_str().to_owned(),
-            code: f.code,
-            message: f.message,
-            outcome_unknown: f.outcome_unknown,
-        }
+        ItemFailure { kind: f.kind.into(), code: f.code, message: f.message, outcome_unknown: f.outcome_unknown }
     }
 }
 

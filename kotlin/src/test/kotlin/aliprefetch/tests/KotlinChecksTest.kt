@@ -145,8 +145,9 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             val report = client.preloadLiveStreams(DOMAIN, given, PreloadOptions(), listener)
             eq(report.items.map { it.url }, given, "every URL once, in order")
             eq(report.requests, 11uL, "1,001 URLs sent, in requests of 100")
-            val failed = report.items.filter { it.taskId == null }.map { it.url to it.failure?.code }
-            eq(failed, listOf("http://$DOMAIN/live/s.m3u8" to "hls", "rtmp-x://play.example.com/live/s" to "TaskNotCreated"), "failures with reasons")
+            val failed = report.items.filter { it.taskId == null }.map { Triple(it.url, it.failure?.code, it.failure?.kind) }
+            eq(failed, listOf(Triple("http://$DOMAIN/live/s.m3u8", "hls", ErrorKind.INVALID_INPUT),
+                Triple("rtmp-x://play.example.com/live/s", "TaskNotCreated", ErrorKind.API)), "failures with reasons and kinds")
             val last = seen.maxByOrNull { it.done }!!
             eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002uL, 1002uL, 1000uL, 2uL), "last progress")
         }
