@@ -183,7 +183,8 @@ function toWire(params) {
   return out;
 }
 
-const TIMES = ['createTime', 'preloadedStartTime', 'preloadedEndTime'];
+// The keys of a task that hold times: the core's list.
+const TIMES = native.timeKeys();
 
 function withDates(task) {
   for (const key of TIMES) {

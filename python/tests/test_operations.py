@@ -165,3 +165,26 @@ def test_client_options_are_checked() -> None:
     )
     assert client.region == "cn-beijing"
     assert "live.aliyuncs.com" in repr(client)
+
+
+def test_durations_go_on_the_wire_in_each_parameter_s_unit(emulator: aliprefetch.Emulator) -> None:
+    # The units are the core's table (ConnectionTimeout and MediaTimeout in ms, Offset in s), not the binding's.
+    client = client_on(emulator)
+    hot = client.presign(
+        "HotLiveRtcStream",
+        {
+            "DomainName": DOMAIN,
+            "AppName": "live",
+            "StreamName": "s1",
+            "RegionCode": "ZHJ",
+            "AudioMsid": "a",
+            "VideoMsid": "v",
+            "ConnectionTimeout": dt.timedelta(seconds=30),
+            "MediaTimeout": dt.timedelta(milliseconds=1500),
+        },
+    )
+    assert "ConnectionTimeout=30000" in hot.url and "MediaTimeout=1500" in hot.url, hot.url
+    relay = client.presign(
+        "UpdateLivePullToPush", {"TaskId": RELAY_TASK, "Region": "cn-shanghai", "Offset": dt.timedelta(minutes=2)}
+    )
+    assert "Offset=120" in relay.url, relay.url

@@ -137,23 +137,14 @@ pub fn credentials(v: &Value) -> Result<aliprefetch::Credentials> {
     Ok(c)
 }
 
-/// The API name of a camelCase key (`domainName` → `DomainName`); names already in the API's case
-/// pass unchanged, so a misspelt one is refused by the core as unknown.
-fn api_name(key: &str) -> String {
-    match key {
-        "playUrls" => "PlayUrl".to_owned(),
-        "streamTypes" => "StreamType".to_owned(),
-        _ => {
-            let mut chars = key.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-        }
-    }
-}
-
 /// One of the five operations from a params object, checked strictly by the core.
 pub fn request(action: &str, params: &Value) -> Result<AnyRequest> {
     let map = match params {
-        Value::Object(m) => m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (api_name(k), v.clone())).collect(),
+        Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (aliprefetch::internal::wire_param(k), v.clone()))
+            .collect(),
         Value::Null => Map::new(),
         _ => return Err(invalid("params", "type", "must be an object")),
     };

@@ -82,6 +82,13 @@ pub fn panic_later_for_tests<'env>(env: &'env Env, message: String) -> Result<Pr
     })
 }
 
+/// The keys of a preload task that hold times, in JavaScript naming: the core's list, which `index.js`
+/// turns into `Date`s.
+#[napi(catch_unwind)]
+pub fn time_keys() -> Vec<String> {
+    aliprefetch::internal::TIME_KEYS.iter().map(|k| aliprefetch::internal::camel_case(k)).collect()
+}
+
 /// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;
 /// returns the exit code. It blocks the calling thread, which is the whole process's job there.
 #[cfg(feature = "cli")]

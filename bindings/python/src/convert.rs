@@ -30,13 +30,9 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
     })
 }
 
-/// The unit a duration field travels in.
+/// Wire units per second of a duration parameter (the core's table), or `None` when it is not one.
 fn duration_unit(field: &str) -> Option<f64> {
-    match field {
-        "ConnectionTimeout" | "MediaTimeout" => Some(1000.0),
-        "Offset" => Some(1.0),
-        _ => None,
-    }
+    aliprefetch::internal::duration_unit(field).map(|unit| 1.0 / unit.as_secs_f64())
 }
 
 /// A Python value as the JSON the core's `from_params` reads for `field`: strings, integers, booleans,

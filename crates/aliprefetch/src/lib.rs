@@ -89,10 +89,11 @@ pub mod internal {
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;
+    pub use crate::ops::{duration_unit, wire_param, DURATION_PARAMS};
     pub use crate::ops::{item_problem, url_problem};
     /// A Redis URL with its user information (password) replaced by `***`.
     pub use crate::rate_limit::redacted_url as redacted_redis_url;
-    pub use crate::records::{camel_case, camel_case_keys, record_keys};
+    pub use crate::records::{camel_case, camel_case_keys, record_keys, TIME_KEYS};
     pub use crate::region_codes::{CHINA_PROVINCES, COUNTRIES};
     pub use crate::wire::{
         check_instant, comma_list, format_bool, json_string_array, parse_bool, split_comma_list, EARLIEST, LATEST,

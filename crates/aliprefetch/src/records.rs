@@ -22,6 +22,10 @@ pub trait Record {
     fn record(&self) -> Value;
 }
 
+/// The keys of a `PreloadTask` record that hold times (`yyyy-MM-ddTHH:mm:ssZ`, or null): what a binding
+/// turns into its language's time values. The only record with times.
+pub const TIME_KEYS: [&str; 3] = ["create_time", "preloaded_start_time", "preloaded_end_time"];
+
 fn time(t: Option<OffsetDateTime>) -> Value {
     t.map_or(Value::Null, |t| Value::String(crate::wire::format_timestamp(t)))
 }
@@ -308,6 +312,27 @@ pub fn record_keys() -> Vec<(&'static str, Vec<String>)> {
 
 #[cfg(test)]
 mod sample_tests {
+    #[test]
+    fn the_time_keys_are_the_keys_that_hold_times() {
+        let task: super::PreloadTask = serde_json::from_str(
+            r#"{"TaskId": "t", "CreateTime": "2026-01-01T00:00:00Z", "PreloadedStartTime": "2026-01-01T00:01:00Z",
+                "PreloadedEndTime": "2026-01-01T00:02:00Z", "Process": "1%"}"#,
+        )
+        .unwrap();
+        let record = super::Record::record(&task);
+        let mut times: Vec<&str> = record
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| v.as_str().is_some_and(|s| crate::wire::parse_timestamp("t", s).is_ok()))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        times.sort_unstable();
+        let mut expected = super::TIME_KEYS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(times, expected);
+    }
+
     #[test]
     fn every_record_has_keys() {
         for (name, keys) in super::record_keys() {

@@ -12,6 +12,7 @@ mod checks;
 mod decode;
 mod input;
 mod operation;
+mod params;
 
 pub use any::{AnyRequest, AnyResponse, ACTIONS};
 pub use checks::is_hls_url;
@@ -20,3 +21,4 @@ pub use checks::{item_problem, url_problem, MAX_LIST_BYTES, MAX_URI_BYTES};
 pub(crate) use decode::{de, decode, require_request_id};
 pub(crate) use input::JsonInput;
 pub use operation::Operation;
+pub use params::{duration_unit, wire_param, DURATION_PARAMS};
