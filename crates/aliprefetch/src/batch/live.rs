@@ -108,7 +108,7 @@ impl LiveBatch {
         let done_item = |(index, url): (usize, String), task_id: Option<String>, failure: Option<ItemFailure>| {
             PreloadItem { index, url, task_id, failure, found_by_lookup: false }
         };
-        let rounds = client.retry_config().max_attempts.max(1);
+        let rounds = client.retry_config().max_attempts();
         // One retry budget for the chunk: its requests, lookups and the waits between them.
         let budget = Budget::start(client);
         let mut done = Vec::with_capacity(chunk.len());

@@ -55,7 +55,7 @@ impl MediaBatch {
             media_ids: chunk.iter().map(|(_, id)| id.clone()).collect(),
             ..self.template.clone()
         };
-        let rounds = client.retry_config().max_attempts.max(1);
+        let rounds = client.retry_config().max_attempts();
         // One retry budget for the chunk, as a single call has: every attempt and wait counts against it.
         let budget = Budget::start(client);
         // Answers lost so far in this chunk: each one followed by another attempt is a repeat.
