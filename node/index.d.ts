@@ -3,29 +3,23 @@
 
 /// <reference types="node" />
 
-export type Area = 'domestic' | 'overseas' | 'global';
-export type PreloadStatus = 'pending' | 'preloading' | 'complete' | 'failed';
-export type PullToPushRegion = 'ap-southeast-1' | 'ap-southeast-5' | 'cn-beijing' | 'cn-shanghai';
-export type TaskType = 'Refresh' | 'Preload';
-export type MediaFormat = 'mp4' | 'm3u8' | 'mp3' | 'flv' | 'webm' | 'ts';
-export type Definition = 'FD' | 'LD' | 'SD' | 'HD' | 'OD' | '2K' | '4K' | 'SQ' | 'HQ' | 'AUTO';
-export type StreamType = 'video' | 'audio';
-export type ResultType = 'Single' | 'Multiple';
-/** What a media id's line of a report says. */
-export type ItemOutcome = 'submitted' | 'not_found' | 'forbidden' | 'failed';
-/** The two services. */
-export type Service = 'live' | 'vod';
-export type ErrorKind =
-  | 'InvalidInput'
-  | 'Credentials'
-  | 'Auth'
-  | 'Throttled'
-  | 'Api'
-  | 'Server'
-  | 'Transport'
-  | 'Timeout'
-  | 'Decode'
-  | 'Internal';
+// The value sets (`Area`, `ErrorKind`, …: what a media id's line of a report says is `ItemOutcome`) are
+// generated from the core into value-sets.d.ts.
+import type {
+  Area,
+  Definition,
+  ErrorKind,
+  ItemOutcome,
+  MediaFormat,
+  PreloadStatus,
+  PullToPushRegion,
+  ResultType,
+  Service,
+  StreamType,
+  TaskType,
+} from './value-sets';
+export * from './value-sets';
+
 /** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */
 export type Time = Date | string;
 /** A list: an array, or a comma-separated string. */
