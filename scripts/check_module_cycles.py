@@ -6,8 +6,8 @@ at every other module its code names as `crate::name` (or `super::name` from a t
 folder module (`src/batch/`): its `mod.rs` and each child file are nodes; a child points at a sibling it
 names as `super::sibling` or `crate::folder::sibling`, and at `mod.rs` when it names anything else through
 `super::` or globs it (`super::*`); a name `mod.rs` re-exports from a sibling counts as that sibling's, one
-it re-exports from elsewhere in the crate as nobody's. `mod.rs` points at the children it names. Test modules and comments are left out. A strongly
-connected component of two or more modules is a cycle.
+it re-exports from elsewhere in the crate as nobody's. `mod.rs` points at the children it names. Test
+modules and comments are left out. A strongly connected component of two or more modules is a cycle.
 """
 
 from __future__ import annotations
