@@ -13,8 +13,10 @@ use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 
 mod records;
+mod value_sets;
 
 pub use records::*;
+pub use value_sets::*;
 
 uniffi::setup_scaffolding!();
 

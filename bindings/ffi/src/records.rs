@@ -7,6 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
+use crate::value_sets::{
+    Area, Definition, MediaFormat, PreloadStatus, PullToPushRegion, ResultType, StreamType, TaskType,
+};
 use crate::{AliPrefetchError, Credentials};
 
 /// `SystemTime` → the core's instant (whole seconds, as the wire carries them).
@@ -25,27 +28,6 @@ fn system_time(t: OffsetDateTime) -> SystemTime {
     } else {
         SystemTime::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
     }
-}
-
-/// An enum mirroring one of the core's value sets, converted both ways.
-macro_rules! mirror_enum {
-    ($(#[$doc:meta])* $name:ident => $core:path { $($variant:ident),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-        pub enum $name { $($variant),+ }
-
-        impl From<$name> for $core {
-            fn from(v: $name) -> Self {
-                match v { $($name::$variant => <$core>::$variant),+ }
-            }
-        }
-
-        impl From<$core> for $name {
-            fn from(v: $core) -> Self {
-                match v { $(<$core>::$variant => $name::$variant),+ }
-            }
-        }
-    };
 }
 
 /// What kind of failure an [`crate::AliPrefetchError`] is (the core's `ErrorKind`).
@@ -81,36 +63,6 @@ impl From<aliprefetch::ErrorKind> for ErrorKind {
         }
     }
 }
-mirror_enum!(
-    /// Where a live stream is prefetched.
-    Area => aliprefetch::Area { Domestic, Overseas, Global }
-);
-mirror_enum!(
-    /// The state of a prefetch task.
-    PreloadStatus => aliprefetch::PreloadStatus { Pending, Preloading, Complete, Failed }
-);
-mirror_enum!(
-    /// Where a pull-to-push task runs.
-    PullToPushRegion => aliprefetch::PullToPushRegion { ApSoutheast1, ApSoutheast5, CnBeijing, CnShanghai }
-);
-mirror_enum!(
-    /// Purge or prefetch.
-    TaskType => aliprefetch::TaskType { Refresh, Preload }
-);
-mirror_enum!(
-    MediaFormat => aliprefetch::MediaFormat { Mp4, M3u8, Mp3, Flv, Webm, Ts }
-);
-mirror_enum!(
-    Definition => aliprefetch::Definition { Fd, Ld, Sd, Hd, Od, K2, K4, Sq, Hq, Auto }
-);
-mirror_enum!(
-    StreamType => aliprefetch::StreamType { Video, Audio }
-);
-mirror_enum!(
-    /// One job for all ids, or one per id.
-    ResultType => aliprefetch::ResultType { Single, Multiple }
-);
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum SignatureVersion {
     /// ACS3-HMAC-SHA256 (the default).
