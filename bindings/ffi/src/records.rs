@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 use crate::value_sets::{
-    Area, Definition, MediaFormat, PreloadStatus, PullToPushRegion, ResultType, StreamType, TaskType,
+    Area, Definition, ErrorKind, MediaFormat, PreloadStatus, PullToPushRegion, ResultType, StreamType, TaskType,
 };
 use crate::{AliPrefetchError, Credentials};
 
@@ -30,39 +30,6 @@ fn system_time(t: OffsetDateTime) -> SystemTime {
     }
 }
 
-/// What kind of failure an [`crate::AliPrefetchError`] is (the core's `ErrorKind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ErrorKind {
-    InvalidInput,
-    Credentials,
-    Auth,
-    Throttled,
-    Api,
-    Server,
-    Transport,
-    Timeout,
-    Decode,
-    Internal,
-}
-
-impl From<aliprefetch::ErrorKind> for ErrorKind {
-    fn from(k: aliprefetch::ErrorKind) -> Self {
-        use aliprefetch::ErrorKind as K;
-        match k {
-            K::InvalidInput => ErrorKind::InvalidInput,
-            K::Credentials => ErrorKind::Credentials,
-            K::Auth => ErrorKind::Auth,
-            K::Throttled => ErrorKind::Throttled,
-            K::Api => ErrorKind::Api,
-            K::Server => ErrorKind::Server,
-            K::Transport => ErrorKind::Transport,
-            K::Timeout => ErrorKind::Timeout,
-            K::Decode => ErrorKind::Decode,
-            // A kind newer than this binding.
-            _ => ErrorKind::Internal,
-        }
-    }
-}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum SignatureVersion {
     /// ACS3-HMAC-SHA256 (the default).

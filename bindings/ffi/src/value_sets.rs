@@ -252,3 +252,54 @@ impl From<aliprefetch::ResultType> for ResultType {
         }
     }
 }
+
+/// The core's `ErrorKind`: InvalidInput, Credentials, Auth, Throttled, Api, Server, Transport, Timeout, Decode, Internal on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ErrorKind {
+    InvalidInput,
+    Credentials,
+    Auth,
+    Throttled,
+    Api,
+    Server,
+    Transport,
+    Timeout,
+    Decode,
+    Internal,
+}
+
+impl From<ErrorKind> for aliprefetch::ErrorKind {
+    fn from(v: ErrorKind) -> Self {
+        match v {
+            ErrorKind::InvalidInput => aliprefetch::ErrorKind::InvalidInput,
+            ErrorKind::Credentials => aliprefetch::ErrorKind::Credentials,
+            ErrorKind::Auth => aliprefetch::ErrorKind::Auth,
+            ErrorKind::Throttled => aliprefetch::ErrorKind::Throttled,
+            ErrorKind::Api => aliprefetch::ErrorKind::Api,
+            ErrorKind::Server => aliprefetch::ErrorKind::Server,
+            ErrorKind::Transport => aliprefetch::ErrorKind::Transport,
+            ErrorKind::Timeout => aliprefetch::ErrorKind::Timeout,
+            ErrorKind::Decode => aliprefetch::ErrorKind::Decode,
+            ErrorKind::Internal => aliprefetch::ErrorKind::Internal,
+        }
+    }
+}
+
+impl From<aliprefetch::ErrorKind> for ErrorKind {
+    fn from(v: aliprefetch::ErrorKind) -> Self {
+        match v {
+            aliprefetch::ErrorKind::InvalidInput => ErrorKind::InvalidInput,
+            aliprefetch::ErrorKind::Credentials => ErrorKind::Credentials,
+            aliprefetch::ErrorKind::Auth => ErrorKind::Auth,
+            aliprefetch::ErrorKind::Throttled => ErrorKind::Throttled,
+            aliprefetch::ErrorKind::Api => ErrorKind::Api,
+            aliprefetch::ErrorKind::Server => ErrorKind::Server,
+            aliprefetch::ErrorKind::Transport => ErrorKind::Transport,
+            aliprefetch::ErrorKind::Timeout => ErrorKind::Timeout,
+            aliprefetch::ErrorKind::Decode => ErrorKind::Decode,
+            aliprefetch::ErrorKind::Internal => ErrorKind::Internal,
+            // A kind newer than this binding.
+            _ => ErrorKind::Internal,
+        }
+    }
+}

@@ -52,11 +52,17 @@ fn python(sets: &[(&str, Vec<&str>)]) -> String {
 fn uniffi_enum<E: WireEnum + std::fmt::Debug>(name: &str) -> String {
     let variants: Vec<String> = E::ALL.iter().map(|v| format!("{v:?}")).collect();
     let wire: Vec<&str> = E::ALL.iter().map(|v| v.as_str()).collect();
+    uniffi_enum_of(name, &variants, &wire, None)
+}
+
+/// The enum `name` with these variants; `fallback` is the variant a core value newer than this binding
+/// becomes (for a core enum that is `#[non_exhaustive]`).
+fn uniffi_enum_of(name: &str, variants: &[String], wire: &[&str], fallback: Option<&str>) -> String {
     let mut out = format!(
         "\n/// The core's `{name}`: {} on the wire.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]\npub enum {name} {{\n",
         wire.join(", ")
     );
-    for v in &variants {
+    for v in variants {
         out.push_str(&format!("    {v},\n"));
     }
     for (from, to) in
@@ -65,8 +71,11 @@ fn uniffi_enum<E: WireEnum + std::fmt::Debug>(name: &str) -> String {
         out.push_str(&format!(
             "}}\n\nimpl From<{from}> for {to} {{\n    fn from(v: {from}) -> Self {{\n        match v {{\n"
         ));
-        for v in &variants {
+        for v in variants {
             out.push_str(&format!("            {from}::{v} => {to}::{v},\n"));
+        }
+        if let Some(f) = fallback.filter(|_| from.starts_with("aliprefetch::")) {
+            out.push_str(&format!("            // A kind newer than this binding.\n            _ => {to}::{f},\n"));
         }
         out.push_str("        }\n    }\n");
     }
@@ -85,6 +94,9 @@ fn uniffi() -> String {
     out += &uniffi_enum::<aliprefetch::Definition>("Definition");
     out += &uniffi_enum::<aliprefetch::StreamType>("StreamType");
     out += &uniffi_enum::<aliprefetch::ResultType>("ResultType");
+    let kinds: Vec<String> = aliprefetch::ErrorKind::ALL.iter().map(|k| format!("{k:?}")).collect();
+    let wire: Vec<&str> = aliprefetch::ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    out += &uniffi_enum_of("ErrorKind", &kinds, &wire, Some("Internal"));
     out
 }
 
