@@ -35,8 +35,16 @@ function nest(value, depth) {
   return v;
 }
 
+/** An array that claims `length` items and holds `value` at its start: the rest are holes. */
+function sparse(value, length) {
+  const a = [value];
+  a.length = length;
+  return a;
+}
+
 const shaped = fc.oneof(
   fc.anything({ maxDepth: 4, withDate: true, withMap: true, withSet: true, withTypedArray: true, withBigInt: true }),
+  fc.tuple(fc.string(), fc.integer({ min: 1, max: 2 ** 32 - 1 })).map(([v, n]) => sparse(v, n)),
   fc.tuple(fc.anything({ maxDepth: 2 }), fc.integer({ min: 0, max: 40 })).map(([v, d]) => loopInto(v, d)),
   fc.tuple(fc.string(), fc.integer({ min: 0, max: 20000 })).map(([v, d]) => nest(v, d)),
 );

@@ -68,6 +68,33 @@ test('a value that contains itself or nests deeply is refused, not a crash', () 
     assert.deepEqual(emu.requestCounts(), [], 'nothing was sent');
   }));
 
+test('a list that only claims a huge length (a sparse array) is refused before anything is allocated for it', () =>
+  withEmulator({}, async (emu) => {
+    const client = clientOn(emu);
+    const claimed = [`rtmp://${DOMAIN}/live/a`];
+    claimed.length = 2 ** 32 - 1;
+    const refusedSize = (field) => (e) =>
+      e instanceof aliprefetch.InvalidInputError && e.field === field && e.rule === 'size' && /4294967295 items/.test(e.message);
+    await assert.rejects(client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: claimed }), refusedSize('playUrls'));
+    await assert.rejects(client.preloadLiveStreams(DOMAIN, claimed), refusedSize('PlayUrl'));
+    await assert.rejects(client.refreshMedia(claimed), refusedSize('MediaIds'));
+    await assert.rejects(client.waitForPreload(DOMAIN, claimed), refusedSize('TaskId'));
+    assert.throws(() => client.iterRefreshMedia(claimed), refusedSize('MediaIds'));
+    await assert.rejects(
+      client.call('DescribeLiveStreamPreloadTasks', { service: 'live', params: { DomainName: DOMAIN, PlayUrl: claimed } }),
+      refusedSize('PlayUrl'),
+    );
+    // Holes in a short list, a BigInt past 64 bits and a symbol are refused naming the field too.
+    const holed = [`rtmp://${DOMAIN}/live/a`, , `rtmp://${DOMAIN}/live/b`]; // eslint-disable-line no-sparse-arrays
+    for (const [value, rule] of [[holed, 'type'], [[2n ** 70n], 'range'], [[Symbol('s')], 'type']]) {
+      await assert.rejects(
+        client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: value }),
+        (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'playUrls' && e.rule === rule,
+      );
+    }
+    assert.deepEqual(emu.requestCounts(), [], 'nothing was sent');
+  }));
+
 for (const offset of [3600, -3600]) {
   test(`a service clock ${offset} s off ours is followed`, () =>
     withEmulator({ clock_offset_seconds: offset }, async (emu) => {

@@ -24,8 +24,8 @@ pub struct Emulator {
 impl Emulator {
     /// Starts one; `fixtures` is an object in the emulator's fixture format, JSON text, or a path.
     #[napi(factory, catch_unwind)]
-    pub fn start(fixtures: Option<Value>, seed: Option<u32>, now: Option<String>) -> Result<Self> {
-        let fixtures = match fixtures {
+    pub fn start(fixtures: Option<crate::json::Json>, seed: Option<u32>, now: Option<String>) -> Result<Self> {
+        let fixtures = match fixtures.map(|f| f.into_value("fixtures")).transpose()? {
             None | Some(Value::Null) => Ok(Fixtures::default()),
             Some(v @ Value::Object(_)) => Fixtures::from_json(&v.to_string()),
             Some(Value::String(s)) if s.trim_start().starts_with('{') => Fixtures::from_json(&s),

@@ -5,6 +5,7 @@
 mod convert;
 #[cfg(feature = "emulator")]
 mod emulator;
+mod json;
 mod promise;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use napi_derive::napi;
 use serde_json::{json, Map, Value};
 
 use crate::convert::{error, invalid, opt_str, strings};
+use crate::json::Json;
 
 /// A JS progress callback, called from the runtime's threads without blocking them.
 type ProgressCallback = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false>;
@@ -112,8 +114,8 @@ pub struct Client {
 #[napi]
 impl Client {
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<Value>) -> Result<Self> {
-        let options = options.unwrap_or(Value::Null);
+    pub fn new(options: Option<Json>) -> Result<Self> {
+        let options = options.map(|o| o.into_value("options")).transpose()?.unwrap_or(Value::Null);
         let o = match &options {
             Value::Object(m) => m.clone(),
             Value::Null => Map::new(),
@@ -158,8 +160,8 @@ impl Client {
     /// One of the five operations, its parameters keyed in camelCase (`domainName`, `playUrls`, …) or
     /// by their API names.
     #[napi(catch_unwind)]
-    pub fn execute<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
-        let request = convert::request(&action, &params);
+    pub fn execute<'env>(&self, env: &'env Env, action: String, params: Json) -> Result<PromiseRaw<'env, Value>> {
+        let request = convert::request(&action, &params.into_value("params")?);
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let response = client.execute_any(&request?).await.map_err(error)?;
@@ -169,8 +171,8 @@ impl Client {
 
     /// Validates and signs one of the five operations as it would be sent, without sending it.
     #[napi(catch_unwind)]
-    pub fn presign<'env>(&self, env: &'env Env, action: String, params: Value) -> Result<PromiseRaw<'env, Value>> {
-        let request = convert::request(&action, &params);
+    pub fn presign<'env>(&self, env: &'env Env, action: String, params: Json) -> Result<PromiseRaw<'env, Value>> {
+        let request = convert::request(&action, &params.into_value("params")?);
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let signed = client.presign_any(&request?).await.map_err(error)?;
@@ -187,12 +189,12 @@ impl Client {
         &self,
         env: &'env Env,
         domain: String,
-        urls: Value,
-        options: Option<Value>,
+        urls: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let progress = Progress::new(on_progress);
-        let prepared = preload_options(&urls, options.as_ref(), &progress);
+        let prepared = preload_options(urls, options, &progress);
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let (urls, options) = prepared?;
@@ -206,8 +208,8 @@ impl Client {
     pub fn refresh_media<'env>(
         &self,
         env: &'env Env,
-        media_ids: Value,
-        options: Option<Value>,
+        media_ids: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         self.media(env, aliprefetch::TaskType::Refresh, media_ids, options, on_progress)
@@ -217,8 +219,8 @@ impl Client {
     pub fn preload_media<'env>(
         &self,
         env: &'env Env,
-        media_ids: Value,
-        options: Option<Value>,
+        media_ids: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         self.media(env, aliprefetch::TaskType::Preload, media_ids, options, on_progress)
@@ -229,11 +231,11 @@ impl Client {
     pub fn preload_live_streams_batch(
         &self,
         domain: String,
-        urls: Value,
-        options: Option<Value>,
+        urls: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<Batch> {
-        let (urls, options) = preload_options(&urls, options.as_ref(), &Progress::new(on_progress))?;
+        let (urls, options) = preload_options(urls, options, &Progress::new(on_progress))?;
         let stream =
             self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options).map_err(error)?;
         Ok(Batch::new(AnyBatch::Live(stream)))
@@ -244,11 +246,11 @@ impl Client {
     pub fn media_batch(
         &self,
         task_type: String,
-        media_ids: Value,
-        options: Option<Value>,
+        media_ids: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<Batch> {
-        let (ids, options) = media_options(&media_ids, options.as_ref(), &Progress::new(on_progress))?;
+        let (ids, options) = media_options(media_ids, options, &Progress::new(on_progress))?;
         let ids = futures::stream::iter(ids);
         let stream = match task_type.as_str() {
             "refresh" => self.inner.stream_refresh_media(ids, options),
@@ -263,12 +265,12 @@ impl Client {
         &self,
         env: &'env Env,
         task_type: aliprefetch::TaskType,
-        media_ids: Value,
-        options: Option<Value>,
+        media_ids: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let progress = Progress::new(on_progress);
-        let prepared = media_options(&media_ids, options.as_ref(), &progress);
+        let prepared = media_options(media_ids, options, &progress);
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let (ids, options) = prepared?;
@@ -283,8 +285,8 @@ impl Client {
 
     /// The pages of a DescribeLiveStreamPreloadTasks query, for an async iterator in JS.
     #[napi(catch_unwind)]
-    pub fn preload_task_pages(&self, query: Value) -> Result<TaskPages> {
-        let query = match convert::request("DescribeLiveStreamPreloadTasks", &query)? {
+    pub fn preload_task_pages(&self, query: Json) -> Result<TaskPages> {
+        let query = match convert::request("DescribeLiveStreamPreloadTasks", &query.into_value("query")?)? {
             AnyRequest::DescribeLiveStreamPreloadTasks(q) => q,
             _ => unreachable!("a Describe request"),
         };
@@ -298,15 +300,15 @@ impl Client {
         &self,
         env: &'env Env,
         domain: String,
-        task_ids: Value,
-        options: Option<Value>,
+        task_ids: Json,
+        options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let progress = Progress::new(on_progress);
         let prepared = (|| -> Result<_> {
-            let o = convert::object("options", options.as_ref())?;
+            let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
             Ok((
-                strings("TaskId", &task_ids)?,
+                strings("TaskId", &task_ids.into_value("TaskId")?)?,
                 WaitOptions::with(
                     convert::opt_millis(&o, "timeoutMs")?,
                     convert::opt_millis(&o, "pollIntervalMs")?,
@@ -331,12 +333,12 @@ impl Client {
         action: String,
         service: String,
         method: Option<String>,
-        params: Option<Value>,
+        params: Option<Json>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let prepared = (|| -> Result<_> {
             let service: Service = service.parse().map_err(error)?;
             let method: Method = method.as_deref().unwrap_or("POST").parse().map_err(error)?;
-            Ok((service, method, convert::wire_pairs(params.as_ref())?))
+            Ok((service, method, convert::wire_pairs(params.map(|p| p.into_value("params")).transpose()?.as_ref())?))
         })();
         let client = self.inner.clone();
         promise::spawn(env, async move {
@@ -346,13 +348,9 @@ impl Client {
     }
 }
 
-fn preload_options(
-    urls: &Value,
-    options: Option<&Value>,
-    progress: &Progress,
-) -> Result<(Vec<String>, PreloadOptions)> {
-    let o = convert::object("options", options)?;
-    Ok((strings("PlayUrl", urls)?, {
+fn preload_options(urls: Json, options: Option<Json>, progress: &Progress) -> Result<(Vec<String>, PreloadOptions)> {
+    let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
+    Ok((strings("PlayUrl", &urls.into_value("PlayUrl")?)?, {
         let mut opts = PreloadOptions::default();
         opts.area = convert::wire_enum(&o, "area", "Area")?;
         opts.start = convert::time(&o, "start", "PreloadedStartTime")?;
@@ -363,13 +361,9 @@ fn preload_options(
     }))
 }
 
-fn media_options(
-    media_ids: &Value,
-    options: Option<&Value>,
-    progress: &Progress,
-) -> Result<(Vec<String>, MediaOptions)> {
-    let o = convert::object("options", options)?;
-    Ok((strings("MediaIds", media_ids)?, {
+fn media_options(media_ids: Json, options: Option<Json>, progress: &Progress) -> Result<(Vec<String>, MediaOptions)> {
+    let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
+    Ok((strings("MediaIds", &media_ids.into_value("MediaIds")?)?, {
         let mut opts =
             MediaOptions::default().user_data_value(o.get("userData").unwrap_or(&Value::Null)).map_err(error)?;
         opts.formats = convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?;
@@ -485,13 +479,13 @@ impl TaskPages {
 
 /// The pure signers, for checking signatures against the official vectors.
 #[napi(catch_unwind)]
-pub fn sign_v1(input: Value) -> Result<Value> {
-    convert::sign_v1(&input)
+pub fn sign_v1(input: Json) -> Result<Value> {
+    convert::sign_v1(&input.into_value("input")?)
 }
 
 #[napi(catch_unwind)]
-pub fn sign_v3(input: Value) -> Result<Value> {
-    convert::sign_v3(&input)
+pub fn sign_v3(input: Json) -> Result<Value> {
+    convert::sign_v3(&input.into_value("input")?)
 }
 
 fn retry_of(v: &Value) -> Result<RetryConfig> {
