@@ -112,3 +112,17 @@ def test_a_lone_surrogate_is_refused_naming_the_field() -> None:
     with pytest.raises(aliprefetch.InvalidInputError) as caught:
         client.presign("DescribeLiveStreamPreloadTasks", {"DomainName": "\ud800"})
     assert (caught.value.field, caught.value.rule) == ("DomainName", "text")
+
+
+def test_an_integer_past_64_bits_is_refused_naming_the_field(emulator: aliprefetch.Emulator) -> None:
+    # Its repr is not even available past sys.get_int_max_str_digits(): the error must not need it.
+    client = client_on(emulator)
+    huge = 10**5000
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.describe_live_stream_preload_tasks(domain_name=DOMAIN, page_size=huge)
+    assert (caught.value.field, caught.value.rule) == ("PageSize", "range")
+    for concurrency in (huge, -1):
+        with pytest.raises(aliprefetch.InvalidInputError) as caught:
+            client.preload_live_streams(DOMAIN, [f"rtmp://{DOMAIN}/live/a"], concurrency=concurrency)
+        assert (caught.value.field, caught.value.rule) == ("concurrency", "range")
+    assert emulator.request_counts() == [], "nothing was sent"

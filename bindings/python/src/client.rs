@@ -33,14 +33,14 @@ fn preload_options<M: Mode>(
     area: Option<&Bound<'_, PyAny>>,
     start: Option<&Bound<'_, PyAny>>,
     end: Option<&Bound<'_, PyAny>>,
-    concurrency: Option<usize>,
+    concurrency: Option<&Bound<'_, PyAny>>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<PreloadOptions> {
     let mut o = PreloadOptions::default();
     o.area = convert::wire_enum(py, "Area", area)?;
     o.start = convert::instant(py, "PreloadedStartTime", start)?;
     o.end = convert::instant(py, "PreloadedEndTime", end)?;
-    o.concurrency = concurrency;
+    o.concurrency = convert::count(py, "concurrency", concurrency)?.map(|n| n as usize);
     o.progress = M::progress(py, progress)?;
     Ok(o)
 }
@@ -55,7 +55,7 @@ fn media_options<M: Mode>(
     slice_flag: Option<bool>,
     slice_count: Option<&Bound<'_, PyAny>>,
     user_data: Option<&Bound<'_, PyAny>>,
-    concurrency: Option<usize>,
+    concurrency: Option<&Bound<'_, PyAny>>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<MediaOptions> {
     let user_data = user_data.map(|u| convert::to_json(py, "UserData", u)).transpose()?;
@@ -68,7 +68,7 @@ fn media_options<M: Mode>(
         o.result_type = convert::wire_enum::<ResultType>(py, "ResultType", result_type)?;
         o.slice_flag = slice_flag;
         o.slice_count = convert::count(py, "SliceCount", slice_count)?;
-        o.concurrency = concurrency;
+        o.concurrency = convert::count(py, "concurrency", concurrency)?.map(|n| n as usize);
         o.progress = M::progress(py, progress)?;
         o
     })
@@ -298,7 +298,7 @@ macro_rules! client_methods {
                 area: Option<&Bound<'_, PyAny>>,
                 start: Option<&Bound<'_, PyAny>>,
                 end: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<usize>,
+                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
@@ -326,7 +326,7 @@ macro_rules! client_methods {
                 area: Option<&Bound<'_, PyAny>>,
                 start: Option<&Bound<'_, PyAny>>,
                 end: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<usize>,
+                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
@@ -354,7 +354,7 @@ macro_rules! client_methods {
                 slice_flag: Option<bool>,
                 slice_count: Option<&Bound<'_, PyAny>>,
                 user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<usize>,
+                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
@@ -379,7 +379,7 @@ macro_rules! client_methods {
                 slice_flag: Option<bool>,
                 slice_count: Option<&Bound<'_, PyAny>>,
                 user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<usize>,
+                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
@@ -404,7 +404,7 @@ macro_rules! client_methods {
                 slice_flag: Option<bool>,
                 slice_count: Option<&Bound<'_, PyAny>>,
                 user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<usize>,
+                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
@@ -429,7 +429,7 @@ macro_rules! client_methods {
                 slice_flag: Option<bool>,
                 slice_count: Option<&Bound<'_, PyAny>>,
                 user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<usize>,
+                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {

@@ -66,7 +66,8 @@ fn to_json_within(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, path: &
     if value.is_instance_of::<PyInt>() {
         return match value.extract::<i64>() {
             Ok(n) => Ok(Value::from(n)),
-            Err(_) => Err(invalid(py, field, "range", format!("{} is out of range", value.repr()?))),
+            // Not the number itself: a huge int has no repr past `sys.get_int_max_str_digits()`.
+            Err(_) => Err(invalid(py, field, "range", "is an integer outside the 64-bit range")),
         };
     }
     // Lists and tuples by index: a generic iterator asks each for a length hint first.
