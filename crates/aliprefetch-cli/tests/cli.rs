@@ -443,6 +443,24 @@ fn missing_credentials_say_what_was_tried_and_suggest_the_emulator() {
 }
 
 #[test]
+fn a_variable_that_is_not_utf8_is_named_not_taken_for_unset() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let emu = emulator("");
+    let bad = std::ffi::OsStr::from_bytes(b"LTAI\xffkey");
+    // The key id: refused as the key id it is, not "ALIBABA_CLOUD_ACCESS_KEY_ID is not set".
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", bad).args(["live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("AccessKeyId") && !r.stderr.contains("is not set"), "{}", r.stderr);
+    // The region: refused naming it, not replaced by the default one.
+    let (mut cmd, _home) = at(&emu);
+    let r = run(cmd.env("ALIBABA_CLOUD_REGION_ID", bad).args(["live", "tasks", "--domain", DOMAIN]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("region"), "{}", r.stderr);
+    assert_eq!(emu.request_counts().iter().map(|c| c.count).sum::<u64>(), 0, "nothing was sent");
+}
+
+#[test]
 fn a_profile_is_used_for_credentials() {
     let emu = emulator("");
     let (mut cmd, home) = bare();

@@ -142,6 +142,11 @@ async fn values_no_request_can_carry_are_refused_before_sending() {
     // A user agent with CR/LF: the client is not built.
     let e = Client::builder().endpoint(emu.endpoint()).user_agent("ua\r\nX-Injected: 1").build().unwrap_err();
     assert_eq!((e.kind(), e.field(), e.rule()), (ErrorKind::InvalidInput, Some("user_agent"), Some("header_value")));
+    // A region that is no region id (a variable that was not UTF-8 reads with U+FFFD): not built.
+    for region in ["cn-shang\u{fffd}hai", "cn shanghai", "cn-shanghai\r\n"] {
+        let e = Client::builder().endpoint(emu.endpoint()).region(region).build().unwrap_err();
+        assert_eq!((e.field(), e.rule()), (Some("region"), Some("format")), "{e}");
+    }
     // A control character in a parameter, a URL without a scheme.
     let c = client(&emu, SignatureVersion::V3);
     let e = c

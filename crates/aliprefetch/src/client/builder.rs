@@ -129,6 +129,17 @@ impl ClientBuilder {
         if self.region.trim().is_empty() {
             return Err(Error::invalid_input("region", "required", "is required"));
         }
+        // A region id (`cn-shanghai`) goes in every request and picks the VOD host: lowercase letters,
+        // digits and `-` only, so a stray byte (a variable that is not UTF-8, a space) is named here.
+        let region_ok =
+            |r: &str| r.len() <= 64 && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !region_ok(&self.region) {
+            return Err(Error::invalid_input(
+                "region",
+                "format",
+                "must be a region id such as cn-shanghai (lowercase letters, digits and -, at most 64)",
+            ));
+        }
         self.retry.validate()?;
         if let Some(ua) = &self.user_agent {
             if let Some(at) = ua.bytes().position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b))) {

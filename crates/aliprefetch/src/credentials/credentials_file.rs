@@ -28,8 +28,8 @@ impl CredentialsFileProvider {
     }
 
     async fn path(&self) -> Result<PathBuf, Error> {
-        if let Some(p) = self.env.get("ALIBABA_CLOUD_CREDENTIALS_FILE") {
-            return Ok(PathBuf::from(p));
+        if let Some(p) = self.env.path("ALIBABA_CLOUD_CREDENTIALS_FILE") {
+            return Ok(p);
         }
         let home =
             self.env.home().ok_or_else(|| missing("no home directory to find ~/.alibabacloud/credentials in"))?;

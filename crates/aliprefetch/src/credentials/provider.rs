@@ -95,16 +95,27 @@ impl Env {
         self.http = Some(client);
         self
     }
-    /// A variable, `None` when unset or empty.
+    /// A variable, `None` when unset or empty. A value that is not UTF-8 is taken with U+FFFD in place
+    /// of its bad bytes: it is set, and the checks of what it is used for refuse it naming it, instead
+    /// of the chain reporting it unset and going on to the next source.
     pub fn get(&self, name: &str) -> Option<String> {
         let v = match &self.vars {
             Some(map) => map.get(name).cloned(),
-            None => std::env::var(name).ok(),
+            None => std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
         };
         v.filter(|s| !s.trim().is_empty())
     }
+    /// A variable that names a file or directory, `None` when unset or empty; a path that is not UTF-8
+    /// is kept as it is.
+    pub(crate) fn path(&self, name: &str) -> Option<PathBuf> {
+        let v = match &self.vars {
+            Some(map) => map.get(name).map(std::ffi::OsString::from),
+            None => std::env::var_os(name),
+        };
+        v.filter(|s| !s.to_string_lossy().trim().is_empty()).map(PathBuf::from)
+    }
     pub(crate) fn home(&self) -> Option<PathBuf> {
-        self.get("HOME").or_else(|| self.get("USERPROFILE")).map(PathBuf::from)
+        self.path("HOME").or_else(|| self.path("USERPROFILE"))
     }
     /// A small local file: regular files only, at most `max_bytes` (see [`FileSource`]).
     pub(crate) fn read_small_file(&self, path: &Path, max_bytes: usize) -> Result<String, String> {
