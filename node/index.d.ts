@@ -19,6 +19,15 @@ import type {
   TaskType,
 } from './value-sets';
 export * from './value-sets';
+// The operations' request parameters, generated from the core into params.d.ts.
+import type {
+  DescribeLiveStreamPreloadTasksParams,
+  HotLiveRtcStreamParams,
+  RefreshMediaPlayUrlsParams,
+  SetLiveStreamPreloadTasksParams,
+  UpdateLivePullToPushParams,
+} from './params';
+export * from './params';
 
 /** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */
 export type Time = Date | string;
@@ -79,14 +88,6 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
 }
 
-export interface SetLiveStreamPreloadTasksParams {
-  domainName: string;
-  playUrls: List;
-  area?: Area;
-  preloadedStartTime?: Time;
-  preloadedEndTime?: Time;
-}
-
 export interface PreloadTasksMessage {
   playUrl: string;
   taskId: string;
@@ -102,17 +103,6 @@ export interface SetLiveStreamPreloadTasksResult {
   successUrl: number;
   failedUrl: number;
   preloadTasksMessages: PreloadTasksMessage[];
-}
-
-export interface DescribeLiveStreamPreloadTasksParams {
-  domainName: string;
-  taskId?: string;
-  playUrls?: List;
-  status?: PreloadStatus;
-  startTime?: Time;
-  endTime?: Time;
-  pageSize?: number;
-  pageNum?: number;
 }
 
 export interface PreloadTask {
@@ -140,55 +130,14 @@ export interface DescribeLiveStreamPreloadTasksResult {
   preloadTasks: PreloadTask[];
 }
 
-export interface HotLiveRtcStreamParams {
-  domainName: string;
-  appName: string;
-  streamName: string;
-  /** A Chinese provincial code (ZHJ, SHH, …) or a country code (US, JP, …). */
-  regionCode: string;
-  audioMsid: string;
-  videoMsid: string;
-  /** Milliseconds. */
-  connectionTimeout?: number;
-  /** Milliseconds. */
-  mediaTimeout?: number;
-}
-
 export interface HotLiveRtcStreamResult {
   requestId: string;
-}
-
-export interface UpdateLivePullToPushParams {
-  taskId: string;
-  region: PullToPushRegion;
-  startTime?: Time;
-  endTime?: Time;
-  sourceUrls?: List;
-  /** -1 repeats forever. */
-  repeatNumber?: number;
-  /** Seconds into the source. */
-  offset?: number;
-  callbackUrl?: string;
-  fileIndex?: number;
 }
 
 export interface UpdateLivePullToPushResult {
   requestId: string;
   retCode: number;
   description: string;
-}
-
-export interface RefreshMediaPlayUrlsParams {
-  mediaIds: List;
-  taskType: TaskType;
-  formats?: List<MediaFormat>;
-  definitions?: List<Definition>;
-  streamTypes?: List<StreamType>;
-  resultType?: ResultType;
-  sliceFlag?: boolean;
-  sliceCount?: number;
-  /** A JSON object, or its text. */
-  userData?: Record<string, unknown> | string;
 }
 
 export interface RefreshMediaPlayUrlsResult {

@@ -1,6 +1,6 @@
 # The native module's public surface, checked against the compiled module by mypy.stubtest.
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from os import PathLike
 from types import TracebackType
@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar, final
 
 from typing_extensions import Self
 
+from ._operations import _AsyncOperations, _Operations
 from .types import (
     Area,
     Definition,
@@ -15,13 +16,11 @@ from .types import (
     ItemOutcome,
     MediaFormat,
     PreloadStatus,
-    PullToPushRegion,
     ResultType,
     Seconds,
     Service,
     SignatureVersion,
     StreamType,
-    TaskType,
     Time,
 )
 
@@ -383,7 +382,7 @@ class AsyncBatchIterator(AsyncIterator[_Item], Generic[_Item]):
     def requests(self) -> int: ...
 
 @final
-class Client:
+class Client(_Operations):
     def __new__(
         cls,
         *,
@@ -406,65 +405,6 @@ class Client:
     def region(self) -> str: ...
     @property
     def pacing_is_shared(self) -> bool: ...
-    def set_live_stream_preload_tasks(
-        self,
-        *,
-        domain_name: str,
-        play_urls: _Strs,
-        area: Area | Enum | None = None,
-        preloaded_start_time: Time | None = None,
-        preloaded_end_time: Time | None = None,
-    ) -> SetLiveStreamPreloadTasksResult: ...
-    def describe_live_stream_preload_tasks(
-        self,
-        *,
-        domain_name: str,
-        task_id: str | None = None,
-        play_urls: _Strs | None = None,
-        status: PreloadStatus | Enum | None = None,
-        start_time: Time | None = None,
-        end_time: Time | None = None,
-        page_size: int | None = None,
-        page_num: int | None = None,
-    ) -> DescribeLiveStreamPreloadTasksResult: ...
-    def hot_live_rtc_stream(
-        self,
-        *,
-        domain_name: str,
-        app_name: str,
-        stream_name: str,
-        region_code: str,
-        audio_msid: str,
-        video_msid: str,
-        connection_timeout: int | timedelta | None = None,
-        media_timeout: int | timedelta | None = None,
-    ) -> HotLiveRtcStreamResult: ...
-    def update_live_pull_to_push(
-        self,
-        *,
-        task_id: str,
-        region: PullToPushRegion | Enum,
-        start_time: Time | None = None,
-        end_time: Time | None = None,
-        source_urls: _Strs | None = None,
-        repeat_number: int | None = None,
-        offset: int | timedelta | None = None,
-        callback_url: str | None = None,
-        file_index: int | None = None,
-    ) -> UpdateLivePullToPushResult: ...
-    def refresh_media_play_urls(
-        self,
-        *,
-        media_ids: _Strs,
-        task_type: TaskType | Enum,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-    ) -> RefreshMediaPlayUrlsResult: ...
     def preload_live_streams(
         self,
         domain: str,
@@ -569,7 +509,7 @@ class Client:
     def presign(self, action: str, params: Mapping[str, Any]) -> SignedRequest: ...
 
 @final
-class AsyncClient:
+class AsyncClient(_AsyncOperations):
     def __new__(
         cls,
         *,
@@ -592,65 +532,6 @@ class AsyncClient:
     def region(self) -> str: ...
     @property
     def pacing_is_shared(self) -> bool: ...
-    def set_live_stream_preload_tasks(
-        self,
-        *,
-        domain_name: str,
-        play_urls: _Strs,
-        area: Area | Enum | None = None,
-        preloaded_start_time: Time | None = None,
-        preloaded_end_time: Time | None = None,
-    ) -> Awaitable[SetLiveStreamPreloadTasksResult]: ...
-    def describe_live_stream_preload_tasks(
-        self,
-        *,
-        domain_name: str,
-        task_id: str | None = None,
-        play_urls: _Strs | None = None,
-        status: PreloadStatus | Enum | None = None,
-        start_time: Time | None = None,
-        end_time: Time | None = None,
-        page_size: int | None = None,
-        page_num: int | None = None,
-    ) -> Awaitable[DescribeLiveStreamPreloadTasksResult]: ...
-    def hot_live_rtc_stream(
-        self,
-        *,
-        domain_name: str,
-        app_name: str,
-        stream_name: str,
-        region_code: str,
-        audio_msid: str,
-        video_msid: str,
-        connection_timeout: int | timedelta | None = None,
-        media_timeout: int | timedelta | None = None,
-    ) -> Awaitable[HotLiveRtcStreamResult]: ...
-    def update_live_pull_to_push(
-        self,
-        *,
-        task_id: str,
-        region: PullToPushRegion | Enum,
-        start_time: Time | None = None,
-        end_time: Time | None = None,
-        source_urls: _Strs | None = None,
-        repeat_number: int | None = None,
-        offset: int | timedelta | None = None,
-        callback_url: str | None = None,
-        file_index: int | None = None,
-    ) -> Awaitable[UpdateLivePullToPushResult]: ...
-    def refresh_media_play_urls(
-        self,
-        *,
-        media_ids: _Strs,
-        task_type: TaskType | Enum,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-    ) -> Awaitable[RefreshMediaPlayUrlsResult]: ...
     def preload_live_streams(
         self,
         domain: str,

@@ -4,14 +4,13 @@ Each refusing case must raise InvalidInputError (also a ValueError) naming the t
 before anything is sent; each accepting case must succeed against the emulator. Sent unchecked through
 the generic `call`, each refusing case that the service also sees gets the table's service code.
 
-A keyword-only Python signature cannot be called with a required argument missing or with a name it does
-not have: Python itself refuses those calls with a TypeError naming the argument, before any code runs.
+A call with a required keyword missing, or with a keyword the operation does not have, is refused with a
+TypeError naming the argument (as a Python signature refuses it), before anything is sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import re
 from typing import Any
@@ -76,13 +75,6 @@ def cases() -> list[Any]:
     return out
 
 
-def keywords(method: str) -> tuple[set[str], set[str]]:
-    """The keyword arguments of a method, and those without a default."""
-    params = inspect.signature(getattr(aliprefetch.Client, method)).parameters.values()
-    names = {p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    return names, {p.name for p in params if p.name in names and p.default is inspect.Parameter.empty}
-
-
 @pytest.mark.parametrize(("operation", "service", "case"), cases())
 def test_case(operation: str, service: str, case: dict[str, Any]) -> None:
     now = dt.datetime.now(dt.timezone.utc)
@@ -91,23 +83,21 @@ def test_case(operation: str, service: str, case: dict[str, Any]) -> None:
     expect = case["expect"]
     with aliprefetch.Emulator(fixtures()) as emu:
         client = client_on(emu)
-        known, required = keywords(method)
-        unknown = [k for k in kwargs if k not in known]
-        missing = [k for k in required if k not in kwargs]
-        if unknown or missing:
-            # Python refuses the call itself; the table names the same argument.
-            assert expect != "ok", case
-            with pytest.raises(TypeError) as refused:
-                getattr(client, method)(**kwargs)
-            assert keyword(expect["field"]) in str(refused.value), (refused.value, expect)
-            return
-        if expect == "ok":
+        try:
             result = getattr(client, method)(**kwargs)
+        except TypeError as refused:
+            # An unknown keyword or a missing required one, refused as a Python signature refuses it,
+            # naming the same argument as the table.
+            assert expect != "ok", case
+            assert keyword(expect["field"]) in str(refused), (refused, expect)
+            assert emu.request_counts() == [], "nothing was sent"
+            return
+        except aliprefetch.InvalidInputError as refused:
+            error = refused
+        else:
+            assert expect == "ok", (case, result)
             assert result.request_id
             return
-        with pytest.raises(aliprefetch.InvalidInputError) as refused:
-            getattr(client, method)(**kwargs)
-        error = refused.value
         assert isinstance(error, ValueError)
         assert (error.kind, error.field, error.rule, error.code) == (
             "InvalidInput",
@@ -124,3 +114,17 @@ def test_case(operation: str, service: str, case: dict[str, Any]) -> None:
             client.call(operation, service=service, params=params)
         assert answered.value.code == expect["service_code"], (answered.value, expect)
         assert isinstance(answered.value, aliprefetch.ApiError)
+
+
+def test_keywords_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator: aliprefetch.Emulator) -> None:
+    client = client_on(emulator)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'domian_name'"):
+        client.describe_live_stream_preload_tasks(domian_name="play.example.com")
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'domain_name'"):
+        client.describe_live_stream_preload_tasks(page_size=5)
+    # The API's own name is not a Python keyword, and paging picks the pages itself.
+    with pytest.raises(TypeError, match="unexpected keyword argument 'DomainName'"):
+        client.describe_live_stream_preload_tasks(DomainName="play.example.com")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'page_num'"):
+        client.iter_preload_tasks(domain_name="play.example.com", page_num=2)
+    assert emulator.request_counts() == [], "nothing was sent"

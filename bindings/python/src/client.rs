@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::batches::AnyBatch;
 use crate::config::build_client;
-use crate::convert::{self, params};
+use crate::convert;
 use crate::credentials::Credentials;
 use crate::errors::to_py;
 use crate::mode::{json_to_py, Asyncio, Blocking, Mode};
@@ -141,147 +141,47 @@ macro_rules! client_methods {
                 )
             }
 
-            #[pyo3(signature = (*, domain_name, play_urls, area=None, preloaded_start_time=None, preloaded_end_time=None))]
-            fn set_live_stream_preload_tasks(
-                &self,
-                py: Python<'_>,
-                domain_name: &Bound<'_, PyAny>,
-                play_urls: &Bound<'_, PyAny>,
-                area: Option<&Bound<'_, PyAny>>,
-                preloaded_start_time: Option<&Bound<'_, PyAny>>,
-                preloaded_end_time: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
+            /// SetLiveStreamPreloadTasks: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
+            #[pyo3(signature = (**params))]
+            fn set_live_stream_preload_tasks(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = params(
-                        py,
-                        &[
-                            ("DomainName", Some(domain_name)),
-                            ("PlayUrl", Some(play_urls)),
-                            ("Area", area),
-                            ("PreloadedStartTime", preloaded_start_time),
-                            ("PreloadedEndTime", preloaded_end_time),
-                        ],
-                    )?;
+                    let p = convert::keyword_params(py, "set_live_stream_preload_tasks", "SetLiveStreamPreloadTasks", params, &[])?;
                     execute::<$mode>(py, &self.client, "SetLiveStreamPreloadTasks", p)
                 })
             }
 
-            #[pyo3(signature = (*, domain_name, task_id=None, play_urls=None, status=None, start_time=None, end_time=None, page_size=None, page_num=None))]
-            #[allow(clippy::too_many_arguments)]
-            fn describe_live_stream_preload_tasks(
-                &self,
-                py: Python<'_>,
-                domain_name: &Bound<'_, PyAny>,
-                task_id: Option<&Bound<'_, PyAny>>,
-                play_urls: Option<&Bound<'_, PyAny>>,
-                status: Option<&Bound<'_, PyAny>>,
-                start_time: Option<&Bound<'_, PyAny>>,
-                end_time: Option<&Bound<'_, PyAny>>,
-                page_size: Option<&Bound<'_, PyAny>>,
-                page_num: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
+            /// DescribeLiveStreamPreloadTasks: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
+            #[pyo3(signature = (**params))]
+            fn describe_live_stream_preload_tasks(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = describe_params(py, domain_name, task_id, play_urls, status, start_time, end_time, page_size, page_num)?;
+                    let p = convert::keyword_params(py, "describe_live_stream_preload_tasks", "DescribeLiveStreamPreloadTasks", params, &[])?;
                     execute::<$mode>(py, &self.client, "DescribeLiveStreamPreloadTasks", p)
                 })
             }
 
-            #[pyo3(signature = (*, domain_name, app_name, stream_name, region_code, audio_msid, video_msid, connection_timeout=None, media_timeout=None))]
-            #[allow(clippy::too_many_arguments)]
-            fn hot_live_rtc_stream(
-                &self,
-                py: Python<'_>,
-                domain_name: &Bound<'_, PyAny>,
-                app_name: &Bound<'_, PyAny>,
-                stream_name: &Bound<'_, PyAny>,
-                region_code: &Bound<'_, PyAny>,
-                audio_msid: &Bound<'_, PyAny>,
-                video_msid: &Bound<'_, PyAny>,
-                connection_timeout: Option<&Bound<'_, PyAny>>,
-                media_timeout: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
+            /// HotLiveRtcStream: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
+            #[pyo3(signature = (**params))]
+            fn hot_live_rtc_stream(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = params(
-                        py,
-                        &[
-                            ("DomainName", Some(domain_name)),
-                            ("AppName", Some(app_name)),
-                            ("StreamName", Some(stream_name)),
-                            ("RegionCode", Some(region_code)),
-                            ("AudioMsid", Some(audio_msid)),
-                            ("VideoMsid", Some(video_msid)),
-                            ("ConnectionTimeout", connection_timeout),
-                            ("MediaTimeout", media_timeout),
-                        ],
-                    )?;
+                    let p = convert::keyword_params(py, "hot_live_rtc_stream", "HotLiveRtcStream", params, &[])?;
                     execute::<$mode>(py, &self.client, "HotLiveRtcStream", p)
                 })
             }
 
-            #[pyo3(signature = (*, task_id, region, start_time=None, end_time=None, source_urls=None, repeat_number=None, offset=None, callback_url=None, file_index=None))]
-            #[allow(clippy::too_many_arguments)]
-            fn update_live_pull_to_push(
-                &self,
-                py: Python<'_>,
-                task_id: &Bound<'_, PyAny>,
-                region: &Bound<'_, PyAny>,
-                start_time: Option<&Bound<'_, PyAny>>,
-                end_time: Option<&Bound<'_, PyAny>>,
-                source_urls: Option<&Bound<'_, PyAny>>,
-                repeat_number: Option<&Bound<'_, PyAny>>,
-                offset: Option<&Bound<'_, PyAny>>,
-                callback_url: Option<&Bound<'_, PyAny>>,
-                file_index: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
+            /// UpdateLivePullToPush: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
+            #[pyo3(signature = (**params))]
+            fn update_live_pull_to_push(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = params(
-                        py,
-                        &[
-                            ("TaskId", Some(task_id)),
-                            ("Region", Some(region)),
-                            ("StartTime", start_time),
-                            ("EndTime", end_time),
-                            ("SourceUrls", source_urls),
-                            ("RepeatNumber", repeat_number),
-                            ("Offset", offset),
-                            ("CallbackUrl", callback_url),
-                            ("FileIndex", file_index),
-                        ],
-                    )?;
+                    let p = convert::keyword_params(py, "update_live_pull_to_push", "UpdateLivePullToPush", params, &[])?;
                     execute::<$mode>(py, &self.client, "UpdateLivePullToPush", p)
                 })
             }
 
-            #[pyo3(signature = (*, media_ids, task_type, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None))]
-            #[allow(clippy::too_many_arguments)]
-            fn refresh_media_play_urls(
-                &self,
-                py: Python<'_>,
-                media_ids: &Bound<'_, PyAny>,
-                task_type: &Bound<'_, PyAny>,
-                formats: Option<&Bound<'_, PyAny>>,
-                definitions: Option<&Bound<'_, PyAny>>,
-                stream_types: Option<&Bound<'_, PyAny>>,
-                result_type: Option<&Bound<'_, PyAny>>,
-                slice_flag: Option<&Bound<'_, PyAny>>,
-                slice_count: Option<&Bound<'_, PyAny>>,
-                user_data: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
+            /// RefreshMediaPlayUrls: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
+            #[pyo3(signature = (**params))]
+            fn refresh_media_play_urls(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = params(
-                        py,
-                        &[
-                            ("MediaIds", Some(media_ids)),
-                            ("TaskType", Some(task_type)),
-                            ("Formats", formats),
-                            ("Definitions", definitions),
-                            ("StreamType", stream_types),
-                            ("ResultType", result_type),
-                            ("SliceFlag", slice_flag),
-                            ("SliceCount", slice_count),
-                            ("UserData", user_data),
-                        ],
-                    )?;
+                    let p = convert::keyword_params(py, "refresh_media_play_urls", "RefreshMediaPlayUrls", params, &[])?;
                     execute::<$mode>(py, &self.client, "RefreshMediaPlayUrls", p)
                 })
             }
@@ -440,22 +340,12 @@ macro_rules! client_methods {
                 })
             }
 
-            /// Every task of a query across all pages, fetched as the loop needs them.
-            #[pyo3(signature = (*, domain_name, task_id=None, play_urls=None, status=None, start_time=None, end_time=None, page_size=None))]
-            #[allow(clippy::too_many_arguments)]
-            fn iter_preload_tasks(
-                &self,
-                py: Python<'_>,
-                domain_name: &Bound<'_, PyAny>,
-                task_id: Option<&Bound<'_, PyAny>>,
-                play_urls: Option<&Bound<'_, PyAny>>,
-                status: Option<&Bound<'_, PyAny>>,
-                start_time: Option<&Bound<'_, PyAny>>,
-                end_time: Option<&Bound<'_, PyAny>>,
-                page_size: Option<&Bound<'_, PyAny>>,
-            ) -> PyResult<Py<PyAny>> {
+            /// Every task of a query across all pages, fetched as the loop needs them: the keywords of
+            /// `describe_live_stream_preload_tasks` but `page_num`.
+            #[pyo3(signature = (**params))]
+            fn iter_preload_tasks(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = describe_params(py, domain_name, task_id, play_urls, status, start_time, end_time, page_size, None)?;
+                    let p = convert::keyword_params(py, "iter_preload_tasks", "DescribeLiveStreamPreloadTasks", params, &["PageNum"])?;
                     let query = match AnyRequest::from_params("DescribeLiveStreamPreloadTasks", &p, true) {
                         Ok(AnyRequest::DescribeLiveStreamPreloadTasks(q)) => q,
                         Ok(_) => unreachable!("a Describe request"),
@@ -545,33 +435,6 @@ macro_rules! client_methods {
             }
         }
     };
-}
-
-#[allow(clippy::too_many_arguments)]
-fn describe_params(
-    py: Python<'_>,
-    domain_name: &Bound<'_, PyAny>,
-    task_id: Option<&Bound<'_, PyAny>>,
-    play_urls: Option<&Bound<'_, PyAny>>,
-    status: Option<&Bound<'_, PyAny>>,
-    start_time: Option<&Bound<'_, PyAny>>,
-    end_time: Option<&Bound<'_, PyAny>>,
-    page_size: Option<&Bound<'_, PyAny>>,
-    page_num: Option<&Bound<'_, PyAny>>,
-) -> PyResult<serde_json::Map<String, Value>> {
-    params(
-        py,
-        &[
-            ("DomainName", Some(domain_name)),
-            ("TaskId", task_id),
-            ("PlayUrl", play_urls),
-            ("Status", status),
-            ("StartTime", start_time),
-            ("EndTime", end_time),
-            ("PageSize", page_size),
-            ("PageNum", page_num),
-        ],
-    )
 }
 
 /// The client; calls block (with the GIL released, and Ctrl-C still works).

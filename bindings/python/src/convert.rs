@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use aliprefetch::WireEnum;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -145,16 +146,46 @@ fn datetime_of(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
     })
 }
 
-/// A map keyed by API names from `(name, value)` pairs; `None` values are left out.
-pub fn params(py: Python<'_>, pairs: &[(&str, Option<&Bound<'_, PyAny>>)]) -> PyResult<Map<String, Value>> {
+/// The keyword arguments of `method`, which calls `action`, as its API-named parameters: each keyword
+/// is one the core declares for the operation (`domain_name` for `DomainName`), but those in `except`.
+/// An unknown keyword or a missing required one is a `TypeError` naming it, as Python's own signature
+/// check raises; a required one given as `None` is left for the core's `required` rule.
+pub fn keyword_params(
+    py: Python<'_>,
+    method: &str,
+    action: &str,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    except: &[&str],
+) -> PyResult<Map<String, Value>> {
+    use aliprefetch::internal::{params_of, wire_param, KeyCase};
+    let declared = params_of(action).unwrap_or_default();
     let mut map = Map::new();
-    for (name, value) in pairs {
-        if let Some(v) = value {
-            let json = to_json(py, name, v)?;
-            if !json.is_null() {
-                map.insert((*name).to_owned(), json);
-            }
+    let mut given = Vec::new();
+    for (k, v) in kwargs.map(|d| d.iter()).into_iter().flatten() {
+        let key: String = k.extract()?;
+        let wire = wire_param(&key);
+        let param = declared
+            .iter()
+            .find(|p| p.name == wire && !except.contains(&p.name) && p.key(KeyCase::Snake) == key)
+            .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
+        given.push(param.name);
+        let json = to_json(py, param.name, &v)?;
+        if !json.is_null() {
+            map.insert(param.name.to_owned(), json);
         }
+    }
+    let missing: Vec<String> = declared
+        .iter()
+        .filter(|p| p.required && !given.contains(&p.name))
+        .map(|p| format!("'{}'", p.key(KeyCase::Snake)))
+        .collect();
+    if !missing.is_empty() {
+        return Err(PyTypeError::new_err(format!(
+            "{method}() missing {} required keyword-only argument{}: {}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        )));
     }
     Ok(map)
 }

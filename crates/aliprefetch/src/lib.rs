@@ -89,7 +89,7 @@ pub mod internal {
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;
-    pub use crate::ops::{duration_unit, wire_param, DURATION_PARAMS};
+    pub use crate::ops::{duration_unit, params_of, wire_param, KeyCase, Param, ParamType, DURATION_PARAMS};
     pub use crate::ops::{item_problem, url_problem};
     /// A Redis URL with its user information (password) replaced by `***`.
     pub use crate::rate_limit::redacted_url as redacted_redis_url;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
-use super::{de, JsonInput, Operation};
+use super::{de, JsonInput, Operation, Param, ParamType};
 use crate::error::Error;
 use crate::types::{Area, Method, PreloadStatus, Service, WireEnum};
 use crate::wire;
@@ -71,6 +71,16 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
     const METHOD: Method = Method::Post;
     const CONVERGES: bool = true;
     type Response = DescribeLiveStreamPreloadTasksResponse;
+    const PARAMS: &'static [Param] = &[
+        Param::required("DomainName", ParamType::Text),
+        Param::optional("TaskId", ParamType::Text),
+        Param::optional("PlayUrl", ParamType::List),
+        Param::optional("Status", ParamType::Enum("PreloadStatus")),
+        Param::optional("StartTime", ParamType::Time),
+        Param::optional("EndTime", ParamType::Time),
+        Param::optional("PageSize", ParamType::Integer),
+        Param::optional("PageNum", ParamType::Integer),
+    ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {
         super::require_request_id(Self::ACTION, &answer.request_id)

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::{de, JsonInput, Operation};
+use super::{de, JsonInput, Operation, Param, ParamType};
 use crate::error::Error;
 use crate::types::{Method, RegionCode, Service};
 
@@ -67,6 +67,17 @@ impl Operation for HotLiveRtcStreamRequest {
     const METHOD: Method = Method::Post;
     const CONVERGES: bool = true;
     type Response = HotLiveRtcStreamResponse;
+    const PARAMS: &'static [Param] = &[
+        Param::required("DomainName", ParamType::Text),
+        Param::required("AppName", ParamType::Text),
+        Param::required("StreamName", ParamType::Text),
+        Param::required("RegionCode", ParamType::Text)
+            .doc("A Chinese provincial code (ZHJ, SHH, …) or a country code (US, JP, …)."),
+        Param::required("AudioMsid", ParamType::Text),
+        Param::required("VideoMsid", ParamType::Text),
+        Param::optional("ConnectionTimeout", ParamType::Duration).doc("Milliseconds."),
+        Param::optional("MediaTimeout", ParamType::Duration).doc("Milliseconds."),
+    ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {
         super::require_request_id(Self::ACTION, &answer.request_id)

@@ -16,6 +16,9 @@ pub trait Operation: Sized + Send + Sync {
     /// (see its implementation for why).
     const CONVERGES: bool;
     type Response: DeserializeOwned + Send;
+    /// The request's parameters as every language declares them; [`Operation::from_params`] reads
+    /// exactly these (a test holds the two equal).
+    const PARAMS: &'static [super::Param];
 
     /// Checks every documented rule against `now`; the error names the field and the rule.
     fn validate_at(&self, now: OffsetDateTime) -> Result<(), Error>;

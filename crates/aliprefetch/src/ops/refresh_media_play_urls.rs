@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::{de, JsonInput, Operation};
+use super::{de, JsonInput, Operation, Param, ParamType};
 use crate::error::Error;
 use crate::types::{Definition, MediaFormat, Method, ResultType, Service, StreamType, TaskType, WireEnum};
 use crate::wire;
@@ -90,6 +90,17 @@ impl Operation for RefreshMediaPlayUrlsRequest {
     // reported unknown.
     const CONVERGES: bool = true;
     type Response = RefreshMediaPlayUrlsResponse;
+    const PARAMS: &'static [Param] = &[
+        Param::required("MediaIds", ParamType::List),
+        Param::required("TaskType", ParamType::Enum("TaskType")),
+        Param::optional("Formats", ParamType::EnumList("MediaFormat")),
+        Param::optional("Definitions", ParamType::EnumList("Definition")),
+        Param::optional("StreamType", ParamType::EnumList("StreamType")),
+        Param::optional("ResultType", ParamType::Enum("ResultType")),
+        Param::optional("SliceFlag", ParamType::Boolean),
+        Param::optional("SliceCount", ParamType::Integer),
+        Param::optional("UserData", ParamType::JsonObject).doc("A JSON object, or its text."),
+    ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {
         super::require_request_id(Self::ACTION, &answer.request_id)?;

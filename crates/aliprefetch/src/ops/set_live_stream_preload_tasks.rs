@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
-use super::{de, JsonInput, Operation};
+use super::{de, JsonInput, Operation, Param, ParamType};
 use crate::error::Error;
 use crate::types::{Area, Method, Service, WireEnum};
 use crate::wire;
@@ -58,6 +58,13 @@ impl Operation for SetLiveStreamPreloadTasksRequest {
     const METHOD: Method = Method::Post;
     const CONVERGES: bool = false;
     type Response = SetLiveStreamPreloadTasksResponse;
+    const PARAMS: &'static [Param] = &[
+        Param::required("DomainName", ParamType::Text),
+        Param::required("PlayUrl", ParamType::List),
+        Param::optional("Area", ParamType::Enum("Area")),
+        Param::optional("PreloadedStartTime", ParamType::Time),
+        Param::optional("PreloadedEndTime", ParamType::Time),
+    ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {
         super::require_request_id(Self::ACTION, &answer.request_id)

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::{de, JsonInput, Operation};
+use super::{de, JsonInput, Operation, Param, ParamType};
 use crate::error::Error;
 use crate::types::{Method, PullToPushRegion, Service, WireEnum};
 use crate::wire;
@@ -82,6 +82,17 @@ impl Operation for UpdateLivePullToPushRequest {
     const METHOD: Method = Method::Get;
     const CONVERGES: bool = true;
     type Response = UpdateLivePullToPushResponse;
+    const PARAMS: &'static [Param] = &[
+        Param::required("TaskId", ParamType::Text),
+        Param::required("Region", ParamType::Enum("PullToPushRegion")),
+        Param::optional("StartTime", ParamType::Time),
+        Param::optional("EndTime", ParamType::Time),
+        Param::optional("SourceUrls", ParamType::List),
+        Param::optional("RepeatNumber", ParamType::Integer).doc("-1 repeats forever."),
+        Param::optional("Offset", ParamType::Duration).doc("Seconds into the source."),
+        Param::optional("CallbackUrl", ParamType::Text),
+        Param::optional("FileIndex", ParamType::Integer),
+    ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {
         super::require_request_id(Self::ACTION, &answer.request_id)?;
