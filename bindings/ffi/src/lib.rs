@@ -13,9 +13,11 @@ use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 
 mod records;
+mod requests;
 mod value_sets;
 
 pub use records::*;
+pub use requests::*;
 pub use value_sets::*;
 
 uniffi::setup_scaffolding!();
@@ -230,7 +232,7 @@ impl Client {
         &self,
         request: DescribeLiveStreamPreloadTasksRequest,
     ) -> Result<DescribeLiveStreamPreloadTasksResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.describe_live_stream_preload_tasks(&request.into()).await?.into()) }).await
+        guarded(async { Ok(self.inner.describe_live_stream_preload_tasks(&request.try_into()?).await?.into()) }).await
     }
 
     pub async fn hot_live_rtc_stream(
@@ -244,14 +246,14 @@ impl Client {
         &self,
         request: UpdateLivePullToPushRequest,
     ) -> Result<UpdateLivePullToPushResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.update_live_pull_to_push(&request.into()).await?.into()) }).await
+        guarded(async { Ok(self.inner.update_live_pull_to_push(&request.try_into()?).await?.into()) }).await
     }
 
     pub async fn refresh_media_play_urls(
         &self,
         request: RefreshMediaPlayUrlsRequest,
     ) -> Result<RefreshMediaPlayUrlsResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.refresh_media_play_urls(&request.into()).await?.into()) }).await
+        guarded(async { Ok(self.inner.refresh_media_play_urls(&request.try_into()?).await?.into()) }).await
     }
 
     /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report names every
@@ -330,7 +332,7 @@ impl Client {
         &self,
         query: DescribeLiveStreamPreloadTasksRequest,
     ) -> Result<Arc<PreloadTaskPages>, AliPrefetchError> {
-        let query: aliprefetch::DescribeLiveStreamPreloadTasksRequest = query.into();
+        let query: aliprefetch::DescribeLiveStreamPreloadTasksRequest = query.try_into()?;
         aliprefetch::Operation::validate(&query)?;
         let stream = self.inner.preload_task_pages(query).map(|page| page.map(|p| p.preload_tasks)).boxed();
         Ok(Arc::new(PreloadTaskPages { stream: tokio::sync::Mutex::new(stream) }))
@@ -342,7 +344,7 @@ impl Client {
         query: DescribeLiveStreamPreloadTasksRequest,
     ) -> Result<Vec<PreloadTask>, AliPrefetchError> {
         guarded(async {
-            let tasks = self.inner.all_preload_tasks(query.into()).await?;
+            let tasks = self.inner.all_preload_tasks(query.try_into()?).await?;
             Ok(tasks.into_iter().map(PreloadTask::from).collect())
         })
         .await

@@ -7,10 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
-use crate::value_sets::{
-    Area, Definition, ErrorKind, MediaFormat, PreloadStatus, PullToPushRegion, ResultType, StreamType, TaskType,
-};
-use crate::{AliPrefetchError, Credentials};
+use crate::value_sets::{Area, Definition, ErrorKind, MediaFormat, ResultType, StreamType};
+use crate::Credentials;
 
 /// `SystemTime` → the core's instant (whole seconds, as the wire carries them).
 pub(crate) fn instant(t: SystemTime) -> OffsetDateTime {
@@ -19,6 +17,88 @@ pub(crate) fn instant(t: SystemTime) -> OffsetDateTime {
         Err(e) => -(e.duration().as_secs() as i64),
     };
     OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// A request's parameters keyed by their API names, as the generated request records (`requests.rs`)
+/// hand them to the core's `Operation::from_json`: the same reading and checks as every language's.
+#[derive(Default)]
+pub(crate) struct Params {
+    map: serde_json::Map<String, serde_json::Value>,
+    /// The first value that has no wire form (a time past the year 9999, a duration past 64 bits).
+    refused: Option<aliprefetch::Error>,
+}
+
+impl Params {
+    fn put(&mut self, name: &str, value: impl Into<serde_json::Value>) {
+        self.map.insert(name.to_owned(), value.into());
+    }
+    pub(crate) fn text(&mut self, name: &str, v: Option<String>) {
+        if let Some(v) = v {
+            self.put(name, v);
+        }
+    }
+    pub(crate) fn list(&mut self, name: &str, v: Vec<String>) {
+        if !v.is_empty() {
+            self.put(name, v);
+        }
+    }
+    pub(crate) fn int(&mut self, name: &str, v: Option<i64>) {
+        if let Some(v) = v {
+            self.put(name, v);
+        }
+    }
+    pub(crate) fn count(&mut self, name: &str, v: Option<u32>) {
+        if let Some(v) = v {
+            self.put(name, v);
+        }
+    }
+    pub(crate) fn boolean(&mut self, name: &str, v: Option<bool>) {
+        if let Some(v) = v {
+            self.put(name, v);
+        }
+    }
+    pub(crate) fn time(&mut self, name: &str, v: Option<SystemTime>) {
+        let Some(t) = v else { return };
+        let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).ok(),
+            Err(e) => i64::try_from(e.duration().as_secs()).ok().map(|s| -s),
+        };
+        match secs.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()) {
+            Some(at) => self.put(name, aliprefetch::format_timestamp(at)),
+            None => {
+                self.refuse(aliprefetch::Error::invalid_input(name, "time_range", "is outside the years 1 to 9999"))
+            }
+        }
+    }
+    /// A duration in the parameter's wire unit (the core's `duration_unit`).
+    pub(crate) fn duration(&mut self, name: &str, v: Option<Duration>) {
+        let Some(d) = v else { return };
+        let unit = aliprefetch::internal::duration_unit(name).unwrap_or(Duration::from_millis(1)).as_nanos().max(1);
+        match i64::try_from(d.as_nanos() / unit) {
+            Ok(n) => self.put(name, n),
+            Err(_) => self.refuse(aliprefetch::Error::invalid_input(name, "range", "is too long a duration")),
+        }
+    }
+    pub(crate) fn member<C: aliprefetch::WireEnum, E: Into<C>>(&mut self, name: &str, v: Option<E>) {
+        if let Some(v) = v {
+            self.put(name, v.into().as_str());
+        }
+    }
+    pub(crate) fn members<C: aliprefetch::WireEnum, E: Into<C>>(&mut self, name: &str, v: Vec<E>) {
+        let wire: Vec<&str> = v.into_iter().map(|m| m.into().as_str()).collect();
+        if !wire.is_empty() {
+            self.put(name, wire);
+        }
+    }
+    fn refuse(&mut self, e: aliprefetch::Error) {
+        self.refused.get_or_insert(e);
+    }
+    pub(crate) fn into_map(self) -> Result<serde_json::Map<String, serde_json::Value>, aliprefetch::Error> {
+        match self.refused {
+            Some(e) => Err(e),
+            None => Ok(self.map),
+        }
+    }
 }
 
 fn system_time(t: OffsetDateTime) -> SystemTime {
@@ -141,31 +221,6 @@ pub struct ClientConfig {
 }
 
 #[derive(uniffi::Record)]
-pub struct SetLiveStreamPreloadTasksRequest {
-    pub domain_name: String,
-    pub play_urls: Vec<String>,
-    #[uniffi(default)]
-    pub area: Option<Area>,
-    #[uniffi(default)]
-    pub preloaded_start_time: Option<SystemTime>,
-    #[uniffi(default)]
-    pub preloaded_end_time: Option<SystemTime>,
-}
-
-impl TryFrom<SetLiveStreamPreloadTasksRequest> for aliprefetch::SetLiveStreamPreloadTasksRequest {
-    type Error = AliPrefetchError;
-    fn try_from(r: SetLiveStreamPreloadTasksRequest) -> Result<Self, AliPrefetchError> {
-        Ok(aliprefetch::SetLiveStreamPreloadTasksRequest {
-            domain_name: r.domain_name,
-            play_urls: r.play_urls,
-            area: r.area.map(Into::into),
-            preloaded_start_time: r.preloaded_start_time.map(instant),
-            preloaded_end_time: r.preloaded_end_time.map(instant),
-        })
-    }
-}
-
-#[derive(uniffi::Record)]
 pub struct PreloadTasksMessage {
     pub play_url: String,
     pub task_id: String,
@@ -202,40 +257,6 @@ impl From<aliprefetch::SetLiveStreamPreloadTasksResponse> for SetLiveStreamPrelo
                     description: m.description,
                 })
                 .collect(),
-        }
-    }
-}
-
-#[derive(uniffi::Record)]
-pub struct DescribeLiveStreamPreloadTasksRequest {
-    pub domain_name: String,
-    #[uniffi(default)]
-    pub task_id: Option<String>,
-    #[uniffi(default)]
-    pub play_urls: Vec<String>,
-    #[uniffi(default)]
-    pub status: Option<PreloadStatus>,
-    #[uniffi(default)]
-    pub start_time: Option<SystemTime>,
-    #[uniffi(default)]
-    pub end_time: Option<SystemTime>,
-    #[uniffi(default)]
-    pub page_size: Option<u32>,
-    #[uniffi(default)]
-    pub page_num: Option<u32>,
-}
-
-impl From<DescribeLiveStreamPreloadTasksRequest> for aliprefetch::DescribeLiveStreamPreloadTasksRequest {
-    fn from(r: DescribeLiveStreamPreloadTasksRequest) -> Self {
-        aliprefetch::DescribeLiveStreamPreloadTasksRequest {
-            domain_name: r.domain_name,
-            task_id: r.task_id,
-            play_urls: r.play_urls,
-            status: r.status.map(Into::into),
-            start_time: r.start_time.map(instant),
-            end_time: r.end_time.map(instant),
-            page_size: r.page_size,
-            page_num: r.page_num,
         }
     }
 }
@@ -301,34 +322,6 @@ impl From<aliprefetch::DescribeLiveStreamPreloadTasksResponse> for DescribeLiveS
 }
 
 #[derive(uniffi::Record)]
-pub struct HotLiveRtcStreamRequest {
-    pub domain_name: String,
-    pub app_name: String,
-    pub stream_name: String,
-    /// A Chinese provincial code (ZHJ, SHH, …) or a country code (US, JP, …).
-    pub region_code: String,
-    pub audio_msid: String,
-    pub video_msid: String,
-    #[uniffi(default)]
-    pub connection_timeout: Option<Duration>,
-    #[uniffi(default)]
-    pub media_timeout: Option<Duration>,
-}
-
-impl TryFrom<HotLiveRtcStreamRequest> for aliprefetch::HotLiveRtcStreamRequest {
-    type Error = AliPrefetchError;
-    fn try_from(r: HotLiveRtcStreamRequest) -> Result<Self, AliPrefetchError> {
-        let region: aliprefetch::RegionCode = r.region_code.parse()?;
-        let mut request = aliprefetch::HotLiveRtcStreamRequest::new(r.domain_name, r.app_name, r.stream_name, region)
-            .audio_msid(r.audio_msid)
-            .video_msid(r.video_msid);
-        request.connection_timeout = r.connection_timeout;
-        request.media_timeout = r.media_timeout;
-        Ok(request)
-    }
-}
-
-#[derive(uniffi::Record)]
 pub struct HotLiveRtcStreamResponse {
     pub request_id: String,
 }
@@ -336,41 +329,6 @@ pub struct HotLiveRtcStreamResponse {
 impl From<aliprefetch::HotLiveRtcStreamResponse> for HotLiveRtcStreamResponse {
     fn from(r: aliprefetch::HotLiveRtcStreamResponse) -> Self {
         HotLiveRtcStreamResponse { request_id: r.request_id }
-    }
-}
-
-#[derive(uniffi::Record)]
-pub struct UpdateLivePullToPushRequest {
-    pub task_id: String,
-    pub region: PullToPushRegion,
-    #[uniffi(default)]
-    pub start_time: Option<SystemTime>,
-    #[uniffi(default)]
-    pub end_time: Option<SystemTime>,
-    #[uniffi(default)]
-    pub source_urls: Option<Vec<String>>,
-    /// -1 repeats forever.
-    #[uniffi(default)]
-    pub repeat_number: Option<i64>,
-    #[uniffi(default)]
-    pub offset: Option<Duration>,
-    #[uniffi(default)]
-    pub callback_url: Option<String>,
-    #[uniffi(default)]
-    pub file_index: Option<u32>,
-}
-
-impl From<UpdateLivePullToPushRequest> for aliprefetch::UpdateLivePullToPushRequest {
-    fn from(r: UpdateLivePullToPushRequest) -> Self {
-        let mut request = aliprefetch::UpdateLivePullToPushRequest::new(r.task_id, r.region.into());
-        request.start_time = r.start_time.map(instant);
-        request.end_time = r.end_time.map(instant);
-        request.source_urls = r.source_urls;
-        request.repeat_number = r.repeat_number;
-        request.offset = r.offset;
-        request.callback_url = r.callback_url;
-        request.file_index = r.file_index;
-        request
     }
 }
 
@@ -384,43 +342,6 @@ pub struct UpdateLivePullToPushResponse {
 impl From<aliprefetch::UpdateLivePullToPushResponse> for UpdateLivePullToPushResponse {
     fn from(r: aliprefetch::UpdateLivePullToPushResponse) -> Self {
         UpdateLivePullToPushResponse { request_id: r.request_id, ret_code: r.ret_code, description: r.description }
-    }
-}
-
-#[derive(uniffi::Record)]
-pub struct RefreshMediaPlayUrlsRequest {
-    pub media_ids: Vec<String>,
-    pub task_type: TaskType,
-    #[uniffi(default)]
-    pub formats: Vec<MediaFormat>,
-    #[uniffi(default)]
-    pub definitions: Vec<Definition>,
-    #[uniffi(default)]
-    pub stream_types: Vec<StreamType>,
-    #[uniffi(default)]
-    pub result_type: Option<ResultType>,
-    #[uniffi(default)]
-    pub slice_flag: Option<bool>,
-    #[uniffi(default)]
-    pub slice_count: Option<u32>,
-    /// A JSON object as text.
-    #[uniffi(default)]
-    pub user_data: Option<String>,
-}
-
-impl From<RefreshMediaPlayUrlsRequest> for aliprefetch::RefreshMediaPlayUrlsRequest {
-    fn from(r: RefreshMediaPlayUrlsRequest) -> Self {
-        aliprefetch::RefreshMediaPlayUrlsRequest {
-            media_ids: r.media_ids,
-            task_type: r.task_type.into(),
-            formats: r.formats.into_iter().map(Into::into).collect(),
-            definitions: r.definitions.into_iter().map(Into::into).collect(),
-            stream_types: r.stream_types.into_iter().map(Into::into).collect(),
-            result_type: r.result_type.map(Into::into),
-            slice_flag: r.slice_flag,
-            slice_count: r.slice_count,
-            user_data: r.user_data,
-        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! The five operations' request parameters are declared once, in the core (`Operation::PARAMS`, which a
-//! unit test holds equal to what `from_params` reads). `node/params.d.ts` (the `…Params` interfaces) and
-//! `python/aliprefetch/_operations.pyi` (the keyword signatures of `Client` and `AsyncClient`) are
-//! generated from them. `UPDATE_PARAMS=1 cargo test -p aliprefetch --test params_decl` writes both after
-//! a change to the core; otherwise this test fails when either differs from what the core gives.
+//! unit test holds equal to what `from_params` reads). `node/params.d.ts` (the `…Params` interfaces),
+//! `python/aliprefetch/_operations.pyi` (the keyword signatures of `Client` and `AsyncClient`) and
+//! `bindings/ffi/src/requests.rs` (the UniFFI request records) are generated from them.
+//! `UPDATE_PARAMS=1 cargo test -p aliprefetch --test params_decl` writes them after a change to the core;
+//! otherwise this test fails when any differs from what the core gives.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ fn typescript_type(ty: ParamType) -> String {
         ParamType::Text => "string".into(),
         ParamType::List => "List".into(),
         ParamType::Time => "Time".into(),
-        ParamType::Integer | ParamType::Duration => "number".into(),
+        ParamType::Integer | ParamType::Count | ParamType::Duration => "number".into(),
         ParamType::Boolean => "boolean".into(),
         ParamType::Enum(set) => set.into(),
         ParamType::EnumList(set) => format!("List<{set}>"),
@@ -73,7 +74,7 @@ fn python_type(ty: ParamType) -> String {
         ParamType::Text => "str".into(),
         ParamType::List => "_Strs".into(),
         ParamType::Time => "Time".into(),
-        ParamType::Integer => "int".into(),
+        ParamType::Integer | ParamType::Count => "int".into(),
         ParamType::Duration => "int | timedelta".into(),
         ParamType::Boolean => "bool".into(),
         ParamType::Enum(set) => format!("{set} | Enum"),
@@ -135,10 +136,73 @@ fn python() -> String {
     out
 }
 
+/// A parameter's UniFFI field type, and the statement that puts the field `r.<key>` into the `Params` map
+/// `p` (an optional value is an `Option`, a list is empty when absent).
+fn uniffi_field(p: &Param) -> (String, String) {
+    let field = format!("r.{}", p.key(KeyCase::Snake));
+    let (ty, put, value) = match p.ty {
+        ParamType::Text | ParamType::JsonObject => ("String".to_owned(), "text".to_owned(), field.clone()),
+        ParamType::Time => ("SystemTime".into(), "time".into(), field.clone()),
+        ParamType::Integer => ("i64".into(), "int".into(), field.clone()),
+        ParamType::Count => ("u32".into(), "count".into(), field.clone()),
+        ParamType::Duration => ("Duration".into(), "duration".into(), field.clone()),
+        ParamType::Boolean => ("bool".into(), "boolean".into(), field.clone()),
+        ParamType::Enum(set) => (set.to_owned(), format!("member::<aliprefetch::{set}, _>"), field.clone()),
+        ParamType::List => return ("Vec<String>".into(), format!("p.list(\"{}\", {field})", p.name)),
+        ParamType::EnumList(set) => {
+            return (format!("Vec<{set}>"), format!("p.members::<aliprefetch::{set}, _>(\"{}\", {field})", p.name))
+        }
+    };
+    if p.required {
+        (ty, format!("p.{put}(\"{}\", Some({value}))", p.name))
+    } else {
+        (format!("Option<{ty}>"), format!("p.{put}(\"{}\", {value})", p.name))
+    }
+}
+
+fn uniffi() -> String {
+    let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
+    out.push_str(
+        "//! The five operations' requests as UniFFI records (Kotlin data classes, Swift structs), each field\n\
+         //! one the core declares; a record becomes the core's request through `Operation::from_json`, so the\n\
+         //! core's reading and checks apply as for every language.\n\n\
+         use std::time::{Duration, SystemTime};\n\n\
+         use crate::records::Params;\n\
+         use crate::value_sets::*;\n\
+         use crate::AliPrefetchError;\n",
+    );
+    for action in ACTIONS {
+        out.push_str(&format!("\n#[derive(uniffi::Record)]\npub struct {action}Request {{\n"));
+        for p in params(action) {
+            if !p.doc.is_empty() {
+                out.push_str(&format!("    /// {}\n", p.doc));
+            }
+            if !p.required {
+                out.push_str("    #[uniffi(default)]\n");
+            }
+            out.push_str(&format!("    pub {}: {},\n", p.key(KeyCase::Snake), uniffi_field(p).0));
+        }
+        out.push_str("}\n");
+        out.push_str(&format!(
+            "\nimpl TryFrom<{action}Request> for aliprefetch::{action}Request {{\n    type Error = AliPrefetchError;\n    \
+             fn try_from(r: {action}Request) -> Result<Self, AliPrefetchError> {{\n        let mut p = Params::default();\n"
+        ));
+        for p in params(action) {
+            out.push_str(&format!("        {};\n", uniffi_field(p).1));
+        }
+        out.push_str("        Ok(aliprefetch::Operation::from_json(&p.into_map()?)?)\n    }\n}\n");
+    }
+    out
+}
+
 #[test]
 fn the_committed_declarations_of_the_operations_parameters_are_the_cores() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for (path, text) in [("node/params.d.ts", typescript()), ("python/aliprefetch/_operations.pyi", python())] {
+    for (path, text) in [
+        ("node/params.d.ts", typescript()),
+        ("python/aliprefetch/_operations.pyi", python()),
+        ("bindings/ffi/src/requests.rs", uniffi()),
+    ] {
         let path = root.join(path);
         if std::env::var_os("UPDATE_PARAMS").is_some() {
             std::fs::write(&path, &text).unwrap();

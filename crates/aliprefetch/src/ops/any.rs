@@ -1,5 +1,6 @@
 //! A request or response of any of the five operations.
 
+use super::schema::Param;
 use super::{
     describe_live_stream_preload_tasks, hot_live_rtc_stream, refresh_media_play_urls, set_live_stream_preload_tasks,
     update_live_pull_to_push, Operation,
@@ -96,5 +97,109 @@ impl AnyRequest {
             AnyRequest::UpdateLivePullToPush(r) => r.validate(),
             AnyRequest::RefreshMediaPlayUrls(r) => r.validate(),
         }
+    }
+}
+
+/// The request parameters of the operation named `action`, in the order of its builder.
+pub fn params_of(action: &str) -> Option<&'static [Param]> {
+    use super::describe_live_stream_preload_tasks::DescribeLiveStreamPreloadTasksRequest as Describe;
+    use super::hot_live_rtc_stream::HotLiveRtcStreamRequest as HotRtc;
+    use super::refresh_media_play_urls::RefreshMediaPlayUrlsRequest as Refresh;
+    use super::set_live_stream_preload_tasks::SetLiveStreamPreloadTasksRequest as Set;
+    use super::update_live_pull_to_push::UpdateLivePullToPushRequest as Relay;
+    Some(match action {
+        Set::ACTION => Set::PARAMS,
+        Describe::ACTION => Describe::PARAMS,
+        HotRtc::ACTION => HotRtc::PARAMS,
+        Relay::ACTION => Relay::PARAMS,
+        Refresh::ACTION => Refresh::PARAMS,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value};
+
+    use super::*;
+    use crate::ops::schema::{KeyCase, ParamType};
+    use crate::ops::wire_param;
+
+    /// A valid value of each declared parameter of `action`.
+    fn sample(action: &str) -> Map<String, Value> {
+        use crate::types::*;
+        fn first<E: crate::types::WireEnum>() -> Value {
+            Value::from(E::ALL[0].as_str())
+        }
+        let member = |set: &str| match set {
+            "Area" => first::<Area>(),
+            "PreloadStatus" => first::<PreloadStatus>(),
+            "PullToPushRegion" => first::<PullToPushRegion>(),
+            "TaskType" => first::<TaskType>(),
+            "MediaFormat" => first::<MediaFormat>(),
+            "Definition" => first::<Definition>(),
+            "StreamType" => first::<StreamType>(),
+            "ResultType" => first::<ResultType>(),
+            other => panic!("{other} is no value set"),
+        };
+        params_of(action)
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let v = match p.ty {
+                    ParamType::Text if p.name == "RegionCode" => Value::from("ZHJ"),
+                    ParamType::Text => Value::from("x"),
+                    ParamType::List => Value::from(vec!["rtmp://play.example.com/live/s"]),
+                    ParamType::Time => Value::from("2030-01-01T00:00:00Z"),
+                    ParamType::Integer | ParamType::Count | ParamType::Duration => Value::from(7),
+                    ParamType::Boolean => Value::from(true),
+                    ParamType::Enum(set) => member(set),
+                    ParamType::EnumList(set) => Value::from(vec![member(set)]),
+                    ParamType::JsonObject => Value::from("{}"),
+                };
+                (p.name.to_owned(), v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_operation_reads_exactly_the_parameters_it_declares() {
+        for action in crate::ops::ACTIONS {
+            let mut input = sample(action);
+            AnyRequest::from_params(action, &input, true).unwrap_or_else(|e| panic!("{action}: {e}"));
+            // An unknown name is refused, and the refusal lists every name the operation reads.
+            input.insert("Zzz".into(), Value::from("x"));
+            let e = AnyRequest::from_params(action, &input, true).unwrap_err();
+            assert_eq!((e.field(), e.rule()), (Some("Zzz"), Some("unknown")), "{action}");
+            let known = e.message().split("known: ").nth(1).unwrap().trim_end_matches(')');
+            let read: Vec<&str> = known.split(", ").filter(|n| *n != "RegionId").collect();
+            let declared: Vec<&str> = params_of(action).unwrap().iter().map(|p| p.name).collect();
+            let (mut read_sorted, mut declared_sorted) = (read.clone(), declared.clone());
+            read_sorted.sort_unstable();
+            read_sorted.dedup();
+            declared_sorted.sort_unstable();
+            assert_eq!(read_sorted, declared_sorted, "{action}: read {read:?}, declared {declared:?}");
+            // A required parameter left out is refused naming it.
+            for p in params_of(action).unwrap().iter().filter(|p| p.required) {
+                let mut partial = sample(action);
+                partial.remove(p.name);
+                let refused = AnyRequest::from_params(action, &partial, true).and_then(|r| r.validate());
+                let e = refused.expect_err(p.name);
+                assert_eq!(e.field(), Some(p.name), "{action}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_declared_key_reads_back_as_its_wire_name() {
+        for action in crate::ops::ACTIONS {
+            for p in params_of(action).unwrap() {
+                for case in [KeyCase::Snake, KeyCase::Camel] {
+                    assert_eq!(wire_param(&p.key(case)), p.name, "{action} {:?}", p.key(case));
+                }
+            }
+        }
+        let play = Param::optional("PlayUrl", ParamType::List);
+        assert_eq!((play.key(KeyCase::Snake), play.key(KeyCase::Camel)), ("play_urls".into(), "playUrls".into()));
     }
 }

@@ -78,8 +78,8 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
         Param::optional("Status", ParamType::Enum("PreloadStatus")),
         Param::optional("StartTime", ParamType::Time),
         Param::optional("EndTime", ParamType::Time),
-        Param::optional("PageSize", ParamType::Integer),
-        Param::optional("PageNum", ParamType::Integer),
+        Param::optional("PageSize", ParamType::Count),
+        Param::optional("PageNum", ParamType::Count),
     ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {

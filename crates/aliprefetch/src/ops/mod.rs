@@ -13,12 +13,14 @@ mod decode;
 mod input;
 mod operation;
 mod params;
+mod schema;
 
-pub use any::{AnyRequest, AnyResponse, ACTIONS};
+pub use any::{params_of, AnyRequest, AnyResponse, ACTIONS};
 pub use checks::is_hls_url;
 pub(crate) use checks::{count, end_after_start, list_items, params_sendable, require, times_in_range, url_items};
 pub use checks::{item_problem, url_problem, MAX_LIST_BYTES, MAX_URI_BYTES};
 pub(crate) use decode::{de, decode, require_request_id};
 pub(crate) use input::JsonInput;
 pub use operation::Operation;
-pub use params::{duration_unit, params_of, wire_param, KeyCase, Param, ParamType, DURATION_PARAMS};
+pub use params::{duration_unit, wire_param, DURATION_PARAMS};
+pub use schema::{KeyCase, Param, ParamType};

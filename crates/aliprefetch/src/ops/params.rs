@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use super::schema::SINGULAR_LISTS;
+
 /// Each duration parameter of the five operations and one unit of it on the wire.
 pub const DURATION_PARAMS: [(&str, Duration); 3] = [
     ("ConnectionTimeout", Duration::from_millis(1)),
@@ -15,103 +17,6 @@ pub const DURATION_PARAMS: [(&str, Duration); 3] = [
 pub fn duration_unit(param: &str) -> Option<Duration> {
     DURATION_PARAMS.iter().find(|(name, _)| *name == param).map(|(_, unit)| *unit)
 }
-
-/// What a parameter takes, as every language declares it (the TypeScript and Python declarations are
-/// generated from it by `tests/params_decl.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamType {
-    Text,
-    /// Strings: a list, or the wire's comma-separated text.
-    List,
-    /// An instant: a wire timestamp, or a language's date-time value.
-    Time,
-    Integer,
-    /// A duration, in the wire unit of [`duration_unit`] or a language's duration value.
-    Duration,
-    Boolean,
-    /// A member of the value set of this name (one of `tests/value_sets.json`).
-    Enum(&'static str),
-    /// Members of the value set of this name.
-    EnumList(&'static str),
-    /// A JSON object, or its text.
-    JsonObject,
-}
-
-/// One request parameter of an operation: its wire name, what it takes, whether it is required, and
-/// what a user should know of it beyond its name and type (empty when nothing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Param {
-    pub name: &'static str,
-    pub ty: ParamType,
-    pub required: bool,
-    pub doc: &'static str,
-}
-
-impl Param {
-    pub(crate) const fn required(name: &'static str, ty: ParamType) -> Self {
-        Param { name, ty, required: true, doc: "" }
-    }
-    pub(crate) const fn optional(name: &'static str, ty: ParamType) -> Self {
-        Param { name, ty, required: false, doc: "" }
-    }
-    pub(crate) const fn doc(self, doc: &'static str) -> Self {
-        Param { doc, ..self }
-    }
-    /// The key a language names it by: `domain_name` / `domainName`, lists in the plural
-    /// (`play_urls` for the wire's `PlayUrl`). [`wire_param`] reads it back.
-    pub fn key(&self, case: KeyCase) -> String {
-        let plural = SINGULAR_LISTS.contains(&self.name);
-        let mut key = String::with_capacity(self.name.len() + 4);
-        for (i, c) in self.name.chars().enumerate() {
-            if c.is_ascii_uppercase() {
-                if i > 0 && case == KeyCase::Snake {
-                    key.push('_');
-                }
-                if i > 0 && case == KeyCase::Camel {
-                    key.push(c);
-                } else {
-                    key.push(c.to_ascii_lowercase());
-                }
-            } else {
-                key.push(c);
-            }
-        }
-        if plural {
-            key.push('s');
-        }
-        key
-    }
-}
-
-/// How a language writes a parameter's key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyCase {
-    /// Python: `domain_name`.
-    Snake,
-    /// JavaScript: `domainName`.
-    Camel,
-}
-
-/// The request parameters of the operation named `action`, in the order of its builder.
-pub fn params_of(action: &str) -> Option<&'static [Param]> {
-    use super::describe_live_stream_preload_tasks::DescribeLiveStreamPreloadTasksRequest as Describe;
-    use super::hot_live_rtc_stream::HotLiveRtcStreamRequest as HotRtc;
-    use super::refresh_media_play_urls::RefreshMediaPlayUrlsRequest as Refresh;
-    use super::set_live_stream_preload_tasks::SetLiveStreamPreloadTasksRequest as Set;
-    use super::update_live_pull_to_push::UpdateLivePullToPushRequest as Relay;
-    use super::Operation;
-    Some(match action {
-        Set::ACTION => Set::PARAMS,
-        Describe::ACTION => Describe::PARAMS,
-        HotRtc::ACTION => HotRtc::PARAMS,
-        Relay::ACTION => Relay::PARAMS,
-        Refresh::ACTION => Refresh::PARAMS,
-        _ => return None,
-    })
-}
-
-/// List parameters the wire names in the singular; every language names them in the plural.
-const SINGULAR_LISTS: [&str; 2] = ["PlayUrl", "StreamType"];
 
 /// The wire parameter a language's key names: `domainName` or `domain_name` → `DomainName`, and the
 /// plural of a list the wire names in the singular (`playUrls`, `play_urls` → `PlayUrl`).
@@ -175,84 +80,6 @@ mod tests {
             assert!(durations.iter().all(|(_, v)| v == "7"), "{action}: {durations:?}");
         }
         assert_eq!(duration_unit("DomainName"), None);
-    }
-
-    /// A valid value of each declared parameter of `action`.
-    fn sample(action: &str) -> Map<String, Value> {
-        use crate::types::*;
-        fn first<E: crate::types::WireEnum>() -> Value {
-            Value::from(E::ALL[0].as_str())
-        }
-        let member = |set: &str| match set {
-            "Area" => first::<Area>(),
-            "PreloadStatus" => first::<PreloadStatus>(),
-            "PullToPushRegion" => first::<PullToPushRegion>(),
-            "TaskType" => first::<TaskType>(),
-            "MediaFormat" => first::<MediaFormat>(),
-            "Definition" => first::<Definition>(),
-            "StreamType" => first::<StreamType>(),
-            "ResultType" => first::<ResultType>(),
-            other => panic!("{other} is no value set"),
-        };
-        params_of(action)
-            .unwrap()
-            .iter()
-            .map(|p| {
-                let v = match p.ty {
-                    ParamType::Text if p.name == "RegionCode" => Value::from("ZHJ"),
-                    ParamType::Text => Value::from("x"),
-                    ParamType::List => Value::from(vec!["rtmp://play.example.com/live/s"]),
-                    ParamType::Time => Value::from("2030-01-01T00:00:00Z"),
-                    ParamType::Integer | ParamType::Duration => Value::from(7),
-                    ParamType::Boolean => Value::from(true),
-                    ParamType::Enum(set) => member(set),
-                    ParamType::EnumList(set) => Value::from(vec![member(set)]),
-                    ParamType::JsonObject => Value::from("{}"),
-                };
-                (p.name.to_owned(), v)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn each_operation_reads_exactly_the_parameters_it_declares() {
-        for action in crate::ops::ACTIONS {
-            let mut input = sample(action);
-            AnyRequest::from_params(action, &input, true).unwrap_or_else(|e| panic!("{action}: {e}"));
-            // An unknown name is refused, and the refusal lists every name the operation reads.
-            input.insert("Zzz".into(), Value::from("x"));
-            let e = AnyRequest::from_params(action, &input, true).unwrap_err();
-            assert_eq!((e.field(), e.rule()), (Some("Zzz"), Some("unknown")), "{action}");
-            let known = e.message().split("known: ").nth(1).unwrap().trim_end_matches(')');
-            let read: Vec<&str> = known.split(", ").filter(|n| *n != "RegionId").collect();
-            let declared: Vec<&str> = params_of(action).unwrap().iter().map(|p| p.name).collect();
-            let (mut read_sorted, mut declared_sorted) = (read.clone(), declared.clone());
-            read_sorted.sort_unstable();
-            read_sorted.dedup();
-            declared_sorted.sort_unstable();
-            assert_eq!(read_sorted, declared_sorted, "{action}: read {read:?}, declared {declared:?}");
-            // A required parameter left out is refused naming it.
-            for p in params_of(action).unwrap().iter().filter(|p| p.required) {
-                let mut partial = sample(action);
-                partial.remove(p.name);
-                let refused = AnyRequest::from_params(action, &partial, true).and_then(|r| r.validate());
-                let e = refused.expect_err(p.name);
-                assert_eq!(e.field(), Some(p.name), "{action}: {e}");
-            }
-        }
-    }
-
-    #[test]
-    fn every_declared_key_reads_back_as_its_wire_name() {
-        for action in crate::ops::ACTIONS {
-            for p in params_of(action).unwrap() {
-                for case in [KeyCase::Snake, KeyCase::Camel] {
-                    assert_eq!(wire_param(&p.key(case)), p.name, "{action} {:?}", p.key(case));
-                }
-            }
-        }
-        let play = Param::optional("PlayUrl", ParamType::List);
-        assert_eq!((play.key(KeyCase::Snake), play.key(KeyCase::Camel)), ("play_urls".into(), "playUrls".into()));
     }
 
     #[test]

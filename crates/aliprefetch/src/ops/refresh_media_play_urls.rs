@@ -98,7 +98,7 @@ impl Operation for RefreshMediaPlayUrlsRequest {
         Param::optional("StreamType", ParamType::EnumList("StreamType")),
         Param::optional("ResultType", ParamType::Enum("ResultType")),
         Param::optional("SliceFlag", ParamType::Boolean),
-        Param::optional("SliceCount", ParamType::Integer),
+        Param::optional("SliceCount", ParamType::Count),
         Param::optional("UserData", ParamType::JsonObject).doc("A JSON object, or its text."),
     ];
 

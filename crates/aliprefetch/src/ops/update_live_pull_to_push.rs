@@ -91,7 +91,7 @@ impl Operation for UpdateLivePullToPushRequest {
         Param::optional("RepeatNumber", ParamType::Integer).doc("-1 repeats forever."),
         Param::optional("Offset", ParamType::Duration).doc("Seconds into the source."),
         Param::optional("CallbackUrl", ParamType::Text),
-        Param::optional("FileIndex", ParamType::Integer),
+        Param::optional("FileIndex", ParamType::Count),
     ];
 
     fn check_answer(answer: &Self::Response) -> Result<(), Error> {

@@ -283,6 +283,15 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             check(!config.toString().contains("pw/1234")) { "no password in the configuration's toString: $config" }
             val shared = Client(ClientConfig(credentials = Credentials("a", "b"), rateLimitUrl = RateLimitUrl("redis://127.0.0.1:1/0")))
             eq(shared.pacingIsShared(), false, "not shared until Redis answers")
+            // The request records are generated from the core's declaration and read by the core.
+            val page = fails(ErrorKind.INVALID_INPUT) {
+                client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = 500u))
+            }
+            eq(listOf(page.field(), page.rule()), listOf("PageSize", "range"), "a page size past 100")
+            val far = fails(ErrorKind.INVALID_INPUT) {
+                client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN, startTime = Instant.parse("+10000-01-01T00:00:00Z")))
+            }
+            eq(listOf(far.field(), far.rule()), listOf("StartTime", "time_range"), "a time past the year 9999")
         }
     },
     "auth failure" to suspend {
