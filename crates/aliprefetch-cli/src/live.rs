@@ -290,14 +290,12 @@ fn wait_summary(w: &Watched, total: usize, took: Duration, timeout: Duration) ->
 /// `live tasks`: every page of the query; with `--watch`, waits for the tasks listed.
 pub async fn tasks(global: &GlobalArgs, args: &TasksArgs) -> Result<Exit, Failure> {
     let base = DescribeLiveStreamPreloadTasksRequest {
-        domain_name: args.domain.clone(),
-        task_id: None,
         play_urls: args.urls.clone(),
         status: args.status,
         start_time: args.since,
         end_time: args.until,
         page_size: args.page_size,
-        page_num: None,
+        ..DescribeLiveStreamPreloadTasksRequest::new(args.domain.clone())
     };
     // The API takes one TaskId: several mean one query each.
     let queries: Vec<DescribeLiveStreamPreloadTasksRequest> = if args.task_ids.is_empty() {
