@@ -28,6 +28,21 @@ import type {
   UpdateLivePullToPushParams,
 } from './params';
 export * from './params';
+// The results of calls and batches, generated from the core into records.d.ts.
+import type {
+  DescribeLiveStreamPreloadTasksResult,
+  HotLiveRtcStreamResult,
+  MediaItem,
+  MediaReport,
+  PreloadItem,
+  PreloadReport,
+  PreloadTask,
+  Progress,
+  RefreshMediaPlayUrlsResult,
+  SetLiveStreamPreloadTasksResult,
+  UpdateLivePullToPushResult,
+} from './records';
+export * from './records';
 
 /** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */
 export type Time = Date | string;
@@ -88,131 +103,12 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
 }
 
-export interface PreloadTasksMessage {
-  playUrl: string;
-  taskId: string;
-  description: string;
-  /** Whether a task was created for the URL. */
-  succeeded: boolean;
-}
-
-export interface SetLiveStreamPreloadTasksResult {
-  requestId: string;
-  status: string;
-  totalUrl: number;
-  successUrl: number;
-  failedUrl: number;
-  preloadTasksMessages: PreloadTasksMessage[];
-}
-
-export interface PreloadTask {
-  taskId: string;
-  domainName: string;
-  playUrl: string;
-  area: string;
-  createTime: Date | null;
-  preloadedStartTime: Date | null;
-  preloadedEndTime: Date | null;
-  /** A percentage such as `100%`. */
-  process: string;
-  /** `process` as a number from 0 to 100, when it is one. */
-  progressPercent: number | null;
-  status: PreloadStatus | string;
-  description: string;
-}
-
-export interface DescribeLiveStreamPreloadTasksResult {
-  requestId: string;
-  pageNum: number;
-  pageSize: number;
-  totalNum: number;
-  totalPage: number;
-  preloadTasks: PreloadTask[];
-}
-
-export interface HotLiveRtcStreamResult {
-  requestId: string;
-}
-
-export interface UpdateLivePullToPushResult {
-  requestId: string;
-  retCode: number;
-  description: string;
-}
-
-export interface RefreshMediaPlayUrlsResult {
-  requestId: string;
-  mediaRefreshJobId: string;
-  nonExistMediaIds: string[];
-  forbiddenMediaIds: string[];
-}
-
-export interface Progress {
-  done: number;
-  total: number;
-  succeeded: number;
-  failed: number;
-}
-
-export interface ItemFailure {
-  kind: ErrorKind;
-  code: string;
-  message: string;
-  /** The service may hold a task (or job) for the item after all: look it up before sending it again. */
-  outcomeUnknown: boolean;
-}
-
-export interface PreloadItem {
-  /** Where the URL stood in the input (repeats included). */
-  index: number;
-  url: string;
-  taskId: string | null;
-  succeeded: boolean;
-  outcomeUnknown: boolean;
-  /** The task id came from a lookup after the answer of the request that created it was lost. */
-  foundByLookup: boolean;
-  failure: ItemFailure | null;
-}
-
-export interface PreloadReport {
-  /** Every distinct URL once, in input order. */
-  items: PreloadItem[];
-  duplicatesRemoved: number;
-  requests: number;
-  /** Lookups made to settle lost answers. */
-  lookups: number;
-  /** Every item has a task. */
-  allSucceeded: boolean;
-}
-
 /** A running batch: `for await (const item of batch)`; leaving the loop early stops it. */
 export interface BatchIterator<T> extends AsyncIterableIterator<T> {
   /** Sends nothing more; the loop then yields what settles of the requests in flight. */
   stop(): void;
   /** The URLs (or media ids) whose requests were sent and have not settled. */
   unsettled(): string[];
-}
-
-export interface MediaItem {
-  index: number;
-  mediaId: string;
-  outcome: ItemOutcome;
-  jobId: string | null;
-  succeeded: boolean;
-  /** The service may hold a job for the id that the report could not name. */
-  outcomeUnknown: boolean;
-  failure: ItemFailure | null;
-}
-
-export interface MediaReport {
-  items: MediaItem[];
-  duplicatesRemoved: number;
-  requests: number;
-  /** Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect). */
-  repeatedRequests: number;
-  jobIds: string[];
-  /** Every item is in a job. */
-  allSucceeded: boolean;
 }
 
 export interface HeldPreloadTask {

@@ -12,12 +12,17 @@ use aliprefetch::ProgressFn;
 use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 
+mod media;
+mod record_reader;
 mod records;
 mod requests;
+mod responses;
 mod value_sets;
 
+pub use media::*;
 pub use records::*;
 pub use requests::*;
+pub use responses::*;
 pub use value_sets::*;
 
 uniffi::setup_scaffolding!();
