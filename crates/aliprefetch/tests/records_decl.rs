@@ -1,7 +1,8 @@
 //! The results every binding shows are declared once, in the core (`internal::RECORDS`, which unit tests
 //! hold equal to the records the core writes). `node/records.d.ts` (TypeScript interfaces),
-//! `python/aliprefetch/_records.pyi` (the Python classes' stubs) and `bindings/ffi/src/responses.rs` (the
-//! UniFFI records, read from the core's records) are generated from them.
+//! `python/aliprefetch/_records.pyi` (the Python classes' stubs), `bindings/python/src/results/records.rs`
+//! (the Python classes) and `bindings/ffi/src/responses.rs` (the UniFFI records), both read from the core's
+//! records, are generated from them.
 //! `UPDATE_RECORDS=1 cargo test -p aliprefetch --test records_decl` writes them after a change to the core;
 //! otherwise this test fails when any differs from what the core gives.
 
@@ -180,6 +181,61 @@ fn uniffi() -> String {
     out
 }
 
+/// A field's type in a Python result class (pyo3), and how the generated code reads it from the core's
+/// record (`r`, a `Reader`; nested records become Python objects, so those readers take `py`).
+fn pyo3_field(f: &FieldDecl) -> (String, String) {
+    let key = f.key;
+    let (ty, read, nested) = match f.ty {
+        FieldType::Text | FieldType::OpenMember(_) | FieldType::Member(_) => ("String".to_owned(), "text", false),
+        FieldType::Int => ("i64".into(), "int", false),
+        FieldType::Count => ("u64".into(), "count", false),
+        FieldType::Float => ("f64".into(), "float", false),
+        FieldType::Bool => ("bool".into(), "boolean", false),
+        FieldType::Time => ("OffsetDateTime".into(), "time", false),
+        FieldType::TextList => ("Vec<String>".into(), "texts", false),
+        FieldType::Record(name) => (format!("Py<{name}>"), "record", true),
+        FieldType::RecordList(name) => (format!("Vec<Py<{name}>>"), "records", true),
+    };
+    match (f.optional, nested) {
+        (false, false) => (ty, format!("r.{read}(\"{key}\")")),
+        (true, false) => (format!("Option<{ty}>"), format!("r.optional(\"{key}\", Reader::{read})")),
+        (false, true) => (ty, format!("r.{read}(py, \"{key}\")?")),
+        (true, true) => (format!("Option<{ty}>"), format!("r.optional_{read}(py, \"{key}\")?")),
+    }
+}
+
+fn pyo3() -> String {
+    let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
+    out.push_str(
+        "//! The result classes of the Python module (frozen, with attributes, `__repr__` and `to_dict()`), each\n\
+         //! read from the core's record of the value (`Record::record`), computed properties included.\n\n\
+         use pyo3::prelude::*;\n\
+         use time::OffsetDateTime;\n\n\
+         use super::class::{Field, FromRecord, Reader};\n",
+    );
+    for r in RECORDS {
+        out.push_str(&format!("\nrecord!(\n    /// {}\n    {} {{\n", r.doc, r.name));
+        for f in r.fields {
+            out.push_str(&format!("        {}: {},\n", f.key, pyo3_field(f).0));
+        }
+        out.push_str("    }");
+        match report_items(r) {
+            Some(item) => out.push_str(&format!(" items {item}\n);\n")),
+            None => out.push_str("\n);\n"),
+        }
+        out.push_str(&format!(
+            "\nimpl FromRecord for {name} {{\n    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {{\n        \
+             let _ = py;\n        Ok({name} {{\n",
+            name = r.name
+        ));
+        for f in r.fields {
+            out.push_str(&format!("            {}: {},\n", f.key, pyo3_field(f).1));
+        }
+        out.push_str("        })\n    }\n}\n");
+    }
+    out
+}
+
 /// `text` as `cargo fmt` leaves it (the workspace's rustfmt.toml), so the committed file passes the format check.
 fn rustfmt(text: &str) -> String {
     use std::io::Write as _;
@@ -204,6 +260,7 @@ fn the_committed_declarations_of_the_results_are_the_cores() {
         ("node/records.d.ts", typescript()),
         ("python/aliprefetch/_records.pyi", python()),
         ("bindings/ffi/src/responses.rs", rustfmt(&uniffi())),
+        ("bindings/python/src/results/records.rs", rustfmt(&pyo3())),
     ] {
         let path = root.join(path);
         if std::env::var_os("UPDATE_RECORDS").is_some() {

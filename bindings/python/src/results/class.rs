@@ -1,0 +1,203 @@
+//! What the generated result classes (`records.rs`) are made of: the `record!` macro that defines a
+//! class, [`Field`] for its attributes, and [`Reader`], which reads a core record into one.
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use pyo3::IntoPyObjectExt as _;
+use time::OffsetDateTime;
+
+/// A field of a record: its value as an attribute, and as plain data for `to_dict()`.
+pub trait Field {
+    /// As plain data: records become dicts.
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+    /// As the attribute shows it: records stay records.
+    fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.plain(py)
+    }
+}
+
+macro_rules! plain_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                self.clone().into_py_any(py)
+            }
+        }
+    )*};
+}
+plain_field!(String, i64, u32, u64, bool, f64, OffsetDateTime);
+
+impl<T: Field> Field for Option<T> {
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.plain(py),
+            None => Ok(py.None()),
+        }
+    }
+    fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.value(py),
+            None => Ok(py.None()),
+        }
+    }
+}
+
+impl<T: Field> Field for Vec<T> {
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items: PyResult<Vec<Py<PyAny>>> = self.iter().map(|v| v.plain(py)).collect();
+        Ok(PyList::new(py, items?)?.into_any().unbind())
+    }
+    fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items: PyResult<Vec<Py<PyAny>>> = self.iter().map(|v| v.value(py)).collect();
+        Ok(PyList::new(py, items?)?.into_any().unbind())
+    }
+}
+
+impl<A: Field, B: Field> Field for (A, B) {
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        (self.0.plain(py)?, self.1.plain(py)?).into_py_any(py)
+    }
+}
+
+/// Defines a frozen record class with its attributes, `__repr__`, `to_dict()` and [`Field`] for
+/// nesting. A report (`items ITEM`) also gets `succeeded()` and `failed()`: its items with and without
+/// a task or job.
+macro_rules! record {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? } items $item:ident) => {
+        record!(@class $(#[$meta])* $name { $($field : $ty),* } {
+            /// The items that have a task (or job).
+            fn succeeded(&self, py: Python<'_>) -> Vec<Py<$item>> {
+                self.items.iter().filter(|i| i.get().succeeded).map(|i| i.clone_ref(py)).collect()
+            }
+            /// The items without one, each with its failure.
+            fn failed(&self, py: Python<'_>) -> Vec<Py<$item>> {
+                self.items.iter().filter(|i| !i.get().succeeded).map(|i| i.clone_ref(py)).collect()
+            }
+        });
+    };
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        record!(@class $(#[$meta])* $name { $($field : $ty),* } {});
+    };
+    (@class $(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* } { $($methods:tt)* }) => {
+        $(#[$meta])*
+        #[pyclass(frozen, module = "aliprefetch._aliprefetch")]
+        pub struct $name {
+            $(#[pyo3(get)] pub $field: $ty,)*
+        }
+
+        #[pymethods]
+        impl $name {
+            fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+                let py = slf.py();
+                let this = slf.get();
+                let parts: Vec<String> = vec![$(
+                    format!("{}={}", stringify!($field), Field::value(&this.$field, py)?.bind(py).repr()?)
+                ),*];
+                Ok(format!("{}({})", stringify!($name), parts.join(", ")))
+            }
+
+            /// The record as plain dicts, lists and values.
+            fn to_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+                let py = slf.py();
+                let this = slf.get();
+                let d = pyo3::types::PyDict::new(py);
+                $(d.set_item(stringify!($field), Field::plain(&this.$field, py)?)?;)*
+                Ok(d)
+            }
+
+            $($methods)*
+        }
+
+        impl Field for Py<$name> {
+            fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                crate::errors::guarded(py, || {
+                    Ok($name::to_dict(self.bind(py))?.into_any().unbind())
+                })
+            }
+            fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                crate::errors::guarded(py, || {
+                    Ok(self.clone_ref(py).into_any())
+                })
+            }
+        }
+    };
+}
+
+/// A result class made from a core record.
+pub trait FromRecord: Sized {
+    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self>;
+}
+
+/// A core record (snake_case keys, computed properties included) read field by field into the result
+/// classes. The core wrote it, so every key is there with its declared type; a value that is not is read
+/// as empty rather than trusted to panic.
+pub struct Reader<'a>(&'a serde_json::Value);
+
+impl<'a> Reader<'a> {
+    pub fn of(v: &'a serde_json::Value) -> Self {
+        Reader(v)
+    }
+    fn get(&self, key: &str) -> &'a serde_json::Value {
+        self.0.get(key).unwrap_or(&serde_json::Value::Null)
+    }
+    pub fn text(&self, key: &str) -> String {
+        self.get(key).as_str().unwrap_or_default().to_owned()
+    }
+    pub fn int(&self, key: &str) -> i64 {
+        self.get(key).as_i64().unwrap_or_default()
+    }
+    pub fn count(&self, key: &str) -> u64 {
+        self.get(key).as_u64().unwrap_or_default()
+    }
+    pub fn float(&self, key: &str) -> f64 {
+        self.get(key).as_f64().unwrap_or_default()
+    }
+    pub fn boolean(&self, key: &str) -> bool {
+        self.get(key).as_bool().unwrap_or_default()
+    }
+    pub fn time(&self, key: &str) -> OffsetDateTime {
+        let at = self.get(key).as_str().and_then(|s| aliprefetch::parse_timestamp(key, s).ok());
+        at.unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+    pub fn texts(&self, key: &str) -> Vec<String> {
+        let items = self.get(key).as_array().map(Vec::as_slice).unwrap_or_default();
+        items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+    /// `read` of the field, or `None` when it is null.
+    pub fn optional<T>(&self, key: &str, read: fn(&Self, &str) -> T) -> Option<T> {
+        (!self.get(key).is_null()).then(|| read(self, key))
+    }
+    /// A required nested record (no record has one today; generated code reads one with this).
+    #[allow(dead_code)]
+    pub fn record<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
+        &self,
+        py: Python<'_>,
+        key: &str,
+    ) -> PyResult<Py<T>> {
+        object(py, self.get(key))
+    }
+    pub fn optional_record<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
+        &self,
+        py: Python<'_>,
+        key: &str,
+    ) -> PyResult<Option<Py<T>>> {
+        let v = self.get(key);
+        (!v.is_null()).then(|| object(py, v)).transpose()
+    }
+    pub fn records<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
+        &self,
+        py: Python<'_>,
+        key: &str,
+    ) -> PyResult<Vec<Py<T>>> {
+        let items = self.get(key).as_array().map(Vec::as_slice).unwrap_or_default();
+        items.iter().map(|v| object(py, v)).collect()
+    }
+}
+
+/// The result object of the record `v`.
+pub fn object<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
+    py: Python<'_>,
+    v: &serde_json::Value,
+) -> PyResult<Py<T>> {
+    Py::new(py, T::from_record(py, &Reader(v))?)
+}

@@ -1,0 +1,71 @@
+//! Results as typed, frozen objects with attributes, `__repr__` and `to_dict()`: the classes are generated
+//! from the core's record declarations (`records.rs`) and read from the core's records (`Record::record`),
+//! so the fields and computed properties are the core's, worked out once.
+
+use aliprefetch::Record;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+#[macro_use]
+mod class;
+mod records;
+
+pub use class::{object, FromRecord, Reader};
+pub use records::*;
+
+/// The result object of a core value.
+fn of<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
+    py: Python<'_>,
+    value: &impl Record,
+) -> PyResult<Py<T>> {
+    object(py, &value.record())
+}
+
+impl Progress {
+    pub fn of(p: aliprefetch::Progress) -> Self {
+        let record = p.record();
+        Progress {
+            done: Reader::of(&record).count("done"),
+            total: Reader::of(&record).count("total"),
+            succeeded: Reader::of(&record).count("succeeded"),
+            failed: Reader::of(&record).count("failed"),
+        }
+    }
+}
+
+pub fn preload_task(py: Python<'_>, t: aliprefetch::PreloadTask) -> PyResult<Py<PreloadTask>> {
+    of(py, &t)
+}
+
+pub fn preload_tasks(py: Python<'_>, tasks: Vec<aliprefetch::PreloadTask>) -> PyResult<Py<PyAny>> {
+    let items: PyResult<Vec<Py<PreloadTask>>> = tasks.iter().map(|t| of(py, t)).collect();
+    Ok(PyList::new(py, items?)?.into_any().unbind())
+}
+
+/// The Python object of a response of any operation.
+pub fn response(py: Python<'_>, r: aliprefetch::AnyResponse) -> PyResult<Py<PyAny>> {
+    use aliprefetch::AnyResponse as R;
+    Ok(match &r {
+        R::SetLiveStreamPreloadTasks(r) => of::<SetLiveStreamPreloadTasksResult>(py, r)?.into_any(),
+        R::DescribeLiveStreamPreloadTasks(r) => of::<DescribeLiveStreamPreloadTasksResult>(py, r)?.into_any(),
+        R::HotLiveRtcStream(r) => of::<HotLiveRtcStreamResult>(py, r)?.into_any(),
+        R::UpdateLivePullToPush(r) => of::<UpdateLivePullToPushResult>(py, r)?.into_any(),
+        R::RefreshMediaPlayUrls(r) => of::<RefreshMediaPlayUrlsResult>(py, r)?.into_any(),
+    })
+}
+
+pub fn preload_item(py: Python<'_>, i: aliprefetch::PreloadItem) -> PyResult<Py<PreloadItem>> {
+    of(py, &i)
+}
+
+pub fn media_item(py: Python<'_>, i: aliprefetch::MediaItem) -> PyResult<Py<MediaItem>> {
+    of(py, &i)
+}
+
+pub fn preload_report(py: Python<'_>, r: aliprefetch::PreloadReport) -> PyResult<Py<PyAny>> {
+    Ok(of::<PreloadReport>(py, &r)?.into_any())
+}
+
+pub fn media_report(py: Python<'_>, r: aliprefetch::MediaReport) -> PyResult<Py<PyAny>> {
+    Ok(of::<MediaReport>(py, &r)?.into_any())
+}
