@@ -23,6 +23,8 @@ export * from './value-sets';
 import type {
   DescribeLiveStreamPreloadTasksParams,
   HotLiveRtcStreamParams,
+  MediaOptions,
+  PreloadLiveStreamsOptions,
   RefreshMediaPlayUrlsParams,
   SetLiveStreamPreloadTasksParams,
   UpdateLivePullToPushParams,
@@ -132,27 +134,6 @@ export interface RequestCount {
   /** `ok`, an error code, `reset`, or `lost:…` for an executed request whose answer was lost. */
   outcome: string;
   count: number;
-}
-
-export interface PreloadLiveStreamsOptions {
-  area?: Area;
-  start?: Time;
-  end?: Time;
-  /** Requests in flight at once (default 8); the pacing still applies. */
-  concurrency?: number;
-  onProgress?: (progress: Progress) => void;
-}
-
-export interface MediaOptions {
-  formats?: List<MediaFormat>;
-  definitions?: List<Definition>;
-  streamTypes?: List<StreamType>;
-  resultType?: ResultType;
-  sliceFlag?: boolean;
-  sliceCount?: number;
-  userData?: Record<string, unknown> | string;
-  concurrency?: number;
-  onProgress?: (progress: Progress) => void;
 }
 
 export interface WaitOptions {

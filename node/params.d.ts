@@ -3,6 +3,7 @@
 // The request parameters of the five operations, re-exported by index.d.ts.
 
 import type { List, Time } from './index';
+import type { Progress } from './records';
 import type {
   Area,
   Definition,
@@ -72,4 +73,27 @@ export interface RefreshMediaPlayUrlsParams {
   sliceCount?: number;
   /** A JSON object, or its text. */
   userData?: Record<string, unknown> | string;
+}
+
+export interface PreloadLiveStreamsOptions {
+  area?: Area;
+  start?: Time;
+  end?: Time;
+  /** Requests in flight at once (default 8); the pacing still applies. */
+  concurrency?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface MediaOptions {
+  formats?: List<MediaFormat>;
+  definitions?: List<Definition>;
+  streamTypes?: List<StreamType>;
+  resultType?: ResultType;
+  sliceFlag?: boolean;
+  sliceCount?: number;
+  /** A JSON object, or its text. */
+  userData?: Record<string, unknown> | string;
+  /** Requests in flight at once (default 8); the pacing still applies. */
+  concurrency?: number;
+  onProgress?: (progress: Progress) => void;
 }

@@ -95,6 +95,20 @@ test('a list that only claims a huge length (a sparse array) is refused before a
     assert.deepEqual(emu.requestCounts(), [], 'nothing was sent');
   }));
 
+test('a misspelt batch option is refused naming it, not dropped', () =>
+  withEmulator({}, async (emu) => {
+    const client = clientOn(emu);
+    await assert.rejects(
+      client.preloadLiveStreams(DOMAIN, [`rtmp://${DOMAIN}/live/a`], { concurency: 2 }),
+      (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'concurency' && e.rule === 'unknown' && /concurrency/.test(e.message),
+    );
+    await assert.rejects(
+      client.refreshMedia(['m1'], { stream_types: ['video'] }),
+      (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'stream_types' && /streamTypes/.test(e.message),
+    );
+    assert.deepEqual(emu.requestCounts(), [], 'nothing was sent');
+  }));
+
 for (const offset of [3600, -3600]) {
   test(`a service clock ${offset} s off ours is followed`, () =>
     withEmulator({ clock_offset_seconds: offset }, async (emu) => {

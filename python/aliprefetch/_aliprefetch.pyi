@@ -25,15 +25,10 @@ from ._records import (
     UpdateLivePullToPushResult,
 )
 from .types import (
-    Area,
-    Definition,
-    MediaFormat,
     PreloadStatus,
-    ResultType,
     Seconds,
     Service,
     SignatureVersion,
-    StreamType,
     Time,
 )
 
@@ -226,84 +221,6 @@ class Client(_Operations):
     def region(self) -> str: ...
     @property
     def pacing_is_shared(self) -> bool: ...
-    def preload_live_streams(
-        self,
-        domain: str,
-        urls: _Strs,
-        *,
-        area: Area | Enum | None = None,
-        start: Time | None = None,
-        end: Time | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> PreloadReport: ...
-    def refresh_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> MediaReport: ...
-    def preload_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> MediaReport: ...
-    def iter_preload_live_streams(
-        self,
-        domain: str,
-        urls: _Strs,
-        *,
-        area: Area | Enum | None = None,
-        start: Time | None = None,
-        end: Time | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> BatchIterator[PreloadItem]: ...
-    def iter_refresh_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> BatchIterator[MediaItem]: ...
-    def iter_preload_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> BatchIterator[MediaItem]: ...
     def iter_preload_tasks(
         self,
         *,
@@ -353,84 +270,6 @@ class AsyncClient(_AsyncOperations):
     def region(self) -> str: ...
     @property
     def pacing_is_shared(self) -> bool: ...
-    def preload_live_streams(
-        self,
-        domain: str,
-        urls: _Strs,
-        *,
-        area: Area | Enum | None = None,
-        start: Time | None = None,
-        end: Time | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> Awaitable[PreloadReport]: ...
-    def refresh_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> Awaitable[MediaReport]: ...
-    def preload_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> Awaitable[MediaReport]: ...
-    def iter_preload_live_streams(
-        self,
-        domain: str,
-        urls: _Strs,
-        *,
-        area: Area | Enum | None = None,
-        start: Time | None = None,
-        end: Time | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> AsyncBatchIterator[PreloadItem]: ...
-    def iter_refresh_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> AsyncBatchIterator[MediaItem]: ...
-    def iter_preload_media(
-        self,
-        media_ids: _Strs,
-        *,
-        formats: Sequence[MediaFormat | Enum] | str | None = None,
-        definitions: Sequence[Definition | Enum] | str | None = None,
-        stream_types: Sequence[StreamType | Enum] | str | None = None,
-        result_type: ResultType | Enum | None = None,
-        slice_flag: bool | None = None,
-        slice_count: int | None = None,
-        user_data: Mapping[str, Any] | str | None = None,
-        concurrency: int | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> AsyncBatchIterator[MediaItem]: ...
     def iter_preload_tasks(
         self,
         *,

@@ -2,14 +2,20 @@
 # Regenerate: UPDATE_PARAMS=1 cargo test -p aliprefetch --test params_decl
 """The five operations' keyword signatures, shared by ``Client`` and ``AsyncClient``."""
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-from ._aliprefetch import (
+from ._aliprefetch import AsyncBatchIterator, BatchIterator
+from ._records import (
     DescribeLiveStreamPreloadTasksResult,
     HotLiveRtcStreamResult,
+    MediaItem,
+    MediaReport,
+    PreloadItem,
+    PreloadReport,
+    Progress,
     RefreshMediaPlayUrlsResult,
     SetLiveStreamPreloadTasksResult,
     UpdateLivePullToPushResult,
@@ -27,6 +33,7 @@ from .types import (
 )
 
 _Strs = Sequence[str | Enum] | str
+_ProgressCallback = Callable[[Progress], object]
 
 class _Operations:
     def set_live_stream_preload_tasks(
@@ -88,6 +95,84 @@ class _Operations:
         slice_count: int | None = None,
         user_data: Mapping[str, Any] | str | None = None,
     ) -> RefreshMediaPlayUrlsResult: ...
+    def preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> PreloadReport: ...
+    def iter_preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> BatchIterator[PreloadItem]: ...
+    def refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> MediaReport: ...
+    def iter_refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> BatchIterator[MediaItem]: ...
+    def preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> MediaReport: ...
+    def iter_preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> BatchIterator[MediaItem]: ...
 
 class _AsyncOperations:
     def set_live_stream_preload_tasks(
@@ -149,3 +234,81 @@ class _AsyncOperations:
         slice_count: int | None = None,
         user_data: Mapping[str, Any] | str | None = None,
     ) -> Awaitable[RefreshMediaPlayUrlsResult]: ...
+    def preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[PreloadReport]: ...
+    def iter_preload_live_streams(
+        self,
+        domain: str,
+        urls: _Strs,
+        *,
+        area: Area | Enum | None = None,
+        start: Time | None = None,
+        end: Time | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> AsyncBatchIterator[PreloadItem]: ...
+    def refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[MediaReport]: ...
+    def iter_refresh_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> AsyncBatchIterator[MediaItem]: ...
+    def preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[MediaReport]: ...
+    def iter_preload_media(
+        self,
+        media_ids: _Strs,
+        *,
+        formats: Sequence[MediaFormat | Enum] | str | None = None,
+        definitions: Sequence[Definition | Enum] | str | None = None,
+        stream_types: Sequence[StreamType | Enum] | str | None = None,
+        result_type: ResultType | Enum | None = None,
+        slice_flag: bool | None = None,
+        slice_count: int | None = None,
+        user_data: Mapping[str, Any] | str | None = None,
+        concurrency: int | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> AsyncBatchIterator[MediaItem]: ...

@@ -128,3 +128,16 @@ def test_keywords_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator:
     with pytest.raises(TypeError, match="unexpected keyword argument 'page_num'"):
         client.iter_preload_tasks(domain_name="play.example.com", page_num=2)
     assert emulator.request_counts() == [], "nothing was sent"
+
+
+def test_batch_options_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator: aliprefetch.Emulator) -> None:
+    client = client_on(emulator)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'concurency'"):
+        client.preload_live_streams("play.example.com", ["rtmp://play.example.com/live/a"], concurency=3)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'slice_cnt'"):
+        client.iter_refresh_media(["m1"], slice_cnt=2)
+    # A value is read by the rule of the parameter it fills, and named by it.
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.refresh_media(["m1"], result_type="Everything")
+    assert (caught.value.field, caught.value.rule) == ("ResultType", "enum")
+    assert emulator.request_counts() == [], "nothing was sent"

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use aliprefetch::sign::{v1, v3};
 use aliprefetch::AnyRequest;
-use aliprefetch::WireEnum;
 use napi::{Error, Result, Status};
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
@@ -86,10 +85,6 @@ pub fn opt_u32(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<
     }
 }
 
-pub fn opt_usize(o: &Map<String, Value>, key: &str) -> Result<Option<usize>> {
-    Ok(opt_u32(o, key, key)?.map(|n| n as usize))
-}
-
 /// A list of strings (an array, or a comma string).
 pub fn strings(field: &str, v: &Value) -> Result<Vec<String>> {
     match v {
@@ -99,30 +94,6 @@ pub fn strings(field: &str, v: &Value) -> Result<Vec<String>> {
             .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| invalid(field, "type", "must be a list of strings")))
             .collect(),
         _ => Err(invalid(field, "type", "must be a list of strings")),
-    }
-}
-
-pub fn wire_enum<E: WireEnum>(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<E>> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => E::parse_for(field, s).map(Some).map_err(error),
-        Some(_) => Err(invalid(field, "type", "must be a string")),
-    }
-}
-
-pub fn wire_enums<E: WireEnum>(o: &Map<String, Value>, key: &str, field: &str) -> Result<Vec<E>> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(v) => strings(field, v)?.iter().map(|s| E::parse_for(field, s).map_err(error)).collect(),
-    }
-}
-
-/// A time the JS layer sent as `yyyy-MM-ddTHH:mm:ssZ` (it turns `Date`s into that).
-pub fn time(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<OffsetDateTime>> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => aliprefetch::parse_timestamp(field, s).map(Some).map_err(error),
-        Some(_) => Err(invalid(field, "type", "must be a Date or a yyyy-MM-ddTHH:mm:ssZ string")),
     }
 }
 

@@ -10,10 +10,10 @@ mod promise;
 
 use std::sync::Arc;
 
+use aliprefetch::internal::KeyCase;
 use aliprefetch::ProgressFn;
 use aliprefetch::{
-    AnyRequest, ClientConfig, Definition, MediaFormat, MediaOptions, Method, PreloadOptions, RateLimits, ResultType,
-    RetryConfig, Service, StreamType, WaitOptions,
+    AnyRequest, ClientConfig, MediaOptions, Method, PreloadOptions, RateLimits, RetryConfig, Service, WaitOptions,
 };
 use futures::stream::BoxStream;
 use futures::StreamExt as _;
@@ -350,32 +350,16 @@ impl Client {
 
 fn preload_options(urls: Json, options: Option<Json>, progress: &Progress) -> Result<(Vec<String>, PreloadOptions)> {
     let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
-    Ok((strings("PlayUrl", &urls.into_value("PlayUrl")?)?, {
-        let mut opts = PreloadOptions::default();
-        opts.area = convert::wire_enum(&o, "area", "Area")?;
-        opts.start = convert::time(&o, "start", "PreloadedStartTime")?;
-        opts.end = convert::time(&o, "end", "PreloadedEndTime")?;
-        opts.concurrency = convert::opt_usize(&o, "concurrency")?;
-        opts.progress = progress.hook();
-        opts
-    }))
+    let mut opts = PreloadOptions::from_json(&o, KeyCase::Camel).map_err(error)?;
+    opts.progress = progress.hook();
+    Ok((strings("PlayUrl", &urls.into_value("PlayUrl")?)?, opts))
 }
 
 fn media_options(media_ids: Json, options: Option<Json>, progress: &Progress) -> Result<(Vec<String>, MediaOptions)> {
     let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
-    Ok((strings("MediaIds", &media_ids.into_value("MediaIds")?)?, {
-        let mut opts =
-            MediaOptions::default().user_data_value(o.get("userData").unwrap_or(&Value::Null)).map_err(error)?;
-        opts.formats = convert::wire_enums::<MediaFormat>(&o, "formats", "Formats")?;
-        opts.definitions = convert::wire_enums::<Definition>(&o, "definitions", "Definitions")?;
-        opts.stream_types = convert::wire_enums::<StreamType>(&o, "streamTypes", "StreamType")?;
-        opts.result_type = convert::wire_enum::<ResultType>(&o, "resultType", "ResultType")?;
-        opts.slice_flag = o.get("sliceFlag").and_then(Value::as_bool);
-        opts.slice_count = convert::opt_u32(&o, "sliceCount", "SliceCount")?;
-        opts.concurrency = convert::opt_usize(&o, "concurrency")?;
-        opts.progress = progress.hook();
-        opts
-    }))
+    let mut opts = MediaOptions::from_json(&o, KeyCase::Camel).map_err(error)?;
+    opts.progress = progress.hook();
+    Ok((strings("MediaIds", &media_ids.into_value("MediaIds")?)?, opts))
 }
 
 /// A running batch of either kind.

@@ -1,10 +1,8 @@
 //! `Client` (blocking) and `AsyncClient` (asyncio): the same methods, generated once; a call converts
 //! its arguments, hands them to the core, and converts the answer or re-raises the error.
 
-use aliprefetch::{
-    AnyRequest, Definition, MediaFormat, MediaOptions, Method, PreloadOptions, ResultType, Service, StreamType,
-    WaitOptions,
-};
+use aliprefetch::internal::{KeyCase, MEDIA_OPTIONS, PRELOAD_OPTIONS};
+use aliprefetch::{AnyRequest, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -30,48 +28,26 @@ fn execute<M: Mode>(
 
 fn preload_options<M: Mode>(
     py: Python<'_>,
-    area: Option<&Bound<'_, PyAny>>,
-    start: Option<&Bound<'_, PyAny>>,
-    end: Option<&Bound<'_, PyAny>>,
-    concurrency: Option<&Bound<'_, PyAny>>,
+    method: &str,
+    options: Option<&Bound<'_, PyDict>>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<PreloadOptions> {
-    let mut o = PreloadOptions::default();
-    o.area = convert::wire_enum(py, "Area", area)?;
-    o.start = convert::instant(py, "PreloadedStartTime", start)?;
-    o.end = convert::instant(py, "PreloadedEndTime", end)?;
-    o.concurrency = convert::count(py, "concurrency", concurrency)?.map(|n| n as usize);
+    let given = convert::option_map(py, method, PRELOAD_OPTIONS, options)?;
+    let mut o = PreloadOptions::from_json(&given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
     o.progress = M::progress(py, progress)?;
     Ok(o)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn media_options<M: Mode>(
     py: Python<'_>,
-    formats: Option<&Bound<'_, PyAny>>,
-    definitions: Option<&Bound<'_, PyAny>>,
-    stream_types: Option<&Bound<'_, PyAny>>,
-    result_type: Option<&Bound<'_, PyAny>>,
-    slice_flag: Option<bool>,
-    slice_count: Option<&Bound<'_, PyAny>>,
-    user_data: Option<&Bound<'_, PyAny>>,
-    concurrency: Option<&Bound<'_, PyAny>>,
+    method: &str,
+    options: Option<&Bound<'_, PyDict>>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<MediaOptions> {
-    let user_data = user_data.map(|u| convert::to_json(py, "UserData", u)).transpose()?;
-    Ok({
-        let mut o =
-            MediaOptions::default().user_data_value(&user_data.unwrap_or_default()).map_err(|e| to_py(py, e))?;
-        o.formats = convert::wire_enums::<MediaFormat>(py, "Formats", formats)?;
-        o.definitions = convert::wire_enums::<Definition>(py, "Definitions", definitions)?;
-        o.stream_types = convert::wire_enums::<StreamType>(py, "StreamType", stream_types)?;
-        o.result_type = convert::wire_enum::<ResultType>(py, "ResultType", result_type)?;
-        o.slice_flag = slice_flag;
-        o.slice_count = convert::count(py, "SliceCount", slice_count)?;
-        o.concurrency = convert::count(py, "concurrency", concurrency)?.map(|n| n as usize);
-        o.progress = M::progress(py, progress)?;
-        o
-    })
+    let given = convert::option_map(py, method, MEDIA_OPTIONS, options)?;
+    let mut o = MediaOptions::from_json(&given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
+    o.progress = M::progress(py, progress)?;
+    Ok(o)
 }
 
 /// The methods of `Client` and `AsyncClient`, written once.
@@ -188,22 +164,18 @@ macro_rules! client_methods {
 
             /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report
             /// names every distinct URL once.
-            #[pyo3(signature = (domain, urls, *, area=None, start=None, end=None, concurrency=None, progress=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (domain, urls, *, progress=None, **options))]
             fn preload_live_streams(
                 &self,
                 py: Python<'_>,
                 domain: String,
                 urls: &Bound<'_, PyAny>,
-                area: Option<&Bound<'_, PyAny>>,
-                start: Option<&Bound<'_, PyAny>>,
-                end: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = preload_options::<$mode>(py, area, start, end, concurrency, progress)?;
+                    let options = preload_options::<$mode>(py, "preload_live_streams", options, progress)?;
                     let client = self.client.clone();
                     <$mode>::finish(
                         py,
@@ -216,22 +188,18 @@ macro_rules! client_methods {
             /// The outcomes of a preload batch as their requests settle (`PreloadItem`s with their
             /// input `index`), for a loop that reports or saves as it goes. Interrupting the loop keeps
             /// what was returned; `stop()` sends nothing more and `unsettled()` names what was in flight.
-            #[pyo3(signature = (domain, urls, *, area=None, start=None, end=None, concurrency=None, progress=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (domain, urls, *, progress=None, **options))]
             fn iter_preload_live_streams(
                 &self,
                 py: Python<'_>,
                 domain: String,
                 urls: &Bound<'_, PyAny>,
-                area: Option<&Bound<'_, PyAny>>,
-                start: Option<&Bound<'_, PyAny>>,
-                end: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = preload_options::<$mode>(py, area, start, end, concurrency, progress)?;
+                    let options = preload_options::<$mode>(py, "iter_preload_live_streams", options, progress)?;
                     let stream = self
                         .client
                         .stream_preload_live_streams(&domain, futures::stream::iter(urls), options)
@@ -241,100 +209,68 @@ macro_rules! client_methods {
             }
 
             /// The outcomes of a purge batch as their requests settle (`MediaItem`s).
-            #[pyo3(signature = (media_ids, *, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None, concurrency=None, progress=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (media_ids, *, progress=None, **options))]
             fn iter_refresh_media(
                 &self,
                 py: Python<'_>,
                 media_ids: &Bound<'_, PyAny>,
-                formats: Option<&Bound<'_, PyAny>>,
-                definitions: Option<&Bound<'_, PyAny>>,
-                stream_types: Option<&Bound<'_, PyAny>>,
-                result_type: Option<&Bound<'_, PyAny>>,
-                slice_flag: Option<bool>,
-                slice_count: Option<&Bound<'_, PyAny>>,
-                user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let options = media_options::<$mode>(py, "iter_refresh_media", options, progress)?;
                     let stream = self.client.stream_refresh_media(futures::stream::iter(ids), options).map_err(|e| to_py(py, e))?;
                     <$mode>::batch(py, AnyBatch::Media(stream))
                 })
             }
 
             /// The outcomes of a media prefetch batch as their requests settle (`MediaItem`s).
-            #[pyo3(signature = (media_ids, *, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None, concurrency=None, progress=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (media_ids, *, progress=None, **options))]
             fn iter_preload_media(
                 &self,
                 py: Python<'_>,
                 media_ids: &Bound<'_, PyAny>,
-                formats: Option<&Bound<'_, PyAny>>,
-                definitions: Option<&Bound<'_, PyAny>>,
-                stream_types: Option<&Bound<'_, PyAny>>,
-                result_type: Option<&Bound<'_, PyAny>>,
-                slice_flag: Option<bool>,
-                slice_count: Option<&Bound<'_, PyAny>>,
-                user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let options = media_options::<$mode>(py, "iter_preload_media", options, progress)?;
                     let stream = self.client.stream_preload_media(futures::stream::iter(ids), options).map_err(|e| to_py(py, e))?;
                     <$mode>::batch(py, AnyBatch::Media(stream))
                 })
             }
 
             /// Purges the play URLs of any number of media (20 per request).
-            #[pyo3(signature = (media_ids, *, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None, concurrency=None, progress=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (media_ids, *, progress=None, **options))]
             fn refresh_media(
                 &self,
                 py: Python<'_>,
                 media_ids: &Bound<'_, PyAny>,
-                formats: Option<&Bound<'_, PyAny>>,
-                definitions: Option<&Bound<'_, PyAny>>,
-                stream_types: Option<&Bound<'_, PyAny>>,
-                result_type: Option<&Bound<'_, PyAny>>,
-                slice_flag: Option<bool>,
-                slice_count: Option<&Bound<'_, PyAny>>,
-                user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let options = media_options::<$mode>(py, "refresh_media", options, progress)?;
                     let client = self.client.clone();
                     <$mode>::finish(py, async move { client.refresh_media(ids, options).await }, Box::new(results::media_report))
                 })
             }
 
             /// Prefetches the play URLs of any number of media (20 per request).
-            #[pyo3(signature = (media_ids, *, formats=None, definitions=None, stream_types=None, result_type=None, slice_flag=None, slice_count=None, user_data=None, concurrency=None, progress=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (media_ids, *, progress=None, **options))]
             fn preload_media(
                 &self,
                 py: Python<'_>,
                 media_ids: &Bound<'_, PyAny>,
-                formats: Option<&Bound<'_, PyAny>>,
-                definitions: Option<&Bound<'_, PyAny>>,
-                stream_types: Option<&Bound<'_, PyAny>>,
-                result_type: Option<&Bound<'_, PyAny>>,
-                slice_flag: Option<bool>,
-                slice_count: Option<&Bound<'_, PyAny>>,
-                user_data: Option<&Bound<'_, PyAny>>,
-                concurrency: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, formats, definitions, stream_types, result_type, slice_flag, slice_count, user_data, concurrency, progress)?;
+                    let options = media_options::<$mode>(py, "preload_media", options, progress)?;
                     let client = self.client.clone();
                     <$mode>::finish(py, async move { client.preload_media(ids, options).await }, Box::new(results::media_report))
                 })

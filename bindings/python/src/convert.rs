@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use aliprefetch::WireEnum;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -190,6 +189,27 @@ pub fn keyword_params(
     Ok(map)
 }
 
+/// The keyword options of a batch method as the core's option map (keys as declared; values as the
+/// parameters they fill read them, named by those parameters). An unknown keyword is a `TypeError`
+/// naming it, as Python's own signature check raises.
+pub fn option_map(
+    py: Python<'_>,
+    method: &str,
+    decls: &[aliprefetch::internal::OptionDecl],
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Map<String, Value>> {
+    let mut map = Map::new();
+    for (k, v) in kwargs.map(|d| d.iter()).into_iter().flatten() {
+        let key: String = k.extract()?;
+        let decl = decls
+            .iter()
+            .find(|d| d.key == key)
+            .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
+        map.insert(key, to_json(py, decl.param.unwrap_or(decl.key), &v)?);
+    }
+    Ok(map)
+}
+
 /// A dict of API-named parameters as given (for `presign` and `call`).
 pub fn dict_params(py: Python<'_>, dict: Option<&Bound<'_, PyDict>>) -> PyResult<Map<String, Value>> {
     let mut map = Map::new();
@@ -203,20 +223,6 @@ pub fn dict_params(py: Python<'_>, dict: Option<&Bound<'_, PyDict>>) -> PyResult
         }
     }
     Ok(map)
-}
-
-/// An optional value of a value set (a string or an enum member).
-pub fn wire_enum<E: WireEnum>(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<E>> {
-    match value.map(|v| to_json(py, field, v)).transpose()? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => E::parse_for(field, &s).map(Some).map_err(|e| crate::errors::to_py(py, e)),
-        Some(_) => Err(invalid(py, field, "type", "must be a string")),
-    }
-}
-
-/// A list of a value set (`["mp4", "m3u8"]` or a comma string).
-pub fn wire_enums<E: WireEnum>(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<E>> {
-    strings(py, field, value)?.iter().map(|s| E::parse_for(field, s).map_err(|e| crate::errors::to_py(py, e))).collect()
 }
 
 /// A list of strings (or a comma string).
@@ -255,17 +261,4 @@ pub fn seconds(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResul
     };
     Duration::try_from_secs_f64(secs)
         .map_err(|_| invalid(py, field, "range", format!("must be 0 or more seconds, got {secs}")))
-}
-
-/// A positive count.
-pub fn count(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u32>> {
-    match value.map(|v| to_json(py, field, v)).transpose()? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| invalid(py, field, "range", format!("must be 0 or more, got {n}"))),
-        Some(_) => Err(invalid(py, field, "type", "must be an integer")),
-    }
 }

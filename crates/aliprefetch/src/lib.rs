@@ -87,6 +87,7 @@ pub use wire::{format_timestamp, parse_timestamp};
 /// the credentials cache. Not part of the API; may change at any time.
 #[doc(hidden)]
 pub mod internal {
+    pub use crate::batch::{option_key, OptionDecl, MEDIA_OPTIONS, PRELOAD_OPTIONS};
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;

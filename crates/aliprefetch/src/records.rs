@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::batch::{ItemFailure, MediaItem, MediaOutcome, MediaReport, PreloadItem, PreloadReport, Progress};
+pub use crate::ops::camel_case;
 use crate::ops::describe_live_stream_preload_tasks::{DescribeLiveStreamPreloadTasksResponse, PreloadTask};
 use crate::ops::hot_live_rtc_stream::HotLiveRtcStreamResponse;
 use crate::ops::refresh_media_play_urls::RefreshMediaPlayUrlsResponse;
@@ -208,23 +209,6 @@ pub fn camel_case_keys(v: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(camel_case_keys).collect()),
         other => other,
     }
-}
-
-/// `outcome_unknown` → `outcomeUnknown`.
-pub fn camel_case(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

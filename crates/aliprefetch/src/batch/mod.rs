@@ -38,7 +38,7 @@ use live::LiveBatch;
 pub(crate) use live::{match_answer, Answered, LIVE_CHUNK};
 use media::MediaBatch;
 pub(crate) use media::MEDIA_CHUNK;
-pub use options::{MediaOptions, PreloadOptions};
+pub use options::{option_key, MediaOptions, OptionDecl, PreloadOptions, MEDIA_OPTIONS, PRELOAD_OPTIONS};
 pub use report::{ItemFailure, MediaItem, MediaOutcome, MediaReport, PreloadItem, PreloadReport, Progress, ProgressFn};
 
 impl Client {

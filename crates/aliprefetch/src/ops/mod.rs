@@ -23,4 +23,4 @@ pub(crate) use decode::{de, decode, require_request_id};
 pub(crate) use input::JsonInput;
 pub use operation::Operation;
 pub use params::{duration_unit, wire_param, DURATION_PARAMS};
-pub use schema::{KeyCase, Param, ParamType};
+pub use schema::{camel_case, KeyCase, Param, ParamType};

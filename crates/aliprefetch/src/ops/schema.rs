@@ -82,3 +82,20 @@ pub enum KeyCase {
     /// JavaScript: `domainName`.
     Camel,
 }
+
+/// `outcome_unknown` → `outcomeUnknown`.
+pub fn camel_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
