@@ -270,7 +270,7 @@ impl Client {
         options: PreloadOptions,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<PreloadReport, AliPrefetchError> {
-        let options = options.into_core(progress_fn(listener));
+        let options = options.into_core(progress_fn(listener))?;
         guarded(async { Ok(self.inner.preload_live_streams(&domain, urls, options).await?.into()) }).await
     }
 
@@ -285,7 +285,7 @@ impl Client {
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Arc<PreloadBatch>, AliPrefetchError> {
         guarded_sync(|| {
-            let options = options.into_core(progress_fn(listener));
+            let options = options.into_core(progress_fn(listener))?;
             let stream = self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options)?;
             Ok(Arc::new(PreloadBatch { stream: tokio::sync::Mutex::new(stream) }))
         })
@@ -300,7 +300,7 @@ impl Client {
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Arc<MediaBatch>, AliPrefetchError> {
         guarded_sync(|| {
-            let options = options.into_core(progress_fn(listener));
+            let options = options.into_core(progress_fn(listener))?;
             let ids = futures::stream::iter(media_ids);
             let stream = match aliprefetch::TaskType::from(task_type) {
                 aliprefetch::TaskType::Refresh => self.inner.stream_refresh_media(ids, options)?,
@@ -317,7 +317,7 @@ impl Client {
         options: MediaOptions,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<MediaReport, AliPrefetchError> {
-        let options = options.into_core(progress_fn(listener));
+        let options = options.into_core(progress_fn(listener))?;
         guarded(async { Ok(self.inner.refresh_media(media_ids, options).await?.into()) }).await
     }
 
@@ -328,7 +328,7 @@ impl Client {
         options: MediaOptions,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<MediaReport, AliPrefetchError> {
-        let options = options.into_core(progress_fn(listener));
+        let options = options.into_core(progress_fn(listener))?;
         guarded(async { Ok(self.inner.preload_media(media_ids, options).await?.into()) }).await
     }
 

@@ -7,17 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
-use crate::value_sets::{Area, Definition, MediaFormat, ResultType, StreamType};
 use crate::Credentials;
-
-/// `SystemTime` → the core's instant (whole seconds, as the wire carries them).
-pub(crate) fn instant(t: SystemTime) -> OffsetDateTime {
-    let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
-    };
-    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
 
 /// A request's parameters keyed by their API names, as the generated request records (`requests.rs`)
 /// hand them to the core's `Operation::from_json`: the same reading and checks as every language's.
@@ -246,69 +236,6 @@ pub struct RequestCount {
     pub action: String,
     pub outcome: String,
     pub count: u64,
-}
-
-/// Options of `preloadLiveStreams`.
-#[derive(uniffi::Record)]
-pub struct PreloadOptions {
-    #[uniffi(default)]
-    pub area: Option<Area>,
-    #[uniffi(default)]
-    pub start: Option<SystemTime>,
-    #[uniffi(default)]
-    pub end: Option<SystemTime>,
-    /// Requests in flight at once (default 8).
-    #[uniffi(default)]
-    pub concurrency: Option<u32>,
-}
-
-impl PreloadOptions {
-    pub(crate) fn into_core(self, progress: Option<aliprefetch::ProgressFn>) -> aliprefetch::PreloadOptions {
-        let mut o = aliprefetch::PreloadOptions::default();
-        o.area = self.area.map(Into::into);
-        o.start = self.start.map(instant);
-        o.end = self.end.map(instant);
-        o.concurrency = self.concurrency.map(|n| n as usize);
-        o.progress = progress;
-        o
-    }
-}
-
-/// Options of `refreshMedia` / `preloadMedia`.
-#[derive(uniffi::Record)]
-pub struct MediaOptions {
-    #[uniffi(default)]
-    pub formats: Vec<MediaFormat>,
-    #[uniffi(default)]
-    pub definitions: Vec<Definition>,
-    #[uniffi(default)]
-    pub stream_types: Vec<StreamType>,
-    #[uniffi(default)]
-    pub result_type: Option<ResultType>,
-    #[uniffi(default)]
-    pub slice_flag: Option<bool>,
-    #[uniffi(default)]
-    pub slice_count: Option<u32>,
-    #[uniffi(default)]
-    pub user_data: Option<String>,
-    #[uniffi(default)]
-    pub concurrency: Option<u32>,
-}
-
-impl MediaOptions {
-    pub(crate) fn into_core(self, progress: Option<aliprefetch::ProgressFn>) -> aliprefetch::MediaOptions {
-        let mut o = aliprefetch::MediaOptions::default();
-        o.formats = self.formats.into_iter().map(Into::into).collect();
-        o.definitions = self.definitions.into_iter().map(Into::into).collect();
-        o.stream_types = self.stream_types.into_iter().map(Into::into).collect();
-        o.result_type = self.result_type.map(Into::into);
-        o.slice_flag = self.slice_flag;
-        o.slice_count = self.slice_count;
-        o.user_data = self.user_data;
-        o.concurrency = self.concurrency.map(|n| n as usize);
-        o.progress = progress;
-        o
-    }
 }
 
 /// Options of `waitForPreload`: default 10 minutes, polling every 5 s.

@@ -6,6 +6,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use aliprefetch::internal::KeyCase;
+
 use crate::records::Params;
 use crate::value_sets::*;
 use crate::AliPrefetchError;
@@ -177,5 +179,79 @@ impl TryFrom<RefreshMediaPlayUrlsRequest> for aliprefetch::RefreshMediaPlayUrlsR
         p.count("SliceCount", r.slice_count);
         p.text("UserData", r.user_data);
         Ok(aliprefetch::Operation::from_json(&p.into_map()?)?)
+    }
+}
+
+/// The options of a preload batch; `concurrency`: requests in flight at once (default 8).
+#[derive(uniffi::Record)]
+pub struct PreloadOptions {
+    #[uniffi(default)]
+    pub area: Option<Area>,
+    #[uniffi(default)]
+    pub start: Option<SystemTime>,
+    #[uniffi(default)]
+    pub end: Option<SystemTime>,
+    #[uniffi(default)]
+    pub concurrency: Option<u32>,
+}
+
+impl PreloadOptions {
+    /// The core's options (read by its rules, as every language's are), with `progress`.
+    pub(crate) fn into_core(
+        self,
+        progress: Option<aliprefetch::ProgressFn>,
+    ) -> Result<aliprefetch::PreloadOptions, AliPrefetchError> {
+        let r = self;
+        let mut p = Params::default();
+        p.member::<aliprefetch::Area, _>("area", r.area);
+        p.time("start", r.start);
+        p.time("end", r.end);
+        p.count("concurrency", r.concurrency);
+        let mut options = aliprefetch::PreloadOptions::from_json(&p.into_map()?, KeyCase::Snake)?;
+        options.progress = progress;
+        Ok(options)
+    }
+}
+
+/// The options of a media batch; `concurrency`: requests in flight at once (default 8).
+#[derive(uniffi::Record)]
+pub struct MediaOptions {
+    #[uniffi(default)]
+    pub formats: Vec<MediaFormat>,
+    #[uniffi(default)]
+    pub definitions: Vec<Definition>,
+    #[uniffi(default)]
+    pub stream_types: Vec<StreamType>,
+    #[uniffi(default)]
+    pub result_type: Option<ResultType>,
+    #[uniffi(default)]
+    pub slice_flag: Option<bool>,
+    #[uniffi(default)]
+    pub slice_count: Option<u32>,
+    #[uniffi(default)]
+    pub user_data: Option<String>,
+    #[uniffi(default)]
+    pub concurrency: Option<u32>,
+}
+
+impl MediaOptions {
+    /// The core's options (read by its rules, as every language's are), with `progress`.
+    pub(crate) fn into_core(
+        self,
+        progress: Option<aliprefetch::ProgressFn>,
+    ) -> Result<aliprefetch::MediaOptions, AliPrefetchError> {
+        let r = self;
+        let mut p = Params::default();
+        p.members::<aliprefetch::MediaFormat, _>("formats", r.formats);
+        p.members::<aliprefetch::Definition, _>("definitions", r.definitions);
+        p.members::<aliprefetch::StreamType, _>("stream_types", r.stream_types);
+        p.member::<aliprefetch::ResultType, _>("result_type", r.result_type);
+        p.boolean("slice_flag", r.slice_flag);
+        p.count("slice_count", r.slice_count);
+        p.text("user_data", r.user_data);
+        p.count("concurrency", r.concurrency);
+        let mut options = aliprefetch::MediaOptions::from_json(&p.into_map()?, KeyCase::Snake)?;
+        options.progress = progress;
+        Ok(options)
     }
 }

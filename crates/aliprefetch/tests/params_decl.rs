@@ -214,6 +214,7 @@ fn uniffi() -> String {
          //! one the core declares; a record becomes the core's request through `Operation::from_json`, so the\n\
          //! core's reading and checks apply as for every language.\n\n\
          use std::time::{Duration, SystemTime};\n\n\
+         use aliprefetch::internal::KeyCase;\n\n\
          use crate::records::Params;\n\
          use crate::value_sets::*;\n\
          use crate::AliPrefetchError;\n",
@@ -238,6 +239,32 @@ fn uniffi() -> String {
             out.push_str(&format!("        {};\n", uniffi_field(p).1));
         }
         out.push_str("        Ok(aliprefetch::Operation::from_json(&p.into_map()?)?)\n    }\n}\n");
+    }
+    for (batch, decls, _) in BATCHES {
+        let name = if batch == "preload" { "PreloadOptions" } else { "MediaOptions" };
+        out.push_str(&format!(
+            "\n/// The options of a {batch} batch; `concurrency`: requests in flight at once (default 8).\n"
+        ));
+        out.push_str(&format!("#[derive(uniffi::Record)]\npub struct {name} {{\n"));
+        for d in decls {
+            let as_param = Param { name: d.key, ty: d.ty, required: false, doc: "" };
+            out.push_str(&format!("    #[uniffi(default)]\n    pub {}: {},\n", d.key, uniffi_field(&as_param).0));
+        }
+        out.push_str("}\n");
+        out.push_str(&format!(
+            "\nimpl {name} {{\n    /// The core's options (read by its rules, as every language's are), with `progress`.\n    \
+             pub(crate) fn into_core(\n        self,\n        progress: Option<aliprefetch::ProgressFn>,\n    \
+             ) -> Result<aliprefetch::{name}, AliPrefetchError> {{\n        let r = self;\n        \
+             let mut p = Params::default();\n"
+        ));
+        for d in decls {
+            let as_param = Param { name: d.key, ty: d.ty, required: false, doc: "" };
+            out.push_str(&format!("        {};\n", uniffi_field(&as_param).1));
+        }
+        out.push_str(&format!(
+            "        let mut options = aliprefetch::{name}::from_json(&p.into_map()?, KeyCase::Snake)?;\n        \
+             options.progress = progress;\n        Ok(options)\n    }}\n}}\n"
+        ));
     }
     out
 }
