@@ -28,6 +28,7 @@ import type {
   RefreshMediaPlayUrlsParams,
   SetLiveStreamPreloadTasksParams,
   UpdateLivePullToPushParams,
+  WaitOptions,
 } from './params';
 export * from './params';
 // The results of calls and batches, generated from the core into records.d.ts.
@@ -134,14 +135,6 @@ export interface RequestCount {
   /** `ok`, an error code, `reset`, or `lost:…` for an executed request whose answer was lost. */
   outcome: string;
   count: number;
-}
-
-export interface WaitOptions {
-  /** Default 600000 (10 minutes). */
-  timeoutMs?: number;
-  /** Default 5000. */
-  pollIntervalMs?: number;
-  onProgress?: (progress: Progress) => void;
 }
 
 export type PreloadTasksQuery = Omit<DescribeLiveStreamPreloadTasksParams, 'pageNum'>;

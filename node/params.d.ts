@@ -97,3 +97,11 @@ export interface MediaOptions {
   concurrency?: number;
   onProgress?: (progress: Progress) => void;
 }
+
+export interface WaitOptions {
+  /** Give up after this long (default 10 minutes). */
+  timeoutMs?: number;
+  /** Between polls (default 5 s). */
+  pollIntervalMs?: number;
+  onProgress?: (progress: Progress) => void;
+}

@@ -106,6 +106,10 @@ test('a misspelt batch option is refused naming it, not dropped', () =>
       client.refreshMedia(['m1'], { stream_types: ['video'] }),
       (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'stream_types' && /streamTypes/.test(e.message),
     );
+    await assert.rejects(
+      client.waitForPreload(DOMAIN, ['t1'], { timeout: 1000 }),
+      (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'timeout' && /timeoutMs/.test(e.message),
+    );
     assert.deepEqual(emu.requestCounts(), [], 'nothing was sent');
   }));
 

@@ -232,15 +232,6 @@ class Client(_Operations):
         end_time: Time | None = None,
         page_size: int | None = None,
     ) -> PreloadTaskIterator: ...
-    def wait_for_preload(
-        self,
-        domain: str,
-        task_ids: _Strs,
-        *,
-        timeout: Seconds | None = None,
-        poll_interval: Seconds | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> list[PreloadTask]: ...
     def call(
         self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
     ) -> dict[str, Any]: ...
@@ -281,15 +272,6 @@ class AsyncClient(_AsyncOperations):
         end_time: Time | None = None,
         page_size: int | None = None,
     ) -> AsyncPreloadTaskIterator: ...
-    def wait_for_preload(
-        self,
-        domain: str,
-        task_ids: _Strs,
-        *,
-        timeout: Seconds | None = None,
-        poll_interval: Seconds | None = None,
-        progress: _ProgressCallback | None = None,
-    ) -> Awaitable[list[PreloadTask]]: ...
     def call(
         self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
     ) -> Awaitable[dict[str, Any]]: ...

@@ -15,6 +15,7 @@ from ._records import (
     MediaReport,
     PreloadItem,
     PreloadReport,
+    PreloadTask,
     Progress,
     RefreshMediaPlayUrlsResult,
     SetLiveStreamPreloadTasksResult,
@@ -27,6 +28,7 @@ from .types import (
     PreloadStatus,
     PullToPushRegion,
     ResultType,
+    Seconds,
     StreamType,
     TaskType,
     Time,
@@ -173,6 +175,15 @@ class _Operations:
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
     ) -> BatchIterator[MediaItem]: ...
+    def wait_for_preload(
+        self,
+        domain: str,
+        task_ids: _Strs,
+        *,
+        timeout: Seconds | None = None,
+        poll_interval: Seconds | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> list[PreloadTask]: ...
 
 class _AsyncOperations:
     def set_live_stream_preload_tasks(
@@ -312,3 +323,12 @@ class _AsyncOperations:
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
     ) -> AsyncBatchIterator[MediaItem]: ...
+    def wait_for_preload(
+        self,
+        domain: str,
+        task_ids: _Strs,
+        *,
+        timeout: Seconds | None = None,
+        poll_interval: Seconds | None = None,
+        progress: _ProgressCallback | None = None,
+    ) -> Awaitable[list[PreloadTask]]: ...

@@ -136,6 +136,11 @@ def test_batch_options_are_the_cores_declaration_and_a_typo_is_a_type_error(emul
         client.preload_live_streams("play.example.com", ["rtmp://play.example.com/live/a"], concurency=3)
     with pytest.raises(TypeError, match="unexpected keyword argument 'slice_cnt'"):
         client.iter_refresh_media(["m1"], slice_cnt=2)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'timeout_ms'"):
+        client.wait_for_preload("play.example.com", ["t1"], timeout_ms=1000)
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.wait_for_preload("play.example.com", ["t1"], poll_interval=-1)
+    assert (caught.value.field, caught.value.rule) == ("poll_interval", "range")
     # A value is read by the rule of the parameter it fills, and named by it.
     with pytest.raises(aliprefetch.InvalidInputError) as caught:
         client.refresh_media(["m1"], result_type="Everything")

@@ -363,7 +363,7 @@ impl Client {
         options: WaitOptions,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Vec<PreloadTask>, AliPrefetchError> {
-        let options = aliprefetch::WaitOptions::with(options.timeout, options.poll_interval, progress_fn(listener));
+        let options = options.into_core(progress_fn(listener))?;
         guarded(async {
             let tasks = self.inner.wait_for_preload(&domain, &task_ids, options).await?;
             Ok(tasks.into_iter().map(PreloadTask::from).collect())

@@ -69,6 +69,12 @@ impl Params {
             Err(_) => self.refuse(aliprefetch::Error::invalid_input(name, "range", "is too long a duration")),
         }
     }
+    /// A duration option, in seconds (how the core reads options in snake_case).
+    pub(crate) fn seconds(&mut self, name: &str, v: Option<Duration>) {
+        if let Some(d) = v {
+            self.put(name, d.as_secs_f64());
+        }
+    }
     pub(crate) fn member<C: aliprefetch::WireEnum, E: Into<C>>(&mut self, name: &str, v: Option<E>) {
         if let Some(v) = v {
             self.put(name, v.into().as_str());
@@ -236,13 +242,4 @@ pub struct RequestCount {
     pub action: String,
     pub outcome: String,
     pub count: u64,
-}
-
-/// Options of `waitForPreload`: default 10 minutes, polling every 5 s.
-#[derive(uniffi::Record)]
-pub struct WaitOptions {
-    #[uniffi(default)]
-    pub timeout: Option<Duration>,
-    #[uniffi(default)]
-    pub poll_interval: Option<Duration>,
 }

@@ -182,7 +182,7 @@ impl TryFrom<RefreshMediaPlayUrlsRequest> for aliprefetch::RefreshMediaPlayUrlsR
     }
 }
 
-/// The options of a preload batch; `concurrency`: requests in flight at once (default 8).
+/// The core's `PreloadOptions` (`concurrency`: requests in flight at once, default 8).
 #[derive(uniffi::Record)]
 pub struct PreloadOptions {
     #[uniffi(default)]
@@ -213,7 +213,7 @@ impl PreloadOptions {
     }
 }
 
-/// The options of a media batch; `concurrency`: requests in flight at once (default 8).
+/// The core's `MediaOptions` (`concurrency`: requests in flight at once, default 8).
 #[derive(uniffi::Record)]
 pub struct MediaOptions {
     #[uniffi(default)]
@@ -251,6 +251,31 @@ impl MediaOptions {
         p.text("user_data", r.user_data);
         p.count("concurrency", r.concurrency);
         let mut options = aliprefetch::MediaOptions::from_json(&p.into_map()?, KeyCase::Snake)?;
+        options.progress = progress;
+        Ok(options)
+    }
+}
+
+/// The core's `WaitOptions` (`concurrency`: requests in flight at once, default 8).
+#[derive(uniffi::Record)]
+pub struct WaitOptions {
+    #[uniffi(default)]
+    pub timeout: Option<Duration>,
+    #[uniffi(default)]
+    pub poll_interval: Option<Duration>,
+}
+
+impl WaitOptions {
+    /// The core's options (read by its rules, as every language's are), with `progress`.
+    pub(crate) fn into_core(
+        self,
+        progress: Option<aliprefetch::ProgressFn>,
+    ) -> Result<aliprefetch::WaitOptions, AliPrefetchError> {
+        let r = self;
+        let mut p = Params::default();
+        p.seconds("timeout", r.timeout);
+        p.seconds("poll_interval", r.poll_interval);
+        let mut options = aliprefetch::WaitOptions::from_json(&p.into_map()?, KeyCase::Snake)?;
         options.progress = progress;
         Ok(options)
     }

@@ -307,14 +307,9 @@ impl Client {
         let progress = Progress::new(on_progress);
         let prepared = (|| -> Result<_> {
             let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
-            Ok((
-                strings("TaskId", &task_ids.into_value("TaskId")?)?,
-                WaitOptions::with(
-                    convert::opt_millis(&o, "timeoutMs")?,
-                    convert::opt_millis(&o, "pollIntervalMs")?,
-                    progress.hook(),
-                ),
-            ))
+            let mut wait = WaitOptions::from_json(&o, KeyCase::Camel).map_err(error)?;
+            wait.progress = progress.hook();
+            Ok((strings("TaskId", &task_ids.into_value("TaskId")?)?, wait))
         })();
         let client = self.inner.clone();
         promise::spawn(env, async move {

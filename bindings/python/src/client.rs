@@ -1,7 +1,7 @@
 //! `Client` (blocking) and `AsyncClient` (asyncio): the same methods, generated once; a call converts
 //! its arguments, hands them to the core, and converts the answer or re-raises the error.
 
-use aliprefetch::internal::{KeyCase, MEDIA_OPTIONS, PRELOAD_OPTIONS};
+use aliprefetch::internal::{KeyCase, MEDIA_OPTIONS, PRELOAD_OPTIONS, WAIT_OPTIONS};
 use aliprefetch::{AnyRequest, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -294,23 +294,20 @@ macro_rules! client_methods {
 
             /// Polls until every task is `complete` or `failed`; returns them in the order of the ids.
             /// Raises `RequestTimeoutError` when `timeout` (seconds or timedelta) passes first.
-            #[pyo3(signature = (domain, task_ids, *, timeout=None, poll_interval=None, progress=None))]
+            #[pyo3(signature = (domain, task_ids, *, progress=None, **options))]
             fn wait_for_preload(
                 &self,
                 py: Python<'_>,
                 domain: String,
                 task_ids: &Bound<'_, PyAny>,
-                timeout: Option<&Bound<'_, PyAny>>,
-                poll_interval: Option<&Bound<'_, PyAny>>,
                 progress: Option<Bound<'_, PyAny>>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "TaskId", Some(task_ids))?;
-                    let options = WaitOptions::with(
-                        timeout.map(|t| convert::seconds(py, "timeout", t)).transpose()?,
-                        poll_interval.map(|t| convert::seconds(py, "poll_interval", t)).transpose()?,
-                        <$mode>::progress(py, progress)?,
-                    );
+                    let given = convert::option_map(py, "wait_for_preload", WAIT_OPTIONS, options)?;
+                    let mut options = WaitOptions::from_json(&given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
+                    options.progress = <$mode>::progress(py, progress)?;
                     let client = self.client.clone();
                     <$mode>::finish(
                         py,

@@ -205,7 +205,14 @@ pub fn option_map(
             .iter()
             .find(|d| d.key == key)
             .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
-        map.insert(key, to_json(py, decl.param.unwrap_or(decl.key), &v)?);
+        // A duration option is seconds (a number or a timedelta), as every Python duration here is.
+        let value = match decl.ty {
+            aliprefetch::internal::ParamType::Duration if !v.is_none() => {
+                Value::from(seconds(py, decl.key, &v)?.as_secs_f64())
+            }
+            _ => to_json(py, decl.param.unwrap_or(decl.key), &v)?,
+        };
+        map.insert(key, value);
     }
     Ok(map)
 }

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 
-use crate::batch::{Progress, ProgressFn};
+use crate::batch::{OptionDecl, Progress, ProgressFn};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
 use crate::ops::describe_live_stream_preload_tasks::{DescribeLiveStreamPreloadTasksRequest, PreloadTask};
+use crate::ops::{KeyCase, ParamType};
 
 /// Up to this many pending tasks are polled one by one; more are found by listing the domain's tasks.
 const PER_TASK_POLL_LIMIT: usize = 10;
@@ -18,6 +19,17 @@ const PER_TASK_POLL_LIMIT: usize = 10;
 /// Called after each poll with the latest state of every waited-for task seen so far, in the order of
 /// the ids (for a display of `Process`).
 pub type PollFn = Arc<dyn Fn(&[PreloadTask]) + Send + Sync>;
+
+/// The options of a wait ([`WaitOptions`]) as every language declares them.
+pub const WAIT_OPTIONS: &[OptionDecl] = &[
+    OptionDecl {
+        key: "timeout",
+        ty: ParamType::Duration,
+        param: None,
+        doc: "Give up after this long (default 10 minutes).",
+    },
+    OptionDecl { key: "poll_interval", ty: ParamType::Duration, param: None, doc: "Between polls (default 5 s)." },
+];
 
 /// Options of [`Client::wait_for_preload`].
 #[derive(Clone)]
@@ -65,6 +77,26 @@ impl WaitOptions {
         self.on_poll = Some(f);
         self
     }
+    /// The options as a binding receives them: an object keyed as [`WAIT_OPTIONS`] declares, in the
+    /// language's `case` (seconds in snake_case, milliseconds in JavaScript: `timeoutMs`); an unknown key
+    /// is refused naming it.
+    pub fn from_json(input: &serde_json::Map<String, serde_json::Value>, case: KeyCase) -> Result<Self, Error> {
+        let (mut timeout, mut poll_interval) = (None, None);
+        for (key, value) in input {
+            let decl = crate::batch::find_option(WAIT_OPTIONS, key, case)?;
+            if value.is_null() {
+                continue;
+            }
+            let d = crate::batch::option_duration(key, value, case)?;
+            if decl.key == "timeout" {
+                timeout = Some(d);
+            } else {
+                poll_interval = Some(d);
+            }
+        }
+        Ok(WaitOptions::with(timeout, poll_interval, None))
+    }
+
     /// The defaults with the values given replaced, and progress reported to `progress`: what each
     /// binding's optional arguments map to.
     pub fn with(timeout: Option<Duration>, poll_interval: Option<Duration>, progress: Option<ProgressFn>) -> Self {
@@ -169,5 +201,27 @@ impl Client {
             }
             tokio::time::sleep(options.poll_interval.min(deadline - now)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn wait_options_are_seconds_in_snake_case_and_milliseconds_in_javascript() {
+        let snake = serde_json::json!({"timeout": 2.5, "poll_interval": null});
+        let o = WaitOptions::from_json(snake.as_object().unwrap(), KeyCase::Snake).unwrap();
+        assert_eq!((o.timeout, o.poll_interval), (Duration::from_millis(2500), WaitOptions::default().poll_interval));
+        let camel = serde_json::json!({"timeoutMs": 2500, "pollIntervalMs": 100});
+        let o = WaitOptions::from_json(camel.as_object().unwrap(), KeyCase::Camel).unwrap();
+        assert_eq!((o.timeout, o.poll_interval), (Duration::from_millis(2500), Duration::from_millis(100)));
+        let typo = serde_json::json!({"timeout": 2500});
+        let e = WaitOptions::from_json(typo.as_object().unwrap(), KeyCase::Camel).unwrap_err();
+        assert_eq!((e.field(), e.rule()), (Some("timeout"), Some("unknown")), "{e}");
+        assert!(e.message().contains("timeoutMs"), "{e}");
+        let negative = serde_json::json!({"poll_interval": -1});
+        let e = WaitOptions::from_json(negative.as_object().unwrap(), KeyCase::Snake).unwrap_err();
+        assert_eq!((e.field(), e.rule()), (Some("poll_interval"), Some("range")), "{e}");
     }
 }

@@ -38,6 +38,7 @@ use live::LiveBatch;
 pub(crate) use live::{match_answer, Answered, LIVE_CHUNK};
 use media::MediaBatch;
 pub(crate) use media::MEDIA_CHUNK;
+pub(crate) use options::{find_option, option_duration};
 pub use options::{option_key, MediaOptions, OptionDecl, PreloadOptions, MEDIA_OPTIONS, PRELOAD_OPTIONS};
 pub use report::{ItemFailure, MediaItem, MediaOutcome, MediaReport, PreloadItem, PreloadReport, Progress, ProgressFn};
 

@@ -223,12 +223,35 @@ pub const MEDIA_OPTIONS: &[OptionDecl] = &[
     CONCURRENCY,
 ];
 
-/// The key of `decl` in a language's case.
+/// The key of `decl` in a language's case. A duration is in seconds in snake_case (`timeout`) and in
+/// milliseconds in JavaScript, which says so in the key (`timeoutMs`).
 pub fn option_key(decl: &OptionDecl, case: KeyCase) -> String {
-    match case {
-        KeyCase::Snake => decl.key.to_owned(),
-        KeyCase::Camel => crate::ops::camel_case(decl.key),
+    match (case, decl.ty) {
+        (KeyCase::Snake, _) => decl.key.to_owned(),
+        (KeyCase::Camel, ParamType::Duration) => format!("{}Ms", crate::ops::camel_case(decl.key)),
+        (KeyCase::Camel, _) => crate::ops::camel_case(decl.key),
     }
+}
+
+/// The declaration `key` names in `case`, or an error naming the key and listing the known ones.
+pub(crate) fn find_option<'a>(decls: &'a [OptionDecl], key: &str, case: KeyCase) -> Result<&'a OptionDecl, Error> {
+    decls.iter().find(|d| option_key(d, case) == key).ok_or_else(|| {
+        let known: Vec<String> = decls.iter().map(|d| option_key(d, case)).collect();
+        Error::invalid_input(key, "unknown", format!("is not an option here (known: {})", known.join(", ")))
+    })
+}
+
+/// A duration option's value: seconds in snake_case, milliseconds in JavaScript (see [`option_key`]).
+pub(crate) fn option_duration(
+    key: &str,
+    value: &serde_json::Value,
+    case: KeyCase,
+) -> Result<std::time::Duration, Error> {
+    let per_second = if case == KeyCase::Camel { 1000.0 } else { 1.0 };
+    value
+        .as_f64()
+        .and_then(|n| std::time::Duration::try_from_secs_f64(n / per_second).ok())
+        .ok_or_else(|| Error::invalid_input(key, "range", "must be a duration of 0 or more, and not absurdly long"))
 }
 
 /// A batch's options as a language gives them (keys in `case`; null is unset): the request parameters
@@ -242,14 +265,7 @@ fn read_options(
     let mut params = serde_json::Map::new();
     let mut concurrency = None;
     for (key, value) in input {
-        let decl = decls.iter().find(|d| option_key(d, case) == *key).ok_or_else(|| {
-            let known: Vec<String> = decls.iter().map(|d| option_key(d, case)).collect();
-            Error::invalid_input(
-                key.clone(),
-                "unknown",
-                format!("is not an option of this batch (known: {})", known.join(", ")),
-            )
-        })?;
+        let decl = find_option(decls, key, case)?;
         if value.is_null() {
             continue;
         }
