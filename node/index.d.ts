@@ -21,6 +21,7 @@ import type {
 export * from './value-sets';
 // The operations' request parameters, generated from the core into params.d.ts.
 import type {
+  ClientOptions,
   DescribeLiveStreamPreloadTasksParams,
   HotLiveRtcStreamParams,
   MediaOptions,
@@ -64,46 +65,6 @@ export class Credentials {
   readonly accessKeyId: string;
   readonly hasSecurityToken: boolean;
   toJSON(): { accessKeyId: string; accessKeySecret: '<redacted>'; securityToken: '<redacted>' | null };
-}
-
-export interface RetryOptions {
-  /** Attempts in all (default 3). */
-  maxAttempts?: number;
-  /** Full-jitter backoff base (default 200). */
-  baseDelayMs?: number;
-  /** Backoff cap (default 5000). */
-  maxDelayMs?: number;
-  /** No retry starts after this long (default 30000). */
-  maxElapsedMs?: number;
-}
-
-export interface ClientOptions {
-  /** Region of the endpoints (default `cn-shanghai`). */
-  region?: string;
-  /** Both services' endpoint: `host[:port]` or a URL; loopback gets `http`, anything else `https`. */
-  endpoint?: string;
-  liveEndpoint?: string;
-  vodEndpoint?: string;
-  /** Without credentials or a profile, the default chain applies (environment, ~/.aliyun, ~/.alibabacloud, ECS role). */
-  credentials?: Credentials | CredentialsInput;
-  /** An aliyun CLI profile (~/.aliyun/config.json). */
-  profile?: string;
-  /** Default `v3`. */
-  signatureVersion?: 'v3' | 'v1';
-  /** Defaults: connect 5000, read 10000. */
-  timeouts?: { connectMs?: number; readMs?: number };
-  /** Default `standard`. */
-  retry?: 'standard' | 'disabled' | RetryOptions;
-  /** Default `documented` (the per-second quotas of each action); an object overrides limits by action (0 lifts one). */
-  rateLimits?: 'documented' | 'disabled' | Record<string, number>;
-  /**
-   * Shares the pacing with every process and host on the account through Redis: `redis://…` or `rediss://…`
-   * (TLS), with optional `key_prefix`, `fallback_share` (default 0.25) and `timeout_ms` (default 200) query
-   * parameters. Default: the `ALIPREFETCH_RATE_LIMIT_URL` environment variable, else in-process pacing only.
-   */
-  rateLimitUrl?: string;
-  /** Allow plain http to a host that is not loopback. */
-  allowInsecureHttp?: boolean;
 }
 
 /** A running batch: `for await (const item of batch)`; leaving the loop early stops it. */

@@ -2,7 +2,7 @@
 // Regenerate: UPDATE_PARAMS=1 cargo test -p aliprefetch --test params_decl
 // The request parameters of the five operations, re-exported by index.d.ts.
 
-import type { List, Time } from './index';
+import type { Credentials, CredentialsInput, List, Time } from './index';
 import type { Progress } from './records';
 import type {
   Area,
@@ -11,6 +11,7 @@ import type {
   PreloadStatus,
   PullToPushRegion,
   ResultType,
+  SignatureVersion,
   StreamType,
   TaskType,
 } from './value-sets';
@@ -104,4 +105,48 @@ export interface WaitOptions {
   /** Between polls (default 5 s). */
   pollIntervalMs?: number;
   onProgress?: (progress: Progress) => void;
+}
+
+export interface RetryOptions {
+  /** Attempts in all (default 3). */
+  maxAttempts?: number;
+  /** Full-jitter backoff base (default 0.2 s). */
+  baseDelayMs?: number;
+  /** Backoff cap (default 5 s). */
+  maxDelayMs?: number;
+  /** No retry starts after this long (default 30 s). */
+  maxElapsedMs?: number;
+}
+
+export interface ClientOptions {
+  /** Region of the endpoints (default `cn-shanghai`). */
+  region?: string;
+  /** Both services' endpoint: `host[:port]` or a URL; loopback gets `http`, anything else `https`. */
+  endpoint?: string;
+  /** The Live endpoint only (default `live.aliyuncs.com`). */
+  liveEndpoint?: string;
+  /** The VOD endpoint only (default from the region). */
+  vodEndpoint?: string;
+  /** Without credentials or a profile, the default chain applies (environment, ~/.aliyun, ~/.alibabacloud, ECS role). */
+  credentials?: Credentials | CredentialsInput;
+  /** An aliyun CLI profile (~/.aliyun/config.json); not with `credentials`. */
+  profile?: string;
+  /** Default `v3`. */
+  signatureVersion?: SignatureVersion;
+  /** Default 5 s. */
+  connectTimeoutMs?: number;
+  /** The longest wait for response data (default 10 s). */
+  readTimeoutMs?: number;
+  /** Default `standard`; `disabled` makes one attempt. */
+  retry?: 'standard' | 'disabled' | RetryOptions;
+  /** Default `documented` (the per-second quotas of each action); limits by action override them (0 lifts one). */
+  rateLimits?: 'documented' | 'disabled' | Record<string, number>;
+  /** Shares the pacing with every process and host on the account through Redis: `redis://…` or `rediss://…` (TLS), with optional `key_prefix`, `fallback_share` (default 0.25) and `timeout_ms` (default 200) query parameters. Default: the `ALIPREFETCH_RATE_LIMIT_URL` environment variable, else in-process pacing only. */
+  rateLimitUrl?: string;
+  /** Allow plain http to a host that is not loopback. */
+  allowInsecureHttp?: boolean;
+  /** Default `aliprefetch/<version> (<language>)`. */
+  userAgent?: string;
+  /** @deprecated `connectTimeoutMs` and `readTimeoutMs`. */
+  timeouts?: { connectMs?: number; readMs?: number };
 }

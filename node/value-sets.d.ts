@@ -18,6 +18,8 @@ export type StreamType = 'video' | 'audio';
 
 export type ResultType = 'Single' | 'Multiple';
 
+export type SignatureVersion = 'v3' | 'v1';
+
 export type Service = 'live' | 'vod';
 
 export type ItemOutcome = 'submitted' | 'not_found' | 'forbidden' | 'failed';

@@ -18,7 +18,8 @@ export async function everything(): Promise<void> {
     endpoint: emu.endpoint,
     credentials: emu.credentials,
     signatureVersion: 'v1',
-    timeouts: { connectMs: 1000, readMs: 5000 },
+    connectTimeoutMs: 1000,
+    readTimeoutMs: 5000,
     retry: { maxAttempts: 5, baseDelayMs: 50 },
     rateLimits: { HotLiveRtcStream: 5 },
   });

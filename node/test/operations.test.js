@@ -121,6 +121,39 @@ test('client options are checked', () => {
   assert.equal(client.region, 'cn-beijing');
 });
 
+test('a misspelt client option is refused naming it, and every declared one is taken', () => {
+  // The keys are the core's declaration (CLIENT_OPTIONS); one that is not there was silently ignored before.
+  for (const [options, field] of [
+    [{ regoin: 'cn-beijing' }, 'regoin'],
+    [{ readTimeout: 2000 }, 'readTimeout'],
+    [{ timeouts: { read: 2000 } }, 'read'],
+    [{ retry: { attempts: 2 } }, 'attempts'],
+  ]) {
+    assert.throws(() => new aliprefetch.Client(options), (e) => {
+      assert.ok(e instanceof aliprefetch.InvalidInputError, String(e));
+      assert.equal(e.field, field);
+      assert.equal(e.rule, 'unknown');
+      return true;
+    });
+  }
+  assert.throws(() => new aliprefetch.Client({ retry: { maxAttempts: 0 } }), { field: 'maxAttempts', rule: 'range' });
+  assert.throws(() => new aliprefetch.Client({ connectTimeoutMs: -1 }), { field: 'connectTimeoutMs', rule: 'range' });
+  const client = new aliprefetch.Client({
+    region: 'cn-beijing',
+    liveEndpoint: '127.0.0.1:1',
+    vodEndpoint: '127.0.0.1:2',
+    credentials: new aliprefetch.Credentials('a', 'b'),
+    signatureVersion: 'v1',
+    connectTimeoutMs: 1000,
+    readTimeoutMs: 2000,
+    retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxElapsedMs: 1000 },
+    rateLimits: 'documented',
+    allowInsecureHttp: false,
+    userAgent: 'mine/1',
+  });
+  assert.equal(client.region, 'cn-beijing');
+});
+
 test('secrets stay out of inspection and JSON', () => {
   const creds = new aliprefetch.Credentials('LTAI-id', 'sEcReT-9f8e7d', 'ToKeN-4c3b2a');
   for (const shown of [util.inspect(creds), JSON.stringify(creds), util.inspect(new aliprefetch.Client({ credentials: creds }))]) {

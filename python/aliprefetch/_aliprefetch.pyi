@@ -6,9 +6,9 @@ from os import PathLike
 from types import TracebackType
 from typing import Any, Generic, TypeVar, final
 
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
-from ._operations import _AsyncOperations, _Operations
+from ._operations import ClientConfig, RetryFields, _AsyncOperations, _Operations
 from ._records import (
     DescribeLiveStreamPreloadTasksResult,
     HotLiveRtcStreamResult,
@@ -28,7 +28,6 @@ from .types import (
     PreloadStatus,
     Seconds,
     Service,
-    SignatureVersion,
     Time,
 )
 
@@ -80,14 +79,7 @@ class Credentials:
 
 @final
 class RetryConfig:
-    def __new__(
-        cls,
-        *,
-        max_attempts: int = 3,
-        base_delay: Seconds | None = None,
-        max_delay: Seconds | None = None,
-        max_elapsed: Seconds | None = None,
-    ) -> Self: ...
+    def __new__(cls, **fields: Unpack[RetryFields]) -> Self: ...
     @staticmethod
     def standard() -> RetryConfig: ...
     @staticmethod
@@ -199,24 +191,7 @@ class AsyncBatchIterator(AsyncIterator[_Item], Generic[_Item]):
 
 @final
 class Client(_Operations):
-    def __new__(
-        cls,
-        *,
-        region: str | None = None,
-        endpoint: str | None = None,
-        live_endpoint: str | None = None,
-        vod_endpoint: str | None = None,
-        credentials: Credentials | None = None,
-        profile: str | None = None,
-        signature_version: SignatureVersion = "v3",
-        connect_timeout: Seconds | None = None,
-        read_timeout: Seconds | None = None,
-        retry: RetryConfig | str | None = None,
-        rate_limits: str | Mapping[str, int] | None = None,
-        rate_limit_url: str | None = None,
-        allow_insecure_http: bool = False,
-        user_agent: str | None = None,
-    ) -> Self: ...
+    def __new__(cls, **config: Unpack[ClientConfig]) -> Self: ...
     @property
     def region(self) -> str: ...
     @property
@@ -239,24 +214,7 @@ class Client(_Operations):
 
 @final
 class AsyncClient(_AsyncOperations):
-    def __new__(
-        cls,
-        *,
-        region: str | None = None,
-        endpoint: str | None = None,
-        live_endpoint: str | None = None,
-        vod_endpoint: str | None = None,
-        credentials: Credentials | None = None,
-        profile: str | None = None,
-        signature_version: SignatureVersion = "v3",
-        connect_timeout: Seconds | None = None,
-        read_timeout: Seconds | None = None,
-        retry: RetryConfig | str | None = None,
-        rate_limits: str | Mapping[str, int] | None = None,
-        rate_limit_url: str | None = None,
-        allow_insecure_http: bool = False,
-        user_agent: str | None = None,
-    ) -> Self: ...
+    def __new__(cls, **config: Unpack[ClientConfig]) -> Self: ...
     @property
     def region(self) -> str: ...
     @property

@@ -5,9 +5,9 @@
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, TypedDict
 
-from ._aliprefetch import AsyncBatchIterator, BatchIterator
+from ._aliprefetch import AsyncBatchIterator, BatchIterator, Credentials, RetryConfig
 from ._records import (
     DescribeLiveStreamPreloadTasksResult,
     HotLiveRtcStreamResult,
@@ -29,6 +29,7 @@ from .types import (
     PullToPushRegion,
     ResultType,
     Seconds,
+    SignatureVersion,
     StreamType,
     TaskType,
     Time,
@@ -36,6 +37,46 @@ from .types import (
 
 _Strs = Sequence[str | Enum] | str
 _ProgressCallback = Callable[[Progress], object]
+
+class RetryFields(TypedDict, total=False):
+    #: Attempts in all (default 3).
+    max_attempts: int | None
+    #: Full-jitter backoff base (default 0.2 s).
+    base_delay: Seconds | None
+    #: Backoff cap (default 5 s).
+    max_delay: Seconds | None
+    #: No retry starts after this long (default 30 s).
+    max_elapsed: Seconds | None
+
+class ClientConfig(TypedDict, total=False):
+    #: Region of the endpoints (default ``cn-shanghai``).
+    region: str | None
+    #: Both services' endpoint: ``host[:port]`` or a URL; loopback gets ``http``, anything else ``https``.
+    endpoint: str | None
+    #: The Live endpoint only (default ``live.aliyuncs.com``).
+    live_endpoint: str | None
+    #: The VOD endpoint only (default from the region).
+    vod_endpoint: str | None
+    #: Without credentials or a profile, the default chain applies (environment, ~/.aliyun, ~/.alibabacloud, ECS role).
+    credentials: Credentials | None
+    #: An aliyun CLI profile (~/.aliyun/config.json); not with ``credentials``.
+    profile: str | None
+    #: Default ``v3``.
+    signature_version: SignatureVersion | Enum | None
+    #: Default 5 s.
+    connect_timeout: Seconds | None
+    #: The longest wait for response data (default 10 s).
+    read_timeout: Seconds | None
+    #: Default ``standard``; ``disabled`` makes one attempt.
+    retry: RetryConfig | RetryFields | str | None
+    #: Default ``documented`` (the per-second quotas of each action); limits by action override them (0 lifts one).
+    rate_limits: str | Mapping[str, int] | None
+    #: Shares the pacing with every process and host on the account through Redis: ``redis://…`` or ``rediss://…`` (TLS), with optional ``key_prefix``, ``fallback_share`` (default 0.25) and ``timeout_ms`` (default 200) query parameters. Default: the ``ALIPREFETCH_RATE_LIMIT_URL`` environment variable, else in-process pacing only.
+    rate_limit_url: str | None
+    #: Allow plain http to a host that is not loopback.
+    allow_insecure_http: bool | None
+    #: Default ``aliprefetch/<version> (<language>)``.
+    user_agent: str | None
 
 class _Operations:
     def set_live_stream_preload_tasks(

@@ -14,6 +14,7 @@ MediaFormat = Literal["mp4", "m3u8", "mp3", "flv", "webm", "ts"]
 Definition = Literal["FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO"]
 StreamType = Literal["video", "audio"]
 ResultType = Literal["Single", "Multiple"]
+SignatureVersion = Literal["v3", "v1"]
 Service = Literal["live", "vod"]
 ItemOutcome = Literal["submitted", "not_found", "forbidden", "failed"]
 ErrorKind = Literal[

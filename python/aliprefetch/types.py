@@ -4,7 +4,6 @@ whose value is one) is accepted where the API takes the set."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
 
 # The core's value sets, generated from it into _value_sets.py.
 from aliprefetch._value_sets import (
@@ -17,6 +16,7 @@ from aliprefetch._value_sets import (
     PullToPushRegion,
     ResultType,
     Service,
+    SignatureVersion,
     StreamType,
     TaskType,
 )
@@ -38,7 +38,6 @@ __all__ = [
     "Time",
 ]
 
-SignatureVersion = Literal["v3", "v1"]
 #: A point in time: a ``datetime`` (naive ones are local time) or ``yyyy-MM-ddTHH:mm:ssZ``.
 Time = datetime | str
 #: A duration: seconds as a number, or a ``timedelta``.

@@ -167,6 +167,26 @@ def test_client_options_are_checked() -> None:
     assert "live.aliyuncs.com" in repr(client)
 
 
+def test_a_misspelt_client_setting_is_refused_and_a_retry_dict_is_taken() -> None:
+    # The keywords are the core's declaration (CLIENT_OPTIONS), as the stub's ClientConfig says.
+    with pytest.raises(TypeError, match="regoin"):
+        aliprefetch.Client(regoin="cn-beijing")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="attempts"):
+        aliprefetch.RetryConfig(attempts=2)  # type: ignore[call-arg]
+    with pytest.raises(aliprefetch.InvalidInputError) as e:
+        aliprefetch.Client(retry={"max_attempts": 0})
+    assert (e.value.field, e.value.rule) == ("max_attempts", "range")
+    retry = aliprefetch.RetryConfig(max_attempts=2, base_delay=dt.timedelta(milliseconds=10), max_delay=0.5)
+    assert (retry.max_attempts, retry.base_delay, retry.max_delay) == (2, 0.01, 0.5)
+    client = aliprefetch.Client(
+        credentials=aliprefetch.Credentials("a", "b"),
+        retry={"max_attempts": 2, "max_elapsed": dt.timedelta(seconds=1)},
+        connect_timeout=dt.timedelta(seconds=1),
+        user_agent="mine/1",
+    )
+    assert client.region == "cn-shanghai"
+
+
 def test_durations_go_on_the_wire_in_each_parameter_s_unit(emulator: aliprefetch.Emulator) -> None:
     # The units are the core's table (ConnectionTimeout and MediaTimeout in ms, Offset in s), not the binding's.
     client = client_on(emulator)

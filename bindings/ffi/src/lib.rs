@@ -119,28 +119,9 @@ fn panic_error(panic: &Box<dyn std::any::Any + Send>) -> AliPrefetchError {
     aliprefetch::Error::from_panic(panic.as_ref()).into()
 }
 
-/// The body of `Client::new`, run under [`guarded_sync`]: the record as the core's `ClientConfig`,
-/// whose checks and defaults are the only ones.
+/// The body of `Client::new`, run under [`guarded_sync`]: the core's checks and defaults are the only ones.
 fn build_client(config: ClientConfig) -> Result<Arc<Client>, AliPrefetchError> {
-    let mut core = aliprefetch::ClientConfig::default();
-    core.user_agent = Some(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION")));
-    core.allow_insecure_http = config.allow_insecure_http;
-    core.signature_version = config.signature_version.map(|v| match v {
-        SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
-        SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
-    });
-    core.region = config.region;
-    core.endpoint = config.endpoint;
-    core.live_endpoint = config.live_endpoint;
-    core.vod_endpoint = config.vod_endpoint;
-    core.credentials = config.credentials.map(|c| c.inner.clone());
-    core.profile = config.profile;
-    core.connect_timeout = config.connect_timeout;
-    core.read_timeout = config.read_timeout;
-    core.retry = config.retry.map(aliprefetch::RetryConfig::try_from).transpose()?;
-    core.rate_limits = config.rate_limits.map(Into::into);
-    core.rate_limit_url = config.rate_limit_url.map(|u| u.url.clone());
-    Ok(Arc::new(Client { inner: aliprefetch::Client::from_config(core)? }))
+    Ok(Arc::new(Client { inner: aliprefetch::Client::from_config(config.into_core()?)? }))
 }
 
 /// Receives the progress of a batch or a wait (called from the runtime's threads).

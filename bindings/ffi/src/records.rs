@@ -2,12 +2,9 @@
 //! with their conversions.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
-
-use crate::Credentials;
 
 /// A request's parameters keyed by their API names, as the generated request records (`requests.rs`)
 /// hand them to the core's `Operation::from_json`: the same reading and checks as every language's.
@@ -107,14 +104,6 @@ pub(crate) fn system_time(t: OffsetDateTime) -> SystemTime {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum SignatureVersion {
-    /// ACS3-HMAC-SHA256 (the default).
-    V3,
-    /// HMAC-SHA1.
-    V1,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Service {
     Live,
     Vod,
@@ -179,41 +168,6 @@ impl From<RateLimitPolicy> for aliprefetch::RateLimits {
             RateLimitPolicy::Custom { per_second } => aliprefetch::RateLimits::documented_with(per_second),
         }
     }
-}
-
-/// How to build a `Client`. Every field is optional: region `cn-shanghai`, the region's endpoints, the
-/// default credential chain, V3, 5 s connect and 10 s read timeouts, standard retries, documented quotas.
-#[derive(uniffi::Record)]
-pub struct ClientConfig {
-    #[uniffi(default)]
-    pub region: Option<String>,
-    #[uniffi(default)]
-    pub endpoint: Option<String>,
-    #[uniffi(default)]
-    pub live_endpoint: Option<String>,
-    #[uniffi(default)]
-    pub vod_endpoint: Option<String>,
-    #[uniffi(default)]
-    pub credentials: Option<Arc<Credentials>>,
-    #[uniffi(default)]
-    pub profile: Option<String>,
-    #[uniffi(default)]
-    pub signature_version: Option<SignatureVersion>,
-    #[uniffi(default)]
-    pub connect_timeout: Option<Duration>,
-    #[uniffi(default)]
-    pub read_timeout: Option<Duration>,
-    #[uniffi(default)]
-    pub retry: Option<RetryPolicy>,
-    #[uniffi(default)]
-    pub rate_limits: Option<RateLimitPolicy>,
-    /// Shares the pacing with every process on the account through Redis (`redis://…`, `rediss://…`);
-    /// default: `ALIPREFETCH_RATE_LIMIT_URL`, else in-process pacing only. An object rather than a string,
-    /// so that this record's generated `toString` (`description`) cannot show the URL's password.
-    #[uniffi(default)]
-    pub rate_limit_url: Option<std::sync::Arc<crate::RateLimitUrl>>,
-    #[uniffi(default)]
-    pub allow_insecure_http: bool,
 }
 
 /// A prefetch task as the emulator holds it.

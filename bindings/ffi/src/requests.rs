@@ -4,13 +4,15 @@
 //! one the core declares; a record becomes the core's request through `Operation::from_json`, so the
 //! core's reading and checks apply as for every language.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aliprefetch::internal::KeyCase;
 
-use crate::records::Params;
+use crate::records::{Params, RateLimitPolicy, RetryPolicy};
 use crate::value_sets::*;
 use crate::AliPrefetchError;
+use crate::{Credentials, RateLimitUrl};
 
 #[derive(uniffi::Record)]
 pub struct SetLiveStreamPreloadTasksRequest {
@@ -278,5 +280,79 @@ impl WaitOptions {
         let mut options = aliprefetch::WaitOptions::from_json(&p.into_map()?, KeyCase::Snake)?;
         options.progress = progress;
         Ok(options)
+    }
+}
+
+/// How to build a `Client`. Every field is optional: region `cn-shanghai`, the region's endpoints, the
+/// default credential chain, V3, 5 s connect and 10 s read timeouts, standard retries, documented quotas.
+#[derive(uniffi::Record)]
+pub struct ClientConfig {
+    /// Region of the endpoints (default `cn-shanghai`).
+    #[uniffi(default)]
+    pub region: Option<String>,
+    /// Both services' endpoint: `host[:port]` or a URL; loopback gets `http`, anything else `https`.
+    #[uniffi(default)]
+    pub endpoint: Option<String>,
+    /// The Live endpoint only (default `live.aliyuncs.com`).
+    #[uniffi(default)]
+    pub live_endpoint: Option<String>,
+    /// The VOD endpoint only (default from the region).
+    #[uniffi(default)]
+    pub vod_endpoint: Option<String>,
+    /// Without credentials or a profile, the default chain applies (environment, ~/.aliyun, ~/.alibabacloud, ECS role).
+    #[uniffi(default)]
+    pub credentials: Option<Arc<Credentials>>,
+    /// An aliyun CLI profile (~/.aliyun/config.json); not with `credentials`.
+    #[uniffi(default)]
+    pub profile: Option<String>,
+    /// Default `v3`.
+    #[uniffi(default)]
+    pub signature_version: Option<SignatureVersion>,
+    /// Default 5 s.
+    #[uniffi(default)]
+    pub connect_timeout: Option<Duration>,
+    /// The longest wait for response data (default 10 s).
+    #[uniffi(default)]
+    pub read_timeout: Option<Duration>,
+    /// Default `standard`; `disabled` makes one attempt.
+    #[uniffi(default)]
+    pub retry: Option<RetryPolicy>,
+    /// Default `documented` (the per-second quotas of each action); limits by action override them (0 lifts one).
+    #[uniffi(default)]
+    pub rate_limits: Option<RateLimitPolicy>,
+    /// Shares the pacing with every process and host on the account through Redis: `redis://…` or `rediss://…` (TLS), with optional `key_prefix`, `fallback_share` (default 0.25) and `timeout_ms` (default 200) query parameters. Default: the `ALIPREFETCH_RATE_LIMIT_URL` environment variable, else in-process pacing only.
+    #[uniffi(default)]
+    pub rate_limit_url: Option<Arc<RateLimitUrl>>,
+    /// Allow plain http to a host that is not loopback.
+    #[uniffi(default)]
+    pub allow_insecure_http: bool,
+    /// Default `aliprefetch/<version> (<language>)`.
+    #[uniffi(default)]
+    pub user_agent: Option<String>,
+}
+
+impl ClientConfig {
+    /// The core's settings (whose checks and defaults are the only ones), with this binding's user agent
+    /// unless one is given.
+    pub(crate) fn into_core(self) -> Result<aliprefetch::ClientConfig, AliPrefetchError> {
+        let c = self;
+        let mut core = aliprefetch::ClientConfig::default();
+        core.region = c.region;
+        core.endpoint = c.endpoint;
+        core.live_endpoint = c.live_endpoint;
+        core.vod_endpoint = c.vod_endpoint;
+        core.credentials = c.credentials.map(|c| c.inner.clone());
+        core.profile = c.profile;
+        core.signature_version = c.signature_version.map(Into::into);
+        core.connect_timeout = c.connect_timeout;
+        core.read_timeout = c.read_timeout;
+        core.retry = c.retry.map(TryInto::try_into).transpose()?;
+        core.rate_limits = c.rate_limits.map(Into::into);
+        core.rate_limit_url = c.rate_limit_url.map(|u| u.url.clone());
+        core.allow_insecure_http = c.allow_insecure_http;
+        core.user_agent = c.user_agent;
+        core.user_agent =
+            core.user_agent.or_else(|| Some(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION"))));
+        Ok(core)
     }
 }

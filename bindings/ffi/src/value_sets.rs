@@ -253,6 +253,31 @@ impl From<aliprefetch::ResultType> for ResultType {
     }
 }
 
+/// The core's `SignatureVersion`: v3, v1 on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SignatureVersion {
+    V3,
+    V1,
+}
+
+impl From<SignatureVersion> for aliprefetch::SignatureVersion {
+    fn from(v: SignatureVersion) -> Self {
+        match v {
+            SignatureVersion::V3 => aliprefetch::SignatureVersion::V3,
+            SignatureVersion::V1 => aliprefetch::SignatureVersion::V1,
+        }
+    }
+}
+
+impl From<aliprefetch::SignatureVersion> for SignatureVersion {
+    fn from(v: aliprefetch::SignatureVersion) -> Self {
+        match v {
+            aliprefetch::SignatureVersion::V3 => SignatureVersion::V3,
+            aliprefetch::SignatureVersion::V1 => SignatureVersion::V1,
+        }
+    }
+}
+
 /// The core's `ErrorKind`: InvalidInput, Credentials, Auth, Throttled, Api, Server, Transport, Timeout, Decode, Internal on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ErrorKind {

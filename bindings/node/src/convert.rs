@@ -1,8 +1,6 @@
 //! JS values (as JSON) to the core's inputs, the core's answers to plain camelCase objects, and the
 //! core's errors to a payload the JS layer turns into its error classes.
 
-use std::time::Duration;
-
 use aliprefetch::sign::{v1, v3};
 use aliprefetch::AnyRequest;
 use napi::{Error, Result, Status};
@@ -60,28 +58,6 @@ pub fn object(name: &str, v: Option<&Value>) -> Result<Map<String, Value>> {
         None | Some(Value::Null) => Ok(Map::new()),
         Some(Value::Object(m)) => Ok(m.clone()),
         Some(_) => Err(invalid(name, "type", "must be an object")),
-    }
-}
-
-pub fn opt_millis(o: &Map<String, Value>, key: &str) -> Result<Option<Duration>> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_f64()
-            .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok())
-            .map(Some)
-            .ok_or_else(|| invalid(key, "range", "must be 0 or more milliseconds, and not absurdly large")),
-    }
-}
-
-pub fn opt_u32(o: &Map<String, Value>, key: &str, field: &str) -> Result<Option<u32>> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| invalid(field, "range", format!("must be a whole number 0 or more, got {v}"))),
     }
 }
 

@@ -12,17 +12,15 @@ use std::sync::Arc;
 
 use aliprefetch::internal::KeyCase;
 use aliprefetch::ProgressFn;
-use aliprefetch::{
-    AnyRequest, ClientConfig, MediaOptions, Method, PreloadOptions, RateLimits, RetryConfig, Service, WaitOptions,
-};
+use aliprefetch::{AnyRequest, ClientConfig, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
 use futures::stream::BoxStream;
 use futures::StreamExt as _;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::convert::{error, invalid, opt_str, strings};
+use crate::convert::{error, invalid, strings};
 use crate::json::Json;
 
 /// A JS progress callback, called from the runtime's threads without blocking them.
@@ -115,34 +113,14 @@ pub struct Client {
 impl Client {
     #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<Json>) -> Result<Self> {
-        let options = options.map(|o| o.into_value("options")).transpose()?.unwrap_or(Value::Null);
-        let o = match &options {
-            Value::Object(m) => m.clone(),
-            Value::Null => Map::new(),
-            _ => return Err(invalid("options", "type", "must be an object")),
-        };
-        // The options object as the core's ClientConfig: this converts JS values and nothing more; the
-        // checks and defaults are the core's (its field names reported in camelCase).
-        let mut config = ClientConfig::default();
-        config.user_agent = Some(format!("aliprefetch/{} (node)", env!("CARGO_PKG_VERSION")));
-        config.allow_insecure_http = o.get("allowInsecureHttp").and_then(Value::as_bool).unwrap_or(false);
-        config.region = opt_str(&o, "region")?;
-        config.endpoint = opt_str(&o, "endpoint")?;
-        config.live_endpoint = opt_str(&o, "liveEndpoint")?;
-        config.vod_endpoint = opt_str(&o, "vodEndpoint")?;
-        config.signature_version =
-            opt_str(&o, "signatureVersion")?.map(|v| v.parse()).transpose().map_err(convert::option_error)?;
-        config.credentials = o.get("credentials").filter(|v| !v.is_null()).map(convert::credentials).transpose()?;
-        config.profile = opt_str(&o, "profile")?;
-        if let Some(t) = o.get("timeouts").filter(|v| !v.is_null()) {
-            let t = t.as_object().ok_or_else(|| invalid("timeouts", "type", "must be { connectMs, readMs }"))?;
-            config.connect_timeout = convert::opt_millis(t, "connectMs")?;
-            config.read_timeout = convert::opt_millis(t, "readMs")?;
-        }
-        config.retry = o.get("retry").filter(|v| !v.is_null()).map(retry_of).transpose()?;
-        config.rate_limits = o.get("rateLimits").filter(|v| !v.is_null()).map(rate_limits_of).transpose()?;
-        config.rate_limit_url = opt_str(&o, "rateLimitUrl")?;
-        Ok(Client { inner: aliprefetch::Client::from_config(config).map_err(convert::option_error)? })
+        // The options object as the core's ClientConfig, read by the core's declaration (camelCase keys,
+        // milliseconds); its checks and defaults are the only ones.
+        let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
+        let mut config = ClientConfig::from_json(&o, KeyCase::Camel).map_err(error)?;
+        config.user_agent.get_or_insert_with(|| format!("aliprefetch/{} (node)", env!("CARGO_PKG_VERSION")));
+        let client = aliprefetch::Client::from_config(config)
+            .map_err(|e| convert::option_error(ClientConfig::name_for(e, KeyCase::Camel)))?;
+        Ok(Client { inner: client })
     }
 
     /// The region of the endpoints.
@@ -465,43 +443,6 @@ pub fn sign_v1(input: Json) -> Result<Value> {
 #[napi(catch_unwind)]
 pub fn sign_v3(input: Json) -> Result<Value> {
     convert::sign_v3(&input.into_value("input")?)
-}
-
-fn retry_of(v: &Value) -> Result<RetryConfig> {
-    match v {
-        Value::String(s) => RetryConfig::preset(s).map_err(convert::option_error),
-        Value::Object(o) => RetryConfig::custom(
-            convert::opt_u32(o, "maxAttempts", "maxAttempts")?,
-            convert::opt_millis(o, "baseDelayMs")?,
-            convert::opt_millis(o, "maxDelayMs")?,
-            convert::opt_millis(o, "maxElapsedMs")?,
-        )
-        .map_err(convert::option_error),
-        _ => Err(invalid(
-            "retry",
-            "type",
-            "must be 'standard', 'disabled' or { maxAttempts, baseDelayMs, maxDelayMs, maxElapsedMs }",
-        )),
-    }
-}
-
-fn rate_limits_of(v: &Value) -> Result<RateLimits> {
-    match v {
-        Value::String(s) => RateLimits::preset(s).map_err(convert::option_error),
-        Value::Object(o) => {
-            let limits = o
-                .iter()
-                .map(|(action, n)| {
-                    let n = n.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
-                        invalid("rateLimits", "type", format!("{action}: must be a count per second"))
-                    })?;
-                    Ok((action.clone(), n))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(RateLimits::documented_with(limits))
-        }
-        _ => Err(invalid("rateLimits", "type", "must be 'documented', 'disabled' or an object of limits by action")),
-    }
 }
 
 /// The runtime the addon's promises run on: one worker. A client's work is waiting on sockets, which one

@@ -10,7 +10,6 @@ use serde_json::Value;
 use crate::batches::AnyBatch;
 use crate::config::build_client;
 use crate::convert;
-use crate::credentials::Credentials;
 use crate::errors::to_py;
 use crate::mode::{json_to_py, Asyncio, Blocking, Mode};
 use crate::results::{self};
@@ -55,43 +54,11 @@ macro_rules! client_methods {
     ($class:ident, $mode:ty) => {
         #[pymethods]
         impl $class {
+            /// The client's settings as keyword arguments (`ClientConfig` in the stubs).
             #[new]
-            #[pyo3(signature = (*, region=None, endpoint=None, live_endpoint=None, vod_endpoint=None, credentials=None, profile=None, signature_version="v3", connect_timeout=None, read_timeout=None, retry=None, rate_limits=None, rate_limit_url=None, allow_insecure_http=false, user_agent=None))]
-            #[allow(clippy::too_many_arguments)]
-            fn new(
-                py: Python<'_>,
-                region: Option<String>,
-                endpoint: Option<String>,
-                live_endpoint: Option<String>,
-                vod_endpoint: Option<String>,
-                credentials: Option<PyRef<'_, Credentials>>,
-                profile: Option<String>,
-                signature_version: &str,
-                connect_timeout: Option<&Bound<'_, PyAny>>,
-                read_timeout: Option<&Bound<'_, PyAny>>,
-                retry: Option<&Bound<'_, PyAny>>,
-                rate_limits: Option<&Bound<'_, PyAny>>,
-                rate_limit_url: Option<String>,
-                allow_insecure_http: bool,
-                user_agent: Option<String>,
-            ) -> PyResult<Self> {
-                let client = crate::errors::guarded(py, || build_client(
-                    py,
-                    region,
-                    endpoint,
-                    live_endpoint,
-                    vod_endpoint,
-                    credentials.as_deref(),
-                    profile,
-                    signature_version,
-                    connect_timeout,
-                    read_timeout,
-                    retry,
-                    rate_limits,
-                    rate_limit_url,
-                    allow_insecure_http,
-                    user_agent,
-                ))?;
+            #[pyo3(signature = (**config))]
+            fn new(py: Python<'_>, config: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+                let client = crate::errors::guarded(py, || build_client(py, stringify!($class), config))?;
                 Ok($class { client })
             }
 
@@ -119,18 +86,38 @@ macro_rules! client_methods {
 
             /// SetLiveStreamPreloadTasks: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
             #[pyo3(signature = (**params))]
-            fn set_live_stream_preload_tasks(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+            fn set_live_stream_preload_tasks(
+                &self,
+                py: Python<'_>,
+                params: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(py, "set_live_stream_preload_tasks", "SetLiveStreamPreloadTasks", params, &[])?;
+                    let p = convert::keyword_params(
+                        py,
+                        "set_live_stream_preload_tasks",
+                        "SetLiveStreamPreloadTasks",
+                        params,
+                        &[],
+                    )?;
                     execute::<$mode>(py, &self.client, "SetLiveStreamPreloadTasks", p)
                 })
             }
 
             /// DescribeLiveStreamPreloadTasks: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
             #[pyo3(signature = (**params))]
-            fn describe_live_stream_preload_tasks(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+            fn describe_live_stream_preload_tasks(
+                &self,
+                py: Python<'_>,
+                params: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(py, "describe_live_stream_preload_tasks", "DescribeLiveStreamPreloadTasks", params, &[])?;
+                    let p = convert::keyword_params(
+                        py,
+                        "describe_live_stream_preload_tasks",
+                        "DescribeLiveStreamPreloadTasks",
+                        params,
+                        &[],
+                    )?;
                     execute::<$mode>(py, &self.client, "DescribeLiveStreamPreloadTasks", p)
                 })
             }
@@ -146,18 +133,28 @@ macro_rules! client_methods {
 
             /// UpdateLivePullToPush: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
             #[pyo3(signature = (**params))]
-            fn update_live_pull_to_push(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+            fn update_live_pull_to_push(
+                &self,
+                py: Python<'_>,
+                params: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(py, "update_live_pull_to_push", "UpdateLivePullToPush", params, &[])?;
+                    let p =
+                        convert::keyword_params(py, "update_live_pull_to_push", "UpdateLivePullToPush", params, &[])?;
                     execute::<$mode>(py, &self.client, "UpdateLivePullToPush", p)
                 })
             }
 
             /// RefreshMediaPlayUrls: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
             #[pyo3(signature = (**params))]
-            fn refresh_media_play_urls(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+            fn refresh_media_play_urls(
+                &self,
+                py: Python<'_>,
+                params: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(py, "refresh_media_play_urls", "RefreshMediaPlayUrls", params, &[])?;
+                    let p =
+                        convert::keyword_params(py, "refresh_media_play_urls", "RefreshMediaPlayUrls", params, &[])?;
                     execute::<$mode>(py, &self.client, "RefreshMediaPlayUrls", p)
                 })
             }
@@ -220,7 +217,10 @@ macro_rules! client_methods {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
                     let options = media_options::<$mode>(py, "iter_refresh_media", options, progress)?;
-                    let stream = self.client.stream_refresh_media(futures::stream::iter(ids), options).map_err(|e| to_py(py, e))?;
+                    let stream = self
+                        .client
+                        .stream_refresh_media(futures::stream::iter(ids), options)
+                        .map_err(|e| to_py(py, e))?;
                     <$mode>::batch(py, AnyBatch::Media(stream))
                 })
             }
@@ -237,7 +237,10 @@ macro_rules! client_methods {
                 crate::errors::guarded(py, || {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
                     let options = media_options::<$mode>(py, "iter_preload_media", options, progress)?;
-                    let stream = self.client.stream_preload_media(futures::stream::iter(ids), options).map_err(|e| to_py(py, e))?;
+                    let stream = self
+                        .client
+                        .stream_preload_media(futures::stream::iter(ids), options)
+                        .map_err(|e| to_py(py, e))?;
                     <$mode>::batch(py, AnyBatch::Media(stream))
                 })
             }
@@ -255,7 +258,11 @@ macro_rules! client_methods {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
                     let options = media_options::<$mode>(py, "refresh_media", options, progress)?;
                     let client = self.client.clone();
-                    <$mode>::finish(py, async move { client.refresh_media(ids, options).await }, Box::new(results::media_report))
+                    <$mode>::finish(
+                        py,
+                        async move { client.refresh_media(ids, options).await },
+                        Box::new(results::media_report),
+                    )
                 })
             }
 
@@ -272,7 +279,11 @@ macro_rules! client_methods {
                     let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
                     let options = media_options::<$mode>(py, "preload_media", options, progress)?;
                     let client = self.client.clone();
-                    <$mode>::finish(py, async move { client.preload_media(ids, options).await }, Box::new(results::media_report))
+                    <$mode>::finish(
+                        py,
+                        async move { client.preload_media(ids, options).await },
+                        Box::new(results::media_report),
+                    )
                 })
             }
 
@@ -281,7 +292,13 @@ macro_rules! client_methods {
             #[pyo3(signature = (**params))]
             fn iter_preload_tasks(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(py, "iter_preload_tasks", "DescribeLiveStreamPreloadTasks", params, &["PageNum"])?;
+                    let p = convert::keyword_params(
+                        py,
+                        "iter_preload_tasks",
+                        "DescribeLiveStreamPreloadTasks",
+                        params,
+                        &["PageNum"],
+                    )?;
                     let query = match AnyRequest::from_params("DescribeLiveStreamPreloadTasks", &p, true) {
                         Ok(AnyRequest::DescribeLiveStreamPreloadTasks(q)) => q,
                         Ok(_) => unreachable!("a Describe request"),
@@ -336,8 +353,10 @@ macro_rules! client_methods {
                         .map(|(k, v)| match v {
                             Value::String(s) => (k, s),
                             Value::Array(items) => {
-                                let parts: Vec<String> =
-                                    items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect();
+                                let parts: Vec<String> = items
+                                    .iter()
+                                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                                    .collect();
                                 (k, parts.join(","))
                             }
                             other => (k, other.to_string()),

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use aliprefetch::internal::{OptionDecl, ParamType, RETRY_OPTIONS};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -195,7 +196,7 @@ pub fn keyword_params(
 pub fn option_map(
     py: Python<'_>,
     method: &str,
-    decls: &[aliprefetch::internal::OptionDecl],
+    decls: &[OptionDecl],
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Map<String, Value>> {
     let mut map = Map::new();
@@ -206,10 +207,12 @@ pub fn option_map(
             .find(|d| d.key == key)
             .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
         // A duration option is seconds (a number or a timedelta), as every Python duration here is.
-        let value = match decl.ty {
-            aliprefetch::internal::ParamType::Duration if !v.is_none() => {
-                Value::from(seconds(py, decl.key, &v)?.as_secs_f64())
-            }
+        let value = match (decl.ty, v.cast::<PyDict>()) {
+            (ParamType::Duration, _) if !v.is_none() => Value::from(seconds(py, decl.key, &v)?.as_secs_f64()),
+            // A retry policy's fields, as the keywords of `RetryConfig`.
+            (ParamType::Retry, Ok(fields)) => Value::Object(option_map(py, decl.key, RETRY_OPTIONS, Some(fields))?),
+            // Limits by action.
+            (ParamType::RateLimits, Ok(limits)) => Value::Object(dict_params(py, Some(limits))?),
             _ => to_json(py, decl.param.unwrap_or(decl.key), &v)?,
         };
         map.insert(key, value);

@@ -31,6 +31,7 @@ mod batch;
 pub mod blocking;
 mod client;
 mod config;
+mod config_options;
 pub mod credentials;
 mod encoding;
 mod endpoint;
@@ -88,6 +89,7 @@ pub use wire::{format_timestamp, parse_timestamp};
 #[doc(hidden)]
 pub mod internal {
     pub use crate::batch::{option_key, OptionDecl, MEDIA_OPTIONS, PRELOAD_OPTIONS};
+    pub use crate::config_options::{CLIENT_OPTIONS, RETRY_OPTIONS};
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;

@@ -19,6 +19,7 @@ pub fn value_sets() -> Vec<(&'static str, Vec<&'static str>)> {
         of::<Definition>("Definition"),
         of::<StreamType>("StreamType"),
         of::<ResultType>("ResultType"),
+        of::<crate::client::SignatureVersion>("SignatureVersion"),
         ("Service", vec![Service::Live.as_str(), Service::Vod.as_str()]),
         ("ItemOutcome", media_outcomes()),
         ("ErrorKind", crate::error::ErrorKind::ALL.iter().map(|k| k.as_str()).collect()),

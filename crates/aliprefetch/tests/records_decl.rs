@@ -6,8 +6,9 @@
 //! `UPDATE_RECORDS=1 cargo test -p aliprefetch --test records_decl` writes them after a change to the core;
 //! otherwise this test fails when any differs from what the core gives.
 
+mod generated;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use aliprefetch::internal::{camel_case, FieldDecl, FieldType, RecordDecl, RECORDS};
 
@@ -236,42 +237,16 @@ fn pyo3() -> String {
     out
 }
 
-/// `text` as `cargo fmt` leaves it (the workspace's rustfmt.toml), so the committed file passes the format check.
-fn rustfmt(text: &str) -> String {
-    use std::io::Write as _;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut child = std::process::Command::new("rustfmt")
-        .args(["--emit", "stdout", "--edition", "2021", "--config-path"])
-        .arg(root.join("rustfmt.toml"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("rustfmt (rustup component add rustfmt)");
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "rustfmt refused the generated code");
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn the_committed_declarations_of_the_results_are_the_cores() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for (path, text) in [
-        ("node/records.d.ts", typescript()),
-        ("python/aliprefetch/_records.pyi", python()),
-        ("bindings/ffi/src/responses.rs", rustfmt(&uniffi())),
-        ("bindings/python/src/results/records.rs", rustfmt(&pyo3())),
-    ] {
-        let path = root.join(path);
-        if std::env::var_os("UPDATE_RECORDS").is_some() {
-            std::fs::write(&path, &text).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(
-            committed,
-            text,
-            "{} is stale: run UPDATE_RECORDS=1 cargo test -p aliprefetch --test records_decl",
-            path.display()
-        );
-    }
+    generated::write_or_compare(
+        "UPDATE_RECORDS",
+        "records_decl",
+        &[
+            ("node/records.d.ts", typescript()),
+            ("python/aliprefetch/_records.pyi", python()),
+            ("bindings/ffi/src/responses.rs", generated::rustfmt(&uniffi())),
+            ("bindings/python/src/results/records.rs", generated::rustfmt(&pyo3())),
+        ],
+    );
 }

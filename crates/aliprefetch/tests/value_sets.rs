@@ -4,7 +4,7 @@
 //! value_sets` writes all four after a change to the core; otherwise this test fails when any of them
 //! differs from what the core gives.
 
-use std::path::PathBuf;
+mod generated;
 
 use aliprefetch::WireEnum;
 
@@ -94,6 +94,7 @@ fn uniffi() -> String {
     out += &uniffi_enum::<aliprefetch::Definition>("Definition");
     out += &uniffi_enum::<aliprefetch::StreamType>("StreamType");
     out += &uniffi_enum::<aliprefetch::ResultType>("ResultType");
+    out += &uniffi_enum::<aliprefetch::SignatureVersion>("SignatureVersion");
     let kinds: Vec<String> = aliprefetch::ErrorKind::ALL.iter().map(|k| format!("{k:?}")).collect();
     let wire: Vec<&str> = aliprefetch::ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
     out += &uniffi_enum_of("ErrorKind", &kinds, &wire, Some("Internal"));
@@ -105,24 +106,14 @@ fn the_committed_value_sets_and_their_declarations_are_the_cores() {
     let sets = aliprefetch::value_sets();
     let json: serde_json::Map<String, serde_json::Value> =
         sets.iter().map(|(name, members)| ((*name).to_owned(), members.clone().into())).collect();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let files = [
-        ("tests/value_sets.json", format!("{}\n", serde_json::to_string_pretty(&json).unwrap())),
-        ("node/value-sets.d.ts", typescript(&sets)),
-        ("python/aliprefetch/_value_sets.py", python(&sets)),
-        ("bindings/ffi/src/value_sets.rs", uniffi()),
-    ];
-    for (path, text) in files {
-        let path = root.join(path);
-        if std::env::var_os("UPDATE_VALUE_SETS").is_some() {
-            std::fs::write(&path, &text).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(
-            committed,
-            text,
-            "{} is stale: run UPDATE_VALUE_SETS=1 cargo test -p aliprefetch --test value_sets",
-            path.display()
-        );
-    }
+    generated::write_or_compare(
+        "UPDATE_VALUE_SETS",
+        "value_sets",
+        &[
+            ("tests/value_sets.json", format!("{}\n", serde_json::to_string_pretty(&json).unwrap())),
+            ("node/value-sets.d.ts", typescript(&sets)),
+            ("python/aliprefetch/_value_sets.py", python(&sets)),
+            ("bindings/ffi/src/value_sets.rs", generated::rustfmt(&uniffi())),
+        ],
+    );
 }

@@ -32,6 +32,17 @@ impl std::str::FromStr for SignatureVersion {
     }
 }
 
+impl crate::types::WireEnum for SignatureVersion {
+    const FIELD: &'static str = "signature_version";
+    const ALL: &'static [Self] = &[SignatureVersion::V3, SignatureVersion::V1];
+    fn as_str(self) -> &'static str {
+        match self {
+            SignatureVersion::V3 => "v3",
+            SignatureVersion::V1 => "v1",
+        }
+    }
+}
+
 /// The client. Cheap to clone: clones share connections, credentials and rate limiters.
 #[derive(Debug, Clone)]
 pub struct Client {

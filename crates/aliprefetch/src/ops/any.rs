@@ -156,6 +156,9 @@ mod tests {
                     ParamType::Enum(set) => member(set),
                     ParamType::EnumList(set) => Value::from(vec![member(set)]),
                     ParamType::JsonObject => Value::from("{}"),
+                    ParamType::Credentials | ParamType::Retry | ParamType::RateLimits | ParamType::Secret => {
+                        Value::from("")
+                    }
                 };
                 (p.name.to_owned(), v)
             })

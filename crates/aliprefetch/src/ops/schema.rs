@@ -26,6 +26,14 @@ pub enum ParamType {
     EnumList(&'static str),
     /// A JSON object, or its text.
     JsonObject,
+    /// A client's credentials (settings only): an access key id and secret, and an optional token.
+    Credentials,
+    /// A client's retry policy (settings only): a preset's name, or the fields of `RETRY_OPTIONS`.
+    Retry,
+    /// A client's pacing (settings only): a preset's name, or per-second limits by action.
+    RateLimits,
+    /// Text that may hold a password (settings only), which no declaration shows.
+    Secret,
 }
 
 /// One request parameter of an operation: its wire name, what it takes, whether it is required, and
