@@ -8,7 +8,6 @@
 import type {
   Area,
   Definition,
-  ErrorKind,
   ItemOutcome,
   MediaFormat,
   PreloadStatus,
@@ -47,6 +46,20 @@ import type {
   UpdateLivePullToPushResult,
 } from './records';
 export * from './records';
+// The exception classes, generated from the core into errors.d.ts.
+import type {
+  AliPrefetchError,
+  ApiError,
+  AuthError,
+  CredentialsError,
+  DecodeError,
+  InvalidInputError,
+  ServerError,
+  ThrottledError,
+  TimeoutError,
+  TransportError,
+} from './errors';
+export * from './errors';
 
 /** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */
 export type Time = Date | string;
@@ -173,48 +186,6 @@ export class Emulator {
   reset(): void;
   stop(): Promise<void>;
 }
-
-export interface ErrorDetails {
-  kind?: ErrorKind;
-  code?: string | null;
-  requestId?: string | null;
-  hostId?: string | null;
-  recommend?: string | null;
-  httpStatus?: number | null;
-  retryable?: boolean;
-  attempts?: number;
-  field?: string | null;
-  rule?: string | null;
-  retryAfterMs?: number | null;
-}
-
-/** Every failure of aliprefetch. */
-export class AliPrefetchError extends Error {
-  constructor(message: string, details?: ErrorDetails);
-  readonly kind: ErrorKind;
-  /** The service's error code when the service answered. */
-  readonly code: string | null;
-  readonly requestId: string | null;
-  readonly hostId: string | null;
-  readonly recommend: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly attempts: number;
-  /** The API field an invalid input is about. */
-  readonly field: string | null;
-  /** The rule it broke (`count`, `required`, `hls`, …). */
-  readonly rule: string | null;
-  readonly retryAfterMs: number | null;
-}
-export class InvalidInputError extends AliPrefetchError {}
-export class CredentialsError extends AliPrefetchError {}
-export class AuthError extends AliPrefetchError {}
-export class ThrottledError extends AliPrefetchError {}
-export class ApiError extends AliPrefetchError {}
-export class ServerError extends AliPrefetchError {}
-export class TransportError extends AliPrefetchError {}
-export class TimeoutError extends AliPrefetchError {}
-export class DecodeError extends AliPrefetchError {}
 
 export interface SignV1Input {
   method: string;

@@ -73,54 +73,10 @@ function isMusl() {
 
 // ---------------------------------------------------------------------------------------------- errors
 
-/** Every failure of aliprefetch. `kind` names the class of failure; `code` is the service's code. */
-class AliPrefetchError extends Error {
-  constructor(message, details = {}) {
-    super(message);
-    this.name = new.target.name;
-    this.kind = details.kind ?? 'Internal';
-    this.code = details.code ?? null;
-    this.requestId = details.requestId ?? null;
-    this.hostId = details.hostId ?? null;
-    this.recommend = details.recommend ?? null;
-    this.httpStatus = details.httpStatus ?? null;
-    this.retryable = details.retryable ?? false;
-    this.attempts = details.attempts ?? 0;
-    this.field = details.field ?? null;
-    this.rule = details.rule ?? null;
-    this.retryAfterMs = details.retryAfterMs ?? null;
-  }
-}
-/** A parameter broke a documented rule; nothing was sent. `field` and `rule` say which. */
-class InvalidInputError extends AliPrefetchError {}
-/** No credentials could be found; the message lists every source tried. */
-class CredentialsError extends AliPrefetchError {}
-/** The service refused the credentials or the signature. */
-class AuthError extends AliPrefetchError {}
-/** The service throttled the call (after the retries). */
-class ThrottledError extends AliPrefetchError {}
-/** The service refused the request (a 4xx with a service code). */
-class ApiError extends AliPrefetchError {}
-/** The service failed (5xx) after the retries. */
-class ServerError extends AliPrefetchError {}
-/** The request did not complete at the transport level (connect, reset, TLS). */
-class TransportError extends AliPrefetchError {}
-/** A deadline passed: the read timeout, or a wait that did not finish in time. */
-class TimeoutError extends AliPrefetchError {}
-/** An answer could not be understood. */
-class DecodeError extends AliPrefetchError {}
+// The classes, one per kind of failure, generated from the core's declaration into errors.js.
+const errors = require('./errors');
 
-const CLASSES = {
-  InvalidInput: InvalidInputError,
-  Credentials: CredentialsError,
-  Auth: AuthError,
-  Throttled: ThrottledError,
-  Api: ApiError,
-  Server: ServerError,
-  Transport: TransportError,
-  Timeout: TimeoutError,
-  Decode: DecodeError,
-};
+const { AliPrefetchError, InvalidInputError, CLASSES } = errors;
 const MARKER = '\u0001aliprefetch:';
 
 /** The native layer's structured error as its class; anything else unchanged. */
@@ -520,20 +476,11 @@ function signV3(input) {
 }
 
 module.exports = {
-  AliPrefetchError,
-  ApiError,
-  AuthError,
+  ...Object.fromEntries(Object.entries(errors).filter(([name]) => name !== 'CLASSES')),
   Client,
   Credentials,
-  CredentialsError,
-  DecodeError,
   Emulator,
-  InvalidInputError,
-  ServerError,
   SignedRequest,
-  ThrottledError,
-  TimeoutError,
-  TransportError,
   signV1,
   signV3,
   version: native.version(),

@@ -17,6 +17,7 @@ function loadCopy({ version, env }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aliprefetch-loader-'));
   try {
     fs.copyFileSync(path.join(here, 'index.js'), path.join(dir, 'index.js'));
+    fs.copyFileSync(path.join(here, 'errors.js'), path.join(dir, 'errors.js'));
     const pkg = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, version: version ?? pkg.version }));
     const clean = { ...process.env };

@@ -12,20 +12,7 @@ pub const MARKER: &str = "\u{1}aliprefetch:";
 
 /// A core error as a rejected promise's payload: the marker, then every field as JSON.
 pub fn error(e: aliprefetch::Error) -> Error {
-    let payload = json!({
-        "kind": e.kind().as_str(),
-        "message": e.message(),
-        "code": e.code(),
-        "requestId": e.request_id(),
-        "hostId": e.host_id(),
-        "recommend": e.recommend(),
-        "httpStatus": e.http_status(),
-        "retryable": e.is_retryable(),
-        "attempts": e.attempts(),
-        "field": e.field(),
-        "rule": e.rule(),
-        "retryAfterMs": e.retry_after().map(|d| d.as_millis() as u64),
-    });
+    let payload = Value::Object(e.fields(aliprefetch::internal::KeyCase::Camel));
     Error::new(Status::GenericFailure, format!("{MARKER}{payload}"))
 }
 

@@ -1,27 +1,10 @@
 //! Core errors as instances of the exception tree in `aliprefetch/errors.py`, one class per kind.
 
-use aliprefetch::{Error, ErrorKind};
+use aliprefetch::Error;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
-
-/// The exception class of a kind (`aliprefetch.errors` defines them; a class may also subclass a
-/// builtin, e.g. `InvalidInputError(AliPrefetchError, ValueError)`).
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "InvalidInputError",
-        ErrorKind::Credentials => "CredentialsError",
-        ErrorKind::Auth => "AuthError",
-        ErrorKind::Throttled => "ThrottledError",
-        ErrorKind::Api => "ApiError",
-        ErrorKind::Server => "ServerError",
-        ErrorKind::Transport => "TransportError",
-        ErrorKind::Timeout => "RequestTimeoutError",
-        ErrorKind::Decode => "DecodeError",
-        _ => "AliPrefetchError",
-    }
-}
 
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -34,20 +17,22 @@ pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
 }
 
 fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
-    let class = errors_module(py)?.getattr(class_name(e.kind()))?;
+    // The class and the fields are the core's declarations (`errors.py` is generated from them).
+    let class = errors_module(py)?.getattr(aliprefetch::internal::error_class(e.kind()).python_name)?;
     let kw = PyDict::new(py);
-    kw.set_item("kind", e.kind().as_str())?;
-    kw.set_item("code", e.code())?;
-    kw.set_item("request_id", e.request_id())?;
-    kw.set_item("host_id", e.host_id())?;
-    kw.set_item("recommend", e.recommend())?;
-    kw.set_item("http_status", e.http_status())?;
-    kw.set_item("retryable", e.is_retryable())?;
-    kw.set_item("attempts", e.attempts())?;
-    kw.set_item("field", e.field())?;
-    kw.set_item("rule", e.rule())?;
-    kw.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
-    let instance = class.call((e.message(),), Some(&kw))?;
+    let mut message = String::new();
+    for (key, value) in e.fields(aliprefetch::internal::KeyCase::Snake) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) if key == "message" => message = s,
+            Value::String(s) => kw.set_item(key, s)?,
+            Value::Bool(b) => kw.set_item(key, b)?,
+            Value::Number(n) if n.is_f64() => kw.set_item(key, n.as_f64())?,
+            Value::Number(n) => kw.set_item(key, n.as_u64())?,
+            _ => kw.set_item(key, py.None())?,
+        }
+    }
+    let instance = class.call((message,), Some(&kw))?;
     Ok(PyErr::from_value(instance))
 }
 

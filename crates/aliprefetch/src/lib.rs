@@ -36,6 +36,7 @@ pub mod credentials;
 mod encoding;
 mod endpoint;
 mod error;
+mod error_schema;
 mod http;
 mod identity;
 mod local_file;
@@ -91,6 +92,7 @@ pub mod internal {
     pub use crate::batch::{option_key, OptionDecl, MEDIA_OPTIONS, PRELOAD_OPTIONS};
     pub use crate::config_options::{CLIENT_OPTIONS, RETRY_OPTIONS};
     pub use crate::credentials::cache::CredentialsCache;
+    pub use crate::error_schema::{error_class, error_field_key, ErrorClass, ERROR_BASE, ERROR_CLASSES, ERROR_FIELDS};
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;
     pub use crate::ops::{duration_unit, params_of, wire_param, KeyCase, Param, ParamType, DURATION_PARAMS};

@@ -25,6 +25,9 @@ pub enum FieldType {
     Record(&'static str),
     /// A list of the record of this name.
     RecordList(&'static str),
+    /// A duration: seconds in snake_case (`retry_after`), milliseconds in JavaScript (`retryAfterMs`).
+    /// Only an error's field, so far.
+    Duration,
 }
 
 /// One field of a record.
@@ -271,7 +274,7 @@ mod tests {
                     Int => v.is_i64(),
                     Count => v.is_u64(),
                     Bool => v.is_boolean(),
-                    Float => v.is_f64(),
+                    Float | Duration => v.is_f64(),
                     TextList => v.as_array().is_some_and(|a| a.iter().all(|s| s.is_string())),
                     Record(_) => v.is_object(),
                     RecordList(_) => v.is_array(),

@@ -35,7 +35,7 @@ fn value_sets_used(member_only: bool) -> BTreeSet<&'static str> {
 fn typescript_type(f: &FieldDecl) -> String {
     let ty = match f.ty {
         FieldType::Text => "string".to_owned(),
-        FieldType::Int | FieldType::Count | FieldType::Float => "number".into(),
+        FieldType::Int | FieldType::Count | FieldType::Float | FieldType::Duration => "number".into(),
         FieldType::Bool => "boolean".into(),
         FieldType::Time => "Date".into(),
         FieldType::Member(set) => set.into(),
@@ -73,7 +73,7 @@ fn python_type(f: &FieldDecl) -> String {
     let ty = match f.ty {
         FieldType::Text | FieldType::OpenMember(_) => "str".to_owned(),
         FieldType::Int | FieldType::Count => "int".into(),
-        FieldType::Float => "float".into(),
+        FieldType::Float | FieldType::Duration => "float".into(),
         FieldType::Bool => "bool".into(),
         FieldType::Time => "datetime".into(),
         FieldType::Member(set) => set.into(),
@@ -138,6 +138,7 @@ fn ffi_field(f: &FieldDecl) -> (String, String) {
         FieldType::TextList => ("Vec<String>".into(), "texts"),
         FieldType::Record(name) => (ffi_name(name).into(), "record"),
         FieldType::RecordList(name) => (format!("Vec<{}>", ffi_name(name)), "records"),
+        FieldType::Duration => unreachable!("no record holds a duration"),
     };
     if f.optional {
         (format!("Option<{ty}>"), format!("r.optional(\"{}\", Reader::{method})", f.key))
@@ -196,6 +197,7 @@ fn pyo3_field(f: &FieldDecl) -> (String, String) {
         FieldType::TextList => ("Vec<String>".into(), "texts", false),
         FieldType::Record(name) => (format!("Py<{name}>"), "record", true),
         FieldType::RecordList(name) => (format!("Vec<Py<{name}>>"), "records", true),
+        FieldType::Duration => unreachable!("no record holds a duration"),
     };
     match (f.optional, nested) {
         (false, false) => (ty, format!("r.{read}(\"{key}\")")),

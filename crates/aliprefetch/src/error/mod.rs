@@ -1,6 +1,7 @@
 //! One error type for every failure, with a kind that bindings map one to one.
 //!
-//! `model` is the error value (`Error`, `ErrorKind`); `answer` reads the service's error answers.
+//! `model` is the error value (`Error`, `ErrorKind`); `answer` reads the service's error answers. How every
+//! language shows an error is declared in `error_schema`.
 
 mod answer;
 mod model;

@@ -1,6 +1,8 @@
 //! What the generator tests share (`params_decl`, `records_decl`, `value_sets`): writing the files they
 //! generate when asked, comparing them otherwise, and formatting generated Rust as `cargo fmt` does.
 
+#![allow(dead_code)] // each generator test uses a part
+
 use std::path::PathBuf;
 
 /// The workspace's root.
