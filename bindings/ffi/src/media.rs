@@ -2,9 +2,10 @@
 //! its job id or failure (Kotlin's sealed class, Swift's enum with associated values), which no value set
 //! can. Their fields are the core's record's, read from it as the generated records are.
 
+use aliprefetch::internal::RecordReader;
 use aliprefetch::Record as _;
 
-use crate::record_reader::{FromRecord, Reader};
+use crate::record_reader::{from_record, FromRecord};
 use crate::responses::ItemFailure;
 
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -30,9 +31,11 @@ pub struct MediaItem {
 }
 
 impl FromRecord for MediaItem {
-    fn from_record(r: &Reader<'_>) -> Self {
-        let (job_id, failure) =
-            (r.optional("job_id", Reader::text), r.optional("failure", Reader::record::<ItemFailure>));
+    fn from_record(r: &RecordReader<'_>) -> Self {
+        let (job_id, failure) = (
+            r.optional("job_id", RecordReader::text),
+            r.optional("failure", RecordReader::at).map(from_record::<ItemFailure>),
+        );
         let outcome = match (r.text("outcome").as_str(), &job_id, &failure) {
             ("submitted", Some(job_id), _) => MediaOutcome::Submitted { job_id: job_id.clone() },
             ("forbidden", _, _) => MediaOutcome::Forbidden,
@@ -53,7 +56,7 @@ impl FromRecord for MediaItem {
 
 impl From<aliprefetch::MediaItem> for MediaItem {
     fn from(i: aliprefetch::MediaItem) -> Self {
-        Self::from_record(&Reader::of(&i.record()))
+        Self::from_record(&RecordReader::of(&i.record()))
     }
 }
 
@@ -73,9 +76,9 @@ pub struct MediaReport {
 impl From<aliprefetch::MediaReport> for MediaReport {
     fn from(r: aliprefetch::MediaReport) -> Self {
         let record = r.record();
-        let r = Reader::of(&record);
+        let r = RecordReader::of(&record);
         MediaReport {
-            items: r.records("items"),
+            items: r.items("items").map(from_record).collect(),
             duplicates_removed: r.count("duplicates_removed"),
             requests: r.count("requests"),
             repeated_requests: r.count("repeated_requests"),

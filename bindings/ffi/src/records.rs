@@ -94,15 +94,6 @@ impl Params {
     }
 }
 
-pub(crate) fn system_time(t: OffsetDateTime) -> SystemTime {
-    let secs = t.unix_timestamp();
-    if secs >= 0 {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64)
-    } else {
-        SystemTime::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Service {
     Live,

@@ -7,8 +7,10 @@ use std::time::SystemTime;
 
 use aliprefetch::Record as _;
 
-use crate::record_reader::{FromRecord, Reader};
 use crate::value_sets::*;
+use aliprefetch::internal::RecordReader;
+
+use crate::record_reader::{from_record, member, system_time, FromRecord};
 
 /// One URL of a SetLiveStreamPreloadTasks answer.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -21,7 +23,7 @@ pub struct PreloadTasksMessage {
 }
 
 impl FromRecord for PreloadTasksMessage {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         PreloadTasksMessage {
             play_url: r.text("play_url"),
             task_id: r.text("task_id"),
@@ -33,7 +35,7 @@ impl FromRecord for PreloadTasksMessage {
 
 impl From<aliprefetch::PreloadTasksMessage> for PreloadTasksMessage {
     fn from(v: aliprefetch::PreloadTasksMessage) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -49,21 +51,21 @@ pub struct SetLiveStreamPreloadTasksResponse {
 }
 
 impl FromRecord for SetLiveStreamPreloadTasksResponse {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         SetLiveStreamPreloadTasksResponse {
             request_id: r.text("request_id"),
             status: r.text("status"),
             total_url: r.int("total_url"),
             success_url: r.int("success_url"),
             failed_url: r.int("failed_url"),
-            preload_tasks_messages: r.records("preload_tasks_messages"),
+            preload_tasks_messages: r.items("preload_tasks_messages").map(from_record).collect(),
         }
     }
 }
 
 impl From<aliprefetch::SetLiveStreamPreloadTasksResponse> for SetLiveStreamPreloadTasksResponse {
     fn from(v: aliprefetch::SetLiveStreamPreloadTasksResponse) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -86,17 +88,17 @@ pub struct PreloadTask {
 }
 
 impl FromRecord for PreloadTask {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         PreloadTask {
             task_id: r.text("task_id"),
             domain_name: r.text("domain_name"),
             play_url: r.text("play_url"),
             area: r.text("area"),
-            create_time: r.optional("create_time", Reader::time),
-            preloaded_start_time: r.optional("preloaded_start_time", Reader::time),
-            preloaded_end_time: r.optional("preloaded_end_time", Reader::time),
+            create_time: r.optional("create_time", RecordReader::time).map(system_time),
+            preloaded_start_time: r.optional("preloaded_start_time", RecordReader::time).map(system_time),
+            preloaded_end_time: r.optional("preloaded_end_time", RecordReader::time).map(system_time),
             process: r.text("process"),
-            progress_percent: r.optional("progress_percent", Reader::float),
+            progress_percent: r.optional("progress_percent", RecordReader::float),
             status: r.text("status"),
             description: r.text("description"),
         }
@@ -105,7 +107,7 @@ impl FromRecord for PreloadTask {
 
 impl From<aliprefetch::PreloadTask> for PreloadTask {
     fn from(v: aliprefetch::PreloadTask) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -121,21 +123,21 @@ pub struct DescribeLiveStreamPreloadTasksResponse {
 }
 
 impl FromRecord for DescribeLiveStreamPreloadTasksResponse {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         DescribeLiveStreamPreloadTasksResponse {
             request_id: r.text("request_id"),
             page_num: r.int("page_num"),
             page_size: r.int("page_size"),
             total_num: r.int("total_num"),
             total_page: r.int("total_page"),
-            preload_tasks: r.records("preload_tasks"),
+            preload_tasks: r.items("preload_tasks").map(from_record).collect(),
         }
     }
 }
 
 impl From<aliprefetch::DescribeLiveStreamPreloadTasksResponse> for DescribeLiveStreamPreloadTasksResponse {
     fn from(v: aliprefetch::DescribeLiveStreamPreloadTasksResponse) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -146,14 +148,14 @@ pub struct HotLiveRtcStreamResponse {
 }
 
 impl FromRecord for HotLiveRtcStreamResponse {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         HotLiveRtcStreamResponse { request_id: r.text("request_id") }
     }
 }
 
 impl From<aliprefetch::HotLiveRtcStreamResponse> for HotLiveRtcStreamResponse {
     fn from(v: aliprefetch::HotLiveRtcStreamResponse) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -167,7 +169,7 @@ pub struct UpdateLivePullToPushResponse {
 }
 
 impl FromRecord for UpdateLivePullToPushResponse {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         UpdateLivePullToPushResponse {
             request_id: r.text("request_id"),
             ret_code: r.int("ret_code"),
@@ -178,7 +180,7 @@ impl FromRecord for UpdateLivePullToPushResponse {
 
 impl From<aliprefetch::UpdateLivePullToPushResponse> for UpdateLivePullToPushResponse {
     fn from(v: aliprefetch::UpdateLivePullToPushResponse) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -192,7 +194,7 @@ pub struct RefreshMediaPlayUrlsResponse {
 }
 
 impl FromRecord for RefreshMediaPlayUrlsResponse {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         RefreshMediaPlayUrlsResponse {
             request_id: r.text("request_id"),
             media_refresh_job_id: r.text("media_refresh_job_id"),
@@ -204,7 +206,7 @@ impl FromRecord for RefreshMediaPlayUrlsResponse {
 
 impl From<aliprefetch::RefreshMediaPlayUrlsResponse> for RefreshMediaPlayUrlsResponse {
     fn from(v: aliprefetch::RefreshMediaPlayUrlsResponse) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -218,7 +220,7 @@ pub struct Progress {
 }
 
 impl FromRecord for Progress {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         Progress {
             done: r.count("done"),
             total: r.count("total"),
@@ -230,7 +232,7 @@ impl FromRecord for Progress {
 
 impl From<aliprefetch::Progress> for Progress {
     fn from(v: aliprefetch::Progress) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -245,9 +247,9 @@ pub struct ItemFailure {
 }
 
 impl FromRecord for ItemFailure {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         ItemFailure {
-            kind: r.member("kind"),
+            kind: member(r.text("kind")),
             code: r.text("code"),
             message: r.text("message"),
             outcome_unknown: r.boolean("outcome_unknown"),
@@ -257,7 +259,7 @@ impl FromRecord for ItemFailure {
 
 impl From<aliprefetch::ItemFailure> for ItemFailure {
     fn from(v: aliprefetch::ItemFailure) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -278,22 +280,22 @@ pub struct PreloadItem {
 }
 
 impl FromRecord for PreloadItem {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         PreloadItem {
             index: r.count("index"),
             url: r.text("url"),
-            task_id: r.optional("task_id", Reader::text),
+            task_id: r.optional("task_id", RecordReader::text),
             succeeded: r.boolean("succeeded"),
             outcome_unknown: r.boolean("outcome_unknown"),
             found_by_lookup: r.boolean("found_by_lookup"),
-            failure: r.optional("failure", Reader::record),
+            failure: r.optional("failure", RecordReader::at).map(from_record),
         }
     }
 }
 
 impl From<aliprefetch::PreloadItem> for PreloadItem {
     fn from(v: aliprefetch::PreloadItem) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }
 
@@ -310,9 +312,9 @@ pub struct PreloadReport {
 }
 
 impl FromRecord for PreloadReport {
-    fn from_record(r: &Reader<'_>) -> Self {
+    fn from_record(r: &RecordReader<'_>) -> Self {
         PreloadReport {
-            items: r.records("items"),
+            items: r.items("items").map(from_record).collect(),
             duplicates_removed: r.count("duplicates_removed"),
             requests: r.count("requests"),
             lookups: r.count("lookups"),
@@ -323,6 +325,6 @@ impl FromRecord for PreloadReport {
 
 impl From<aliprefetch::PreloadReport> for PreloadReport {
     fn from(v: aliprefetch::PreloadReport) -> Self {
-        Self::from_record(&Reader::of(&v.record()))
+        Self::from_record(&RecordReader::of(&v.record()))
     }
 }

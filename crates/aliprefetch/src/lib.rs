@@ -44,6 +44,7 @@ mod ops;
 mod paginate;
 mod plan;
 mod rate_limit;
+mod record_reader;
 mod record_schema;
 mod records;
 mod region_codes;
@@ -99,6 +100,7 @@ pub mod internal {
     pub use crate::ops::{item_problem, url_problem};
     /// A Redis URL with its user information (password) replaced by `***`.
     pub use crate::rate_limit::redacted_url as redacted_redis_url;
+    pub use crate::record_reader::RecordReader;
     pub use crate::record_schema::{FieldDecl, FieldType, RecordDecl, RECORDS};
     pub use crate::records::{camel_case, camel_case_keys, record_keys, TIME_KEYS};
     pub use crate::region_codes::{CHINA_PROVINCES, COUNTRIES};

@@ -125,25 +125,31 @@ fn ffi_name(name: &str) -> &'static str {
     RECORDS.iter().find(|r| r.name == name).map(|r| r.core).unwrap_or_else(|| panic!("{name} is no record"))
 }
 
-/// A field's UniFFI type, and how the generated code reads it from the core's record (`r`, a `Reader`).
+/// A field's UniFFI type, and how the generated code reads it from the core's record (`r`, the core's
+/// `RecordReader`): scalars as they are, times as `SystemTime`, members and records by this binding's traits.
 fn ffi_field(f: &FieldDecl) -> (String, String) {
-    let (ty, method) = match f.ty {
-        FieldType::Text | FieldType::OpenMember(_) => ("String".to_owned(), "text"),
-        FieldType::Int => ("i64".into(), "int"),
-        FieldType::Count => ("u64".into(), "count"),
-        FieldType::Float => ("f64".into(), "float"),
-        FieldType::Bool => ("bool".into(), "boolean"),
-        FieldType::Time => ("SystemTime".into(), "time"),
-        FieldType::Member(set) => (set.into(), "member"),
-        FieldType::TextList => ("Vec<String>".into(), "texts"),
-        FieldType::Record(name) => (ffi_name(name).into(), "record"),
-        FieldType::RecordList(name) => (format!("Vec<{}>", ffi_name(name)), "records"),
+    let key = f.key;
+    let (ty, method, then) = match f.ty {
+        FieldType::Text | FieldType::OpenMember(_) => ("String".to_owned(), "text", ""),
+        FieldType::Int => ("i64".into(), "int", ""),
+        FieldType::Count => ("u64".into(), "count", ""),
+        FieldType::Float => ("f64".into(), "float", ""),
+        FieldType::Bool => ("bool".into(), "boolean", ""),
+        FieldType::Time => ("SystemTime".into(), "time", "system_time"),
+        FieldType::Member(set) => (set.into(), "text", "member"),
+        FieldType::TextList => ("Vec<String>".into(), "texts", ""),
+        FieldType::Record(name) => (ffi_name(name).into(), "at", "from_record"),
+        FieldType::RecordList(name) => {
+            let read = format!("r.items(\"{key}\").map(from_record).collect()");
+            return (format!("Vec<{}>", ffi_name(name)), read);
+        }
         FieldType::Duration => unreachable!("no record holds a duration"),
     };
-    if f.optional {
-        (format!("Option<{ty}>"), format!("r.optional(\"{}\", Reader::{method})", f.key))
-    } else {
-        (ty, format!("r.{method}(\"{}\")", f.key))
+    match (f.optional, then) {
+        (false, "") => (ty, format!("r.{method}(\"{key}\")")),
+        (false, then) => (ty, format!("{then}(r.{method}(\"{key}\"))")),
+        (true, "") => (format!("Option<{ty}>"), format!("r.optional(\"{key}\", RecordReader::{method})")),
+        (true, then) => (format!("Option<{ty}>"), format!("r.optional(\"{key}\", RecordReader::{method}).map({then})")),
     }
 }
 
@@ -156,7 +162,7 @@ fn uniffi() -> String {
          use aliprefetch::Record as _;\n\n\
          use crate::value_sets::*;\n",
     );
-    out.push_str("use crate::record_reader::{FromRecord, Reader};\n");
+    out.push_str("use aliprefetch::internal::RecordReader;\n\nuse crate::record_reader::{from_record, member, system_time, FromRecord};\n");
     for r in RECORDS.iter().filter(|r| !FFI_BY_HAND.contains(&r.name)) {
         out.push_str(&format!("\n/// {}\n#[derive(Debug, Clone, uniffi::Record)]\npub struct {} {{\n", r.doc, r.core));
         for f in r.fields {
@@ -167,7 +173,7 @@ fn uniffi() -> String {
         }
         out.push_str("}\n");
         out.push_str(&format!(
-            "\nimpl FromRecord for {name} {{\n    fn from_record(r: &Reader<'_>) -> Self {{\n        {name} {{\n",
+            "\nimpl FromRecord for {name} {{\n    fn from_record(r: &RecordReader<'_>) -> Self {{\n        {name} {{\n",
             name = r.core
         ));
         for f in r.fields {
@@ -176,7 +182,7 @@ fn uniffi() -> String {
         out.push_str("        }\n    }\n}\n");
         out.push_str(&format!(
             "\nimpl From<aliprefetch::{core}> for {core} {{\n    fn from(v: aliprefetch::{core}) -> Self {{\n        \
-             Self::from_record(&Reader::of(&v.record()))\n    }}\n}}\n",
+             Self::from_record(&RecordReader::of(&v.record()))\n    }}\n}}\n",
             core = r.core
         ));
     }
@@ -184,26 +190,35 @@ fn uniffi() -> String {
 }
 
 /// A field's type in a Python result class (pyo3), and how the generated code reads it from the core's
-/// record (`r`, a `Reader`; nested records become Python objects, so those readers take `py`).
+/// record (`r`, the core's `RecordReader`; nested records become Python objects, made with `py`).
 fn pyo3_field(f: &FieldDecl) -> (String, String) {
     let key = f.key;
-    let (ty, read, nested) = match f.ty {
-        FieldType::Text | FieldType::OpenMember(_) | FieldType::Member(_) => ("String".to_owned(), "text", false),
-        FieldType::Int => ("i64".into(), "int", false),
-        FieldType::Count => ("u64".into(), "count", false),
-        FieldType::Float => ("f64".into(), "float", false),
-        FieldType::Bool => ("bool".into(), "boolean", false),
-        FieldType::Time => ("OffsetDateTime".into(), "time", false),
-        FieldType::TextList => ("Vec<String>".into(), "texts", false),
-        FieldType::Record(name) => (format!("Py<{name}>"), "record", true),
-        FieldType::RecordList(name) => (format!("Vec<Py<{name}>>"), "records", true),
+    let (ty, read) = match f.ty {
+        FieldType::Text | FieldType::OpenMember(_) | FieldType::Member(_) => ("String".to_owned(), "text"),
+        FieldType::Int => ("i64".into(), "int"),
+        FieldType::Count => ("u64".into(), "count"),
+        FieldType::Float => ("f64".into(), "float"),
+        FieldType::Bool => ("bool".into(), "boolean"),
+        FieldType::Time => ("OffsetDateTime".into(), "time"),
+        FieldType::TextList => ("Vec<String>".into(), "texts"),
+        FieldType::Record(name) => {
+            return match f.optional {
+                false => (format!("Py<{name}>"), format!("object(py, r.at(\"{key}\"))?")),
+                true => (
+                    format!("Option<Py<{name}>>"),
+                    format!("r.optional(\"{key}\", RecordReader::at).map(|x| object(py, x)).transpose()?"),
+                ),
+            }
+        }
+        FieldType::RecordList(name) => {
+            let read = format!("r.items(\"{key}\").map(|x| object(py, x)).collect::<PyResult<_>>()?");
+            return (format!("Vec<Py<{name}>>"), read);
+        }
         FieldType::Duration => unreachable!("no record holds a duration"),
     };
-    match (f.optional, nested) {
-        (false, false) => (ty, format!("r.{read}(\"{key}\")")),
-        (true, false) => (format!("Option<{ty}>"), format!("r.optional(\"{key}\", Reader::{read})")),
-        (false, true) => (ty, format!("r.{read}(py, \"{key}\")?")),
-        (true, true) => (format!("Option<{ty}>"), format!("r.optional_{read}(py, \"{key}\")?")),
+    match f.optional {
+        false => (ty, format!("r.{read}(\"{key}\")")),
+        true => (format!("Option<{ty}>"), format!("r.optional(\"{key}\", RecordReader::{read})")),
     }
 }
 
@@ -214,7 +229,8 @@ fn pyo3() -> String {
          //! read from the core's record of the value (`Record::record`), computed properties included.\n\n\
          use pyo3::prelude::*;\n\
          use time::OffsetDateTime;\n\n\
-         use super::class::{Field, FromRecord, Reader};\n",
+         use aliprefetch::internal::RecordReader;\n\n\
+         use super::class::{object, Field, FromRecord};\n",
     );
     for r in RECORDS {
         out.push_str(&format!("\nrecord!(\n    /// {}\n    {} {{\n", r.doc, r.name));
@@ -227,7 +243,7 @@ fn pyo3() -> String {
             None => out.push_str("\n);\n"),
         }
         out.push_str(&format!(
-            "\nimpl FromRecord for {name} {{\n    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {{\n        \
+            "\nimpl FromRecord for {name} {{\n    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {{\n        \
              let _ = py;\n        Ok({name} {{\n",
             name = r.name
         ));

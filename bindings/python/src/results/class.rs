@@ -1,6 +1,7 @@
 //! What the generated result classes (`records.rs`) are made of: the `record!` macro that defines a
-//! class, [`Field`] for its attributes, and [`Reader`], which reads a core record into one.
+//! class, [`Field`] for its attributes, and [`FromRecord`], which reads a core record into one.
 
+use aliprefetch::internal::RecordReader;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use pyo3::IntoPyObjectExt as _;
@@ -123,81 +124,15 @@ macro_rules! record {
     };
 }
 
-/// A result class made from a core record.
+/// A result class made from a core record (read with the core's `RecordReader`).
 pub trait FromRecord: Sized {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self>;
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self>;
 }
 
-/// A core record (snake_case keys, computed properties included) read field by field into the result
-/// classes. The core wrote it, so every key is there with its declared type; a value that is not is read
-/// as empty rather than trusted to panic.
-pub struct Reader<'a>(&'a serde_json::Value);
-
-impl<'a> Reader<'a> {
-    pub fn of(v: &'a serde_json::Value) -> Self {
-        Reader(v)
-    }
-    fn get(&self, key: &str) -> &'a serde_json::Value {
-        self.0.get(key).unwrap_or(&serde_json::Value::Null)
-    }
-    pub fn text(&self, key: &str) -> String {
-        self.get(key).as_str().unwrap_or_default().to_owned()
-    }
-    pub fn int(&self, key: &str) -> i64 {
-        self.get(key).as_i64().unwrap_or_default()
-    }
-    pub fn count(&self, key: &str) -> u64 {
-        self.get(key).as_u64().unwrap_or_default()
-    }
-    pub fn float(&self, key: &str) -> f64 {
-        self.get(key).as_f64().unwrap_or_default()
-    }
-    pub fn boolean(&self, key: &str) -> bool {
-        self.get(key).as_bool().unwrap_or_default()
-    }
-    pub fn time(&self, key: &str) -> OffsetDateTime {
-        let at = self.get(key).as_str().and_then(|s| aliprefetch::parse_timestamp(key, s).ok());
-        at.unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    }
-    pub fn texts(&self, key: &str) -> Vec<String> {
-        let items = self.get(key).as_array().map(Vec::as_slice).unwrap_or_default();
-        items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-    }
-    /// `read` of the field, or `None` when it is null.
-    pub fn optional<T>(&self, key: &str, read: fn(&Self, &str) -> T) -> Option<T> {
-        (!self.get(key).is_null()).then(|| read(self, key))
-    }
-    /// A required nested record (no record has one today; generated code reads one with this).
-    #[allow(dead_code)]
-    pub fn record<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
-        &self,
-        py: Python<'_>,
-        key: &str,
-    ) -> PyResult<Py<T>> {
-        object(py, self.get(key))
-    }
-    pub fn optional_record<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
-        &self,
-        py: Python<'_>,
-        key: &str,
-    ) -> PyResult<Option<Py<T>>> {
-        let v = self.get(key);
-        (!v.is_null()).then(|| object(py, v)).transpose()
-    }
-    pub fn records<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
-        &self,
-        py: Python<'_>,
-        key: &str,
-    ) -> PyResult<Vec<Py<T>>> {
-        let items = self.get(key).as_array().map(Vec::as_slice).unwrap_or_default();
-        items.iter().map(|v| object(py, v)).collect()
-    }
-}
-
-/// The result object of the record `v`.
+/// The result object of the record `r`.
 pub fn object<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
     py: Python<'_>,
-    v: &serde_json::Value,
+    r: RecordReader<'_>,
 ) -> PyResult<Py<T>> {
-    Py::new(py, T::from_record(py, &Reader(v))?)
+    Py::new(py, T::from_record(py, &r)?)
 }

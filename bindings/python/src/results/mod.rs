@@ -10,7 +10,8 @@ use pyo3::types::PyList;
 mod class;
 mod records;
 
-pub use class::{object, FromRecord, Reader};
+use aliprefetch::internal::RecordReader;
+pub use class::{object, FromRecord};
 pub use records::*;
 
 /// The result object of a core value.
@@ -18,17 +19,18 @@ fn of<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
     py: Python<'_>,
     value: &impl Record,
 ) -> PyResult<Py<T>> {
-    object(py, &value.record())
+    object(py, RecordReader::of(&value.record()))
 }
 
 impl Progress {
     pub fn of(p: aliprefetch::Progress) -> Self {
         let record = p.record();
+        let r = RecordReader::of(&record);
         Progress {
-            done: Reader::of(&record).count("done"),
-            total: Reader::of(&record).count("total"),
-            succeeded: Reader::of(&record).count("succeeded"),
-            failed: Reader::of(&record).count("failed"),
+            done: r.count("done"),
+            total: r.count("total"),
+            succeeded: r.count("succeeded"),
+            failed: r.count("failed"),
         }
     }
 }

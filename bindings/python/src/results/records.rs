@@ -6,7 +6,9 @@
 use pyo3::prelude::*;
 use time::OffsetDateTime;
 
-use super::class::{Field, FromRecord, Reader};
+use aliprefetch::internal::RecordReader;
+
+use super::class::{object, Field, FromRecord};
 
 record!(
     /// One URL of a SetLiveStreamPreloadTasks answer.
@@ -19,7 +21,7 @@ record!(
 );
 
 impl FromRecord for PreloadTasksMessage {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(PreloadTasksMessage {
             play_url: r.text("play_url"),
@@ -43,7 +45,7 @@ record!(
 );
 
 impl FromRecord for SetLiveStreamPreloadTasksResult {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(SetLiveStreamPreloadTasksResult {
             request_id: r.text("request_id"),
@@ -51,7 +53,10 @@ impl FromRecord for SetLiveStreamPreloadTasksResult {
             total_url: r.int("total_url"),
             success_url: r.int("success_url"),
             failed_url: r.int("failed_url"),
-            preload_tasks_messages: r.records(py, "preload_tasks_messages")?,
+            preload_tasks_messages: r
+                .items("preload_tasks_messages")
+                .map(|x| object(py, x))
+                .collect::<PyResult<_>>()?,
         })
     }
 }
@@ -74,18 +79,18 @@ record!(
 );
 
 impl FromRecord for PreloadTask {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(PreloadTask {
             task_id: r.text("task_id"),
             domain_name: r.text("domain_name"),
             play_url: r.text("play_url"),
             area: r.text("area"),
-            create_time: r.optional("create_time", Reader::time),
-            preloaded_start_time: r.optional("preloaded_start_time", Reader::time),
-            preloaded_end_time: r.optional("preloaded_end_time", Reader::time),
+            create_time: r.optional("create_time", RecordReader::time),
+            preloaded_start_time: r.optional("preloaded_start_time", RecordReader::time),
+            preloaded_end_time: r.optional("preloaded_end_time", RecordReader::time),
             process: r.text("process"),
-            progress_percent: r.optional("progress_percent", Reader::float),
+            progress_percent: r.optional("progress_percent", RecordReader::float),
             status: r.text("status"),
             description: r.text("description"),
         })
@@ -105,7 +110,7 @@ record!(
 );
 
 impl FromRecord for DescribeLiveStreamPreloadTasksResult {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(DescribeLiveStreamPreloadTasksResult {
             request_id: r.text("request_id"),
@@ -113,7 +118,7 @@ impl FromRecord for DescribeLiveStreamPreloadTasksResult {
             page_size: r.int("page_size"),
             total_num: r.int("total_num"),
             total_page: r.int("total_page"),
-            preload_tasks: r.records(py, "preload_tasks")?,
+            preload_tasks: r.items("preload_tasks").map(|x| object(py, x)).collect::<PyResult<_>>()?,
         })
     }
 }
@@ -126,7 +131,7 @@ record!(
 );
 
 impl FromRecord for HotLiveRtcStreamResult {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(HotLiveRtcStreamResult { request_id: r.text("request_id") })
     }
@@ -142,7 +147,7 @@ record!(
 );
 
 impl FromRecord for UpdateLivePullToPushResult {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(UpdateLivePullToPushResult {
             request_id: r.text("request_id"),
@@ -163,7 +168,7 @@ record!(
 );
 
 impl FromRecord for RefreshMediaPlayUrlsResult {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(RefreshMediaPlayUrlsResult {
             request_id: r.text("request_id"),
@@ -185,7 +190,7 @@ record!(
 );
 
 impl FromRecord for Progress {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(Progress {
             done: r.count("done"),
@@ -207,7 +212,7 @@ record!(
 );
 
 impl FromRecord for ItemFailure {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(ItemFailure {
             kind: r.text("kind"),
@@ -232,16 +237,16 @@ record!(
 );
 
 impl FromRecord for PreloadItem {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(PreloadItem {
             index: r.count("index"),
             url: r.text("url"),
-            task_id: r.optional("task_id", Reader::text),
+            task_id: r.optional("task_id", RecordReader::text),
             succeeded: r.boolean("succeeded"),
             outcome_unknown: r.boolean("outcome_unknown"),
             found_by_lookup: r.boolean("found_by_lookup"),
-            failure: r.optional_record(py, "failure")?,
+            failure: r.optional("failure", RecordReader::at).map(|x| object(py, x)).transpose()?,
         })
     }
 }
@@ -258,10 +263,10 @@ record!(
 );
 
 impl FromRecord for PreloadReport {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(PreloadReport {
-            items: r.records(py, "items")?,
+            items: r.items("items").map(|x| object(py, x)).collect::<PyResult<_>>()?,
             duplicates_removed: r.count("duplicates_removed"),
             requests: r.count("requests"),
             lookups: r.count("lookups"),
@@ -284,16 +289,16 @@ record!(
 );
 
 impl FromRecord for MediaItem {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(MediaItem {
             index: r.count("index"),
             media_id: r.text("media_id"),
             outcome: r.text("outcome"),
-            job_id: r.optional("job_id", Reader::text),
+            job_id: r.optional("job_id", RecordReader::text),
             succeeded: r.boolean("succeeded"),
             outcome_unknown: r.boolean("outcome_unknown"),
-            failure: r.optional_record(py, "failure")?,
+            failure: r.optional("failure", RecordReader::at).map(|x| object(py, x)).transpose()?,
         })
     }
 }
@@ -311,10 +316,10 @@ record!(
 );
 
 impl FromRecord for MediaReport {
-    fn from_record(py: Python<'_>, r: &Reader<'_>) -> PyResult<Self> {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
         let _ = py;
         Ok(MediaReport {
-            items: r.records(py, "items")?,
+            items: r.items("items").map(|x| object(py, x)).collect::<PyResult<_>>()?,
             duplicates_removed: r.count("duplicates_removed"),
             requests: r.count("requests"),
             repeated_requests: r.count("repeated_requests"),
