@@ -21,6 +21,7 @@ export * from './value-sets';
 // The operations' request parameters, generated from the core into params.d.ts.
 import type {
   ClientOptions,
+  Operations,
   DescribeLiveStreamPreloadTasksParams,
   HotLiveRtcStreamParams,
   MediaOptions,
@@ -129,6 +130,8 @@ export type Action =
   | 'UpdateLivePullToPush'
   | 'RefreshMediaPlayUrls';
 
+/** The five operations (`setLiveStreamPreloadTasks`, …), declared in params.d.ts from the core. */
+export interface Client extends Operations {}
 /**
  * The client. Every method returns a Promise; calls are validated before anything is sent (rejecting with an
  * `InvalidInputError` naming the field), retried with backoff, paced under the documented quotas, and signed like
@@ -139,11 +142,6 @@ export class Client {
   readonly region: string;
   /** Whether calls are paced through the shared Redis backend right now (false without one, and while Redis is away). */
   readonly pacingIsShared: boolean;
-  setLiveStreamPreloadTasks(params: SetLiveStreamPreloadTasksParams): Promise<SetLiveStreamPreloadTasksResult>;
-  describeLiveStreamPreloadTasks(params: DescribeLiveStreamPreloadTasksParams): Promise<DescribeLiveStreamPreloadTasksResult>;
-  hotLiveRtcStream(params: HotLiveRtcStreamParams): Promise<HotLiveRtcStreamResult>;
-  updateLivePullToPush(params: UpdateLivePullToPushParams): Promise<UpdateLivePullToPushResult>;
-  refreshMediaPlayUrls(params: RefreshMediaPlayUrlsParams): Promise<RefreshMediaPlayUrlsResult>;
   preloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): Promise<PreloadReport>;
   refreshMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
   preloadMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;

@@ -140,13 +140,17 @@ function toWire(params) {
 }
 
 // The keys of a task that hold times: the core's list.
-const TIMES = native.timeKeys();
+const TIMES = new Set(native.timeKeys());
 
-function withDates(task) {
-  for (const key of TIMES) {
-    if (typeof task[key] === 'string') task[key] = new Date(task[key]);
+/** A result with its times (the core's list of the keys that hold one) as Dates, at any depth. */
+function withDates(value) {
+  if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string' && TIMES.has(key)) value[key] = new Date(v);
+      else withDates(v);
+    }
   }
-  return task;
+  return value;
 }
 
 // ----------------------------------------------------------------------------------------- credentials
@@ -256,28 +260,6 @@ class Client {
     return this.#native.pacingIsShared;
   }
 
-  setLiveStreamPreloadTasks(params) {
-    return this.#execute('SetLiveStreamPreloadTasks', params);
-  }
-
-  async describeLiveStreamPreloadTasks(params) {
-    const page = await this.#execute('DescribeLiveStreamPreloadTasks', params);
-    page.preloadTasks.forEach(withDates);
-    return page;
-  }
-
-  hotLiveRtcStream(params) {
-    return this.#execute('HotLiveRtcStream', params);
-  }
-
-  updateLivePullToPush(params) {
-    return this.#execute('UpdateLivePullToPush', params);
-  }
-
-  refreshMediaPlayUrls(params) {
-    return this.#execute('RefreshMediaPlayUrls', params);
-  }
-
   /** Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once. */
   preloadLiveStreams(domain, urls, options = {}) {
     const { onProgress, ...rest } = options ?? {};
@@ -344,8 +326,18 @@ class Client {
     return new SignedRequest(await guardAsync(() => this.#native.presign(action, toWire(params))));
   }
 
-  #execute(action, params) {
-    return guardAsync(() => this.#native.execute(action, toWire(params)));
+  static {
+    // The five operations, one method each (`setLiveStreamPreloadTasks`, …): the core's list of actions.
+    for (const action of native.actions()) {
+      const method = action[0].toLowerCase() + action.slice(1);
+      Object.defineProperty(this.prototype, method, {
+        value(params) {
+          return guardAsync(async () => withDates(await this.#native.execute(action, toWire(params))));
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   [util.inspect.custom]() {

@@ -3,7 +3,14 @@
 // The request parameters of the five operations, re-exported by index.d.ts.
 
 import type { Credentials, CredentialsInput, List, Time } from './index';
-import type { Progress } from './records';
+import type {
+  DescribeLiveStreamPreloadTasksResult,
+  HotLiveRtcStreamResult,
+  Progress,
+  RefreshMediaPlayUrlsResult,
+  SetLiveStreamPreloadTasksResult,
+  UpdateLivePullToPushResult,
+} from './records';
 import type {
   Area,
   Definition,
@@ -105,6 +112,15 @@ export interface WaitOptions {
   /** Between polls (default 5 s). */
   pollIntervalMs?: number;
   onProgress?: (progress: Progress) => void;
+}
+
+/** The five operations, each a method of `Client`. */
+export interface Operations {
+  setLiveStreamPreloadTasks(params: SetLiveStreamPreloadTasksParams): Promise<SetLiveStreamPreloadTasksResult>;
+  describeLiveStreamPreloadTasks(params: DescribeLiveStreamPreloadTasksParams): Promise<DescribeLiveStreamPreloadTasksResult>;
+  hotLiveRtcStream(params: HotLiveRtcStreamParams): Promise<HotLiveRtcStreamResult>;
+  updateLivePullToPush(params: UpdateLivePullToPushParams): Promise<UpdateLivePullToPushResult>;
+  refreshMediaPlayUrls(params: RefreshMediaPlayUrlsParams): Promise<RefreshMediaPlayUrlsResult>;
 }
 
 export interface RetryOptions {

@@ -103,7 +103,7 @@ fn invalid(field: &str, rule: &str, message: impl Into<String>) -> AliPrefetchEr
 }
 
 /// Runs a core future, turning a panic into `AliPrefetchError::Internal`.
-async fn guarded<T>(
+pub(crate) async fn guarded<T>(
     fut: impl std::future::Future<Output = Result<T, AliPrefetchError>>,
 ) -> Result<T, AliPrefetchError> {
     AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|panic| Err(panic_error(&panic)))
@@ -205,41 +205,6 @@ impl Client {
     /// while Redis is away and this client paces itself at its share of each quota).
     pub fn pacing_is_shared(&self) -> bool {
         self.inner.pacing_is_shared()
-    }
-
-    pub async fn set_live_stream_preload_tasks(
-        &self,
-        request: SetLiveStreamPreloadTasksRequest,
-    ) -> Result<SetLiveStreamPreloadTasksResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.set_live_stream_preload_tasks(&request.try_into()?).await?.into()) }).await
-    }
-
-    pub async fn describe_live_stream_preload_tasks(
-        &self,
-        request: DescribeLiveStreamPreloadTasksRequest,
-    ) -> Result<DescribeLiveStreamPreloadTasksResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.describe_live_stream_preload_tasks(&request.try_into()?).await?.into()) }).await
-    }
-
-    pub async fn hot_live_rtc_stream(
-        &self,
-        request: HotLiveRtcStreamRequest,
-    ) -> Result<HotLiveRtcStreamResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.hot_live_rtc_stream(&request.try_into()?).await?.into()) }).await
-    }
-
-    pub async fn update_live_pull_to_push(
-        &self,
-        request: UpdateLivePullToPushRequest,
-    ) -> Result<UpdateLivePullToPushResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.update_live_pull_to_push(&request.try_into()?).await?.into()) }).await
-    }
-
-    pub async fn refresh_media_play_urls(
-        &self,
-        request: RefreshMediaPlayUrlsRequest,
-    ) -> Result<RefreshMediaPlayUrlsResponse, AliPrefetchError> {
-        guarded(async { Ok(self.inner.refresh_media_play_urls(&request.try_into()?).await?.into()) }).await
     }
 
     /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report names every

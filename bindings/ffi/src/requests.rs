@@ -10,9 +10,10 @@ use std::time::{Duration, SystemTime};
 use aliprefetch::internal::KeyCase;
 
 use crate::records::{Params, RateLimitPolicy, RetryPolicy};
+use crate::responses::*;
 use crate::value_sets::*;
 use crate::AliPrefetchError;
-use crate::{Credentials, RateLimitUrl};
+use crate::{Client, Credentials, RateLimitUrl};
 
 #[derive(uniffi::Record)]
 pub struct SetLiveStreamPreloadTasksRequest {
@@ -354,5 +355,41 @@ impl ClientConfig {
         core.user_agent =
             core.user_agent.or_else(|| Some(format!("aliprefetch/{} (uniffi)", env!("CARGO_PKG_VERSION"))));
         Ok(core)
+    }
+}
+
+/// The five operations, each a method of the client (another block of its methods is in `lib.rs`).
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    pub async fn set_live_stream_preload_tasks(
+        &self,
+        request: SetLiveStreamPreloadTasksRequest,
+    ) -> Result<SetLiveStreamPreloadTasksResponse, AliPrefetchError> {
+        crate::guarded(async { Ok(self.inner.set_live_stream_preload_tasks(&request.try_into()?).await?.into()) }).await
+    }
+    pub async fn describe_live_stream_preload_tasks(
+        &self,
+        request: DescribeLiveStreamPreloadTasksRequest,
+    ) -> Result<DescribeLiveStreamPreloadTasksResponse, AliPrefetchError> {
+        crate::guarded(async { Ok(self.inner.describe_live_stream_preload_tasks(&request.try_into()?).await?.into()) })
+            .await
+    }
+    pub async fn hot_live_rtc_stream(
+        &self,
+        request: HotLiveRtcStreamRequest,
+    ) -> Result<HotLiveRtcStreamResponse, AliPrefetchError> {
+        crate::guarded(async { Ok(self.inner.hot_live_rtc_stream(&request.try_into()?).await?.into()) }).await
+    }
+    pub async fn update_live_pull_to_push(
+        &self,
+        request: UpdateLivePullToPushRequest,
+    ) -> Result<UpdateLivePullToPushResponse, AliPrefetchError> {
+        crate::guarded(async { Ok(self.inner.update_live_pull_to_push(&request.try_into()?).await?.into()) }).await
+    }
+    pub async fn refresh_media_play_urls(
+        &self,
+        request: RefreshMediaPlayUrlsRequest,
+    ) -> Result<RefreshMediaPlayUrlsResponse, AliPrefetchError> {
+        crate::guarded(async { Ok(self.inner.refresh_media_play_urls(&request.try_into()?).await?.into()) }).await
     }
 }

@@ -89,6 +89,12 @@ pub fn time_keys() -> Vec<String> {
     aliprefetch::internal::TIME_KEYS.iter().map(|k| aliprefetch::internal::camel_case(k)).collect()
 }
 
+/// The five operations' action names: the core's list, of which `index.js` makes one method each.
+#[napi(catch_unwind)]
+pub fn actions() -> Vec<&'static str> {
+    aliprefetch::internal::ACTIONS.to_vec()
+}
+
 /// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;
 /// returns the exit code. It blocks the calling thread, which is the whole process's job there.
 #[cfg(feature = "cli")]

@@ -51,7 +51,7 @@ fn media_options<M: Mode>(
 
 /// The methods of `Client` and `AsyncClient`, written once.
 macro_rules! client_methods {
-    ($class:ident, $mode:ty) => {
+    ($class:ident, $mode:ty, [$($op:ident = $action:literal),* $(,)?]) => {
         #[pymethods]
         impl $class {
             /// The client's settings as keyword arguments (`ClientConfig` in the stubs).
@@ -84,80 +84,16 @@ macro_rules! client_methods {
                 )
             }
 
-            /// SetLiveStreamPreloadTasks: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
-            #[pyo3(signature = (**params))]
-            fn set_live_stream_preload_tasks(
-                &self,
-                py: Python<'_>,
-                params: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(
-                        py,
-                        "set_live_stream_preload_tasks",
-                        "SetLiveStreamPreloadTasks",
-                        params,
-                        &[],
-                    )?;
-                    execute::<$mode>(py, &self.client, "SetLiveStreamPreloadTasks", p)
-                })
-            }
-
-            /// DescribeLiveStreamPreloadTasks: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
-            #[pyo3(signature = (**params))]
-            fn describe_live_stream_preload_tasks(
-                &self,
-                py: Python<'_>,
-                params: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(
-                        py,
-                        "describe_live_stream_preload_tasks",
-                        "DescribeLiveStreamPreloadTasks",
-                        params,
-                        &[],
-                    )?;
-                    execute::<$mode>(py, &self.client, "DescribeLiveStreamPreloadTasks", p)
-                })
-            }
-
-            /// HotLiveRtcStream: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
-            #[pyo3(signature = (**params))]
-            fn hot_live_rtc_stream(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let p = convert::keyword_params(py, "hot_live_rtc_stream", "HotLiveRtcStream", params, &[])?;
-                    execute::<$mode>(py, &self.client, "HotLiveRtcStream", p)
-                })
-            }
-
-            /// UpdateLivePullToPush: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
-            #[pyo3(signature = (**params))]
-            fn update_live_pull_to_push(
-                &self,
-                py: Python<'_>,
-                params: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let p =
-                        convert::keyword_params(py, "update_live_pull_to_push", "UpdateLivePullToPush", params, &[])?;
-                    execute::<$mode>(py, &self.client, "UpdateLivePullToPush", p)
-                })
-            }
-
-            /// RefreshMediaPlayUrls: the keywords are the core's declaration of its parameters (see `_operations.pyi`).
-            #[pyo3(signature = (**params))]
-            fn refresh_media_play_urls(
-                &self,
-                py: Python<'_>,
-                params: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let p =
-                        convert::keyword_params(py, "refresh_media_play_urls", "RefreshMediaPlayUrls", params, &[])?;
-                    execute::<$mode>(py, &self.client, "RefreshMediaPlayUrls", p)
-                })
-            }
+            $(
+                #[doc = concat!($action, ": the keywords are the core's declaration of its parameters (see `_operations.pyi`).")]
+                #[pyo3(signature = (**params))]
+                fn $op(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                    crate::errors::guarded(py, || {
+                        let p = convert::keyword_params(py, stringify!($op), $action, params, &[])?;
+                        execute::<$mode>(py, &self.client, $action, p)
+                    })
+                }
+            )*
 
             /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report
             /// names every distinct URL once.
@@ -401,5 +337,6 @@ pub struct AsyncClient {
     client: aliprefetch::Client,
 }
 
-client_methods!(Client, Blocking);
-client_methods!(AsyncClient, Asyncio);
+// The five operations' methods are the core's list (`operations.rs` is generated from it).
+with_operations!(client_methods!(Client, Blocking));
+with_operations!(client_methods!(AsyncClient, Asyncio));

@@ -1,6 +1,9 @@
 //! `aliprefetch._aliprefetch`: the native module behind the `aliprefetch` package. It converts Python
 //! values to the core's and back and re-raises the core's errors; the logic lives in the core.
 
+// First: the generated macros the modules below use.
+#[macro_use]
+mod operations;
 mod batches;
 mod client;
 mod config;

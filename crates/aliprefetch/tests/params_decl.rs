@@ -72,7 +72,10 @@ fn typescript() -> String {
     let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
     out.push_str("// The request parameters of the five operations, re-exported by index.d.ts.\n\n");
     out.push_str("import type { Credentials, CredentialsInput, List, Time } from './index';\n");
-    out.push_str("import type { Progress } from './records';\n");
+    let mut results: Vec<String> = ACTIONS.iter().map(|a| format!("{a}Result")).collect();
+    results.push("Progress".into());
+    results.sort_unstable();
+    out.push_str(&format!("import type {{\n{}}} from './records';\n", results.iter().map(|r| format!("  {r},\n")).collect::<String>()));
     let sets: Vec<&str> = value_sets_used().into_iter().collect();
     let line = format!("import type {{ {} }} from './value-sets';", sets.join(", "));
     if line.len() <= 120 {
@@ -104,6 +107,13 @@ fn typescript() -> String {
         }
         out.push_str("  onProgress?: (progress: Progress) => void;\n}\n");
     }
+    out.push_str("\n/** The five operations, each a method of `Client`. */\nexport interface Operations {\n");
+    for action in ACTIONS {
+        let mut method = camel_of(action);
+        method.push_str(&format!("(params: {action}Params): Promise<{action}Result>;"));
+        out.push_str(&format!("  {method}\n"));
+    }
+    out.push_str("}\n");
     for (decls, interface, _) in SETTINGS {
         out.push_str(&format!("\nexport interface {interface} {{\n"));
         for d in decls {
@@ -138,6 +148,12 @@ fn python_type(ty: ParamType) -> String {
         ParamType::RateLimits => "str | Mapping[str, int]".into(),
         ParamType::Secret => "str".into(),
     }
+}
+
+/// `SetLiveStreamPreloadTasks` → `setLiveStreamPreloadTasks`.
+fn camel_of(action: &str) -> String {
+    let mut chars = action.chars();
+    chars.next().map(|c| c.to_ascii_lowercase()).into_iter().chain(chars).collect()
 }
 
 /// `SetLiveStreamPreloadTasks` → `set_live_stream_preload_tasks`.
@@ -283,7 +299,8 @@ fn uniffi() -> String {
          use std::time::{Duration, SystemTime};\n\n\
          use aliprefetch::internal::KeyCase;\n\n\
          use crate::records::{Params, RateLimitPolicy, RetryPolicy};\n\
-         use crate::{Credentials, RateLimitUrl};\n\
+         use crate::responses::*;\n\
+         use crate::{Client, Credentials, RateLimitUrl};\n\
          use crate::value_sets::*;\n\
          use crate::AliPrefetchError;\n",
     );
@@ -337,6 +354,18 @@ fn uniffi() -> String {
         ));
     }
     uniffi_client_config(&mut out);
+    out.push_str(
+        "\n/// The five operations, each a method of the client (another block of its methods is in `lib.rs`).\n\
+         #[uniffi::export(async_runtime = \"tokio\")]\nimpl Client {\n",
+    );
+    for action in ACTIONS {
+        out.push_str(&format!(
+            "    pub async fn {m}(&self, request: {action}Request) -> Result<{action}Response, AliPrefetchError> {{\n        \
+             crate::guarded(async {{ Ok(self.inner.{m}(&request.try_into()?).await?.into()) }}).await\n    }}\n",
+            m = snake(action)
+        ));
+    }
+    out.push_str("}\n");
     out
 }
 
@@ -377,6 +406,22 @@ fn uniffi_client_config(out: &mut String) {
     ));
 }
 
+/// The list of the five operations for the Python client's methods (`client_methods!` in `client.rs`
+/// defines one method per entry, named as in `_operations.pyi`).
+fn pyo3_operations() -> String {
+    let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
+    out.push_str(
+        "//! The five operations as the Python client's methods name them.\n\n\
+         /// `$then!(args, [method = \"Action\", …])` for the five operations.\nmacro_rules! with_operations {\n    \
+         ($then:ident!($($args:tt)*)) => {\n        $then!($($args)*, [\n",
+    );
+    for action in ACTIONS {
+        out.push_str(&format!("            {} = \"{action}\",\n", snake(action)));
+    }
+    out.push_str("        ]);\n    };\n}\n");
+    out
+}
+
 #[test]
 fn the_committed_declarations_of_the_operations_parameters_are_the_cores() {
     generated::write_or_compare(
@@ -386,6 +431,7 @@ fn the_committed_declarations_of_the_operations_parameters_are_the_cores() {
             ("node/params.d.ts", typescript()),
             ("python/aliprefetch/_operations.pyi", python()),
             ("bindings/ffi/src/requests.rs", generated::rustfmt(&uniffi())),
+            ("bindings/python/src/operations.rs", pyo3_operations()),
         ],
     );
 }
