@@ -75,7 +75,10 @@ fn typescript() -> String {
     let mut results: Vec<String> = ACTIONS.iter().map(|a| format!("{a}Result")).collect();
     results.push("Progress".into());
     results.sort_unstable();
-    out.push_str(&format!("import type {{\n{}}} from './records';\n", results.iter().map(|r| format!("  {r},\n")).collect::<String>()));
+    out.push_str(&format!(
+        "import type {{\n{}}} from './records';\n",
+        results.iter().map(|r| format!("  {r},\n")).collect::<String>()
+    ));
     let sets: Vec<&str> = value_sets_used().into_iter().collect();
     let line = format!("import type {{ {} }} from './value-sets';", sets.join(", "));
     if line.len() <= 120 {
