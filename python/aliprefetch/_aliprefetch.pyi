@@ -25,7 +25,6 @@ from ._records import (
     UpdateLivePullToPushResult,
 )
 from .types import (
-    PreloadStatus,
     Seconds,
     Service,
     Time,
@@ -196,17 +195,6 @@ class Client(_Operations):
     def region(self) -> str: ...
     @property
     def pacing_is_shared(self) -> bool: ...
-    def iter_preload_tasks(
-        self,
-        *,
-        domain_name: str,
-        task_id: str | None = None,
-        play_urls: _Strs | None = None,
-        status: PreloadStatus | Enum | None = None,
-        start_time: Time | None = None,
-        end_time: Time | None = None,
-        page_size: int | None = None,
-    ) -> PreloadTaskIterator: ...
     def call(
         self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
     ) -> dict[str, Any]: ...
@@ -219,17 +207,6 @@ class AsyncClient(_AsyncOperations):
     def region(self) -> str: ...
     @property
     def pacing_is_shared(self) -> bool: ...
-    def iter_preload_tasks(
-        self,
-        *,
-        domain_name: str,
-        task_id: str | None = None,
-        play_urls: _Strs | None = None,
-        status: PreloadStatus | Enum | None = None,
-        start_time: Time | None = None,
-        end_time: Time | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPreloadTaskIterator: ...
     def call(
         self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
     ) -> Awaitable[dict[str, Any]]: ...

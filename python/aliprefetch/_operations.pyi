@@ -7,7 +7,14 @@ from datetime import timedelta
 from enum import Enum
 from typing import Any, TypedDict
 
-from ._aliprefetch import AsyncBatchIterator, BatchIterator, Credentials, RetryConfig
+from ._aliprefetch import (
+    AsyncBatchIterator,
+    AsyncPreloadTaskIterator,
+    BatchIterator,
+    Credentials,
+    PreloadTaskIterator,
+    RetryConfig,
+)
 from ._records import (
     DescribeLiveStreamPreloadTasksResult,
     HotLiveRtcStreamResult,
@@ -216,6 +223,17 @@ class _Operations:
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
     ) -> BatchIterator[MediaItem]: ...
+    def iter_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        task_id: str | None = None,
+        play_urls: _Strs | None = None,
+        status: PreloadStatus | Enum | None = None,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        page_size: int | None = None,
+    ) -> PreloadTaskIterator: ...
     def wait_for_preload(
         self,
         domain: str,
@@ -364,6 +382,17 @@ class _AsyncOperations:
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
     ) -> AsyncBatchIterator[MediaItem]: ...
+    def iter_preload_tasks(
+        self,
+        *,
+        domain_name: str,
+        task_id: str | None = None,
+        play_urls: _Strs | None = None,
+        status: PreloadStatus | Enum | None = None,
+        start_time: Time | None = None,
+        end_time: Time | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPreloadTaskIterator: ...
     def wait_for_preload(
         self,
         domain: str,

@@ -179,7 +179,7 @@ fn python() -> String {
          from datetime import timedelta\n\
          from enum import Enum\n\
          from typing import Any, TypedDict\n\n\
-         from ._aliprefetch import AsyncBatchIterator, BatchIterator, Credentials, RetryConfig\n\
+         from ._aliprefetch import (\n    AsyncBatchIterator,\n    AsyncPreloadTaskIterator,\n    BatchIterator,\n    Credentials,\n    PreloadTaskIterator,\n    RetryConfig,\n)\n\
          from ._records import (\n",
     );
     let mut results: Vec<String> = ACTIONS.iter().map(|a| format!("{a}Result")).collect();
@@ -244,6 +244,14 @@ fn python() -> String {
                 out.push_str(&format!("        progress: _ProgressCallback | None = None,\n    ) -> {returns}: ...\n"));
             }
         }
+        // Every task of a query across its pages: Describe's parameters but the page number.
+        let iterator = if wrap.is_some() { "AsyncPreloadTaskIterator" } else { "PreloadTaskIterator" };
+        out.push_str("    def iter_preload_tasks(\n        self,\n        *,\n");
+        for p in params("DescribeLiveStreamPreloadTasks").iter().filter(|p| p.name != "PageNum") {
+            let default = if p.required { "" } else { " | None = None" };
+            out.push_str(&format!("        {}: {}{default},\n", p.key(KeyCase::Snake), python_type(p.ty)));
+        }
+        out.push_str(&format!("    ) -> {iterator}: ...\n"));
         let tasks = match wrap {
             Some(w) => format!("{w}[list[PreloadTask]]"),
             None => "list[PreloadTask]".to_owned(),
