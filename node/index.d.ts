@@ -28,6 +28,8 @@ import type {
   PreloadLiveStreamsOptions,
   RefreshMediaPlayUrlsParams,
   SetLiveStreamPreloadTasksParams,
+  SignV1Input,
+  SignV3Input,
   UpdateLivePullToPushParams,
   WaitOptions,
 } from './params';
@@ -185,36 +187,11 @@ export class Emulator {
   stop(): Promise<void>;
 }
 
-export interface SignV1Input {
-  method: string;
-  action: string;
-  version: string;
-  params: Record<string, string> | ReadonlyArray<readonly [string, string]>;
-  credentials: Credentials | CredentialsInput;
-  timestamp: Time;
-  nonce: string;
-  format?: string;
-}
 export interface SignedV1 {
   params: Array<[string, string]>;
   canonicalizedQuery: string;
   stringToSign: string;
   signature: string;
-}
-export interface SignV3Input {
-  method: string;
-  host: string;
-  action: string;
-  version: string;
-  query: Record<string, string> | ReadonlyArray<readonly [string, string]>;
-  credentials: Credentials | CredentialsInput;
-  timestamp: Time;
-  nonce: string;
-  headers?: Record<string, string> | ReadonlyArray<readonly [string, string]>;
-  body?: string;
-  /** Exactly these (lower-case) headers; by default host, every x-acs-* header and content-type. */
-  signedHeaders?: readonly string[];
-  path?: string;
 }
 export interface SignedV3 {
   headers: Array<[string, string]>;

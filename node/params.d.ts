@@ -166,3 +166,36 @@ export interface ClientOptions {
   /** @deprecated `connectTimeoutMs` and `readTimeoutMs`. */
   timeouts?: { connectMs?: number; readMs?: number };
 }
+
+export interface SignV1Input {
+  /** `GET` or `POST`. */
+  method: string;
+  action: string;
+  version: string;
+  /** The operation's own parameters. */
+  params: Record<string, string> | ReadonlyArray<readonly [string, string]>;
+  credentials: Credentials | CredentialsInput;
+  timestamp: Time;
+  nonce: string;
+  /** Default `JSON`. */
+  format?: string;
+}
+
+export interface SignV3Input {
+  /** `GET` or `POST`. */
+  method: string;
+  host: string;
+  action: string;
+  version: string;
+  query: Record<string, string> | ReadonlyArray<readonly [string, string]>;
+  credentials: Credentials | CredentialsInput;
+  timestamp: Time;
+  nonce: string;
+  headers?: Record<string, string> | ReadonlyArray<readonly [string, string]>;
+  /** Default empty. */
+  body?: string;
+  /** Exactly these (lower-case) headers; by default host, every x-acs-* header and content-type. */
+  signedHeaders?: List;
+  /** Default `/`. */
+  path?: string;
+}

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar, final
 
 from typing_extensions import Self, Unpack
 
-from ._operations import ClientConfig, RetryFields, _AsyncOperations, _Operations
+from ._operations import ClientConfig, RetryFields, SignV1Input, SignV3Input, _AsyncOperations, _Operations
 from ._records import (
     DescribeLiveStreamPreloadTasksResult,
     HotLiveRtcStreamResult,
@@ -127,32 +127,8 @@ class SignedRequest:
     @property
     def headers(self) -> list[tuple[str, str]]: ...
 
-def sign_v1(
-    *,
-    method: str,
-    action: str,
-    version: str,
-    params: Mapping[str, str] | Sequence[tuple[str, str]],
-    credentials: Credentials,
-    timestamp: Time,
-    nonce: str,
-    format: str = "JSON",
-) -> SignedV1: ...
-def sign_v3(
-    *,
-    method: str,
-    host: str,
-    action: str,
-    version: str,
-    query: Mapping[str, str] | Sequence[tuple[str, str]],
-    credentials: Credentials,
-    timestamp: Time,
-    nonce: str,
-    headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
-    body: bytes = ...,
-    signed_headers: Sequence[str] | None = None,
-    path: str = "/",
-) -> SignedV3: ...
+def sign_v1(**input: Unpack[SignV1Input]) -> SignedV1: ...
+def sign_v3(**input: Unpack[SignV3Input]) -> SignedV3: ...
 def _tasks_in_flight() -> int: ...
 def run_cli(args: Sequence[str]) -> int: ...
 

@@ -5,7 +5,7 @@
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from enum import Enum
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from ._aliprefetch import (
     AsyncBatchIterator,
@@ -84,6 +84,37 @@ class ClientConfig(TypedDict, total=False):
     allow_insecure_http: bool | None
     #: Default ``aliprefetch/<version> (<language>)``.
     user_agent: str | None
+
+class SignV1Input(TypedDict):
+    #: ``GET`` or ``POST``.
+    method: str
+    action: str
+    version: str
+    #: The operation's own parameters.
+    params: Mapping[str, str] | Sequence[tuple[str, str]]
+    credentials: Credentials
+    timestamp: Time
+    nonce: str
+    #: Default ``JSON``.
+    format: NotRequired[str]
+
+class SignV3Input(TypedDict):
+    #: ``GET`` or ``POST``.
+    method: str
+    host: str
+    action: str
+    version: str
+    query: Mapping[str, str] | Sequence[tuple[str, str]]
+    credentials: Credentials
+    timestamp: Time
+    nonce: str
+    headers: NotRequired[Mapping[str, str] | Sequence[tuple[str, str]]]
+    #: Default empty.
+    body: NotRequired[bytes]
+    #: Exactly these (lower-case) headers; by default host, every x-acs-* header and content-type.
+    signed_headers: NotRequired[_Strs]
+    #: Default ``/``.
+    path: NotRequired[str]
 
 class _Operations:
     def set_live_stream_preload_tasks(

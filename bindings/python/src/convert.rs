@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use aliprefetch::internal::{OptionDecl, ParamType, RETRY_OPTIONS};
+use aliprefetch::internal::{KeyCase, OptionDecl, Param, ParamType, RETRY_OPTIONS};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -157,22 +157,37 @@ pub fn keyword_params(
     kwargs: Option<&Bound<'_, PyDict>>,
     except: &[&str],
 ) -> PyResult<Map<String, Value>> {
-    use aliprefetch::internal::{params_of, wire_param, KeyCase};
-    let declared = params_of(action).unwrap_or_default();
+    let declared = aliprefetch::internal::params_of(action).unwrap_or_default();
     let mut map = Map::new();
-    let mut given = Vec::new();
-    for (k, v) in kwargs.map(|d| d.iter()).into_iter().flatten() {
-        let key: String = k.extract()?;
-        let wire = wire_param(&key);
-        let param = declared
-            .iter()
-            .find(|p| p.name == wire && !except.contains(&p.name) && p.key(KeyCase::Snake) == key)
-            .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
-        given.push(param.name);
-        let json = to_json(py, param.name, &v)?;
+    keywords(method, declared, kwargs, except, |param, v| {
+        let json = to_json(py, param.name, v)?;
         if !json.is_null() {
             map.insert(param.name.to_owned(), json);
         }
+        Ok(())
+    })?;
+    Ok(map)
+}
+
+/// The keyword arguments of `method`, each one of `declared` (by its snake_case key) but those in
+/// `except`, handed to `put`. An unknown keyword or a missing required one is a `TypeError` naming it,
+/// as Python's own signature checks say it.
+pub fn keywords(
+    method: &str,
+    declared: &[Param],
+    kwargs: Option<&Bound<'_, PyDict>>,
+    except: &[&str],
+    mut put: impl FnMut(&Param, &Bound<'_, PyAny>) -> PyResult<()>,
+) -> PyResult<()> {
+    let mut given = Vec::new();
+    for (k, v) in kwargs.map(|d| d.iter()).into_iter().flatten() {
+        let key: String = k.extract()?;
+        let param = declared
+            .iter()
+            .find(|p| !except.contains(&p.name) && p.key(KeyCase::Snake) == key)
+            .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
+        given.push(param.name);
+        put(param, &v)?;
     }
     let missing: Vec<String> = declared
         .iter()
@@ -187,7 +202,7 @@ pub fn keyword_params(
             missing.join(", ")
         )));
     }
-    Ok(map)
+    Ok(())
 }
 
 /// The keyword options of a batch method as the core's option map (keys as declared; values as the

@@ -1,12 +1,13 @@
 //! The pure signers (for checking signatures against the official vectors) and presigned requests.
 
-use aliprefetch::sign::{v1, v3};
+use aliprefetch::internal::{KeyCase, Param, ParamType, SignV1Input, SignV3Input, SIGN_V1_INPUTS, SIGN_V3_INPUTS};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use time::OffsetDateTime;
+use serde_json::{json, Map, Value};
 
+use crate::convert;
 use crate::credentials::Credentials;
-use crate::errors::invalid;
+use crate::errors::{invalid, to_py};
 
 /// What `sign_v1` adds and computes. The signature is not shown by `repr()`.
 #[pyclass(frozen, get_all, module = "aliprefetch._aliprefetch")]
@@ -44,42 +45,49 @@ impl SignedV3 {
     }
 }
 
-fn pairs(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
-    if let Ok(d) = value.cast::<PyDict>() {
-        return d.iter().map(|(k, v)| Ok((k.extract()?, v.extract()?))).collect();
-    }
-    value
-        .try_iter()?
-        .map(|item| item?.extract::<(String, String)>())
-        .collect::<PyResult<_>>()
-        .map_err(|_| invalid(py, field, "type", "must be a dict or a list of (name, value) pairs of strings"))
-}
-
-fn timestamp(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<OffsetDateTime> {
-    crate::convert::instant(py, "timestamp", Some(value))?
-        .ok_or_else(|| invalid(py, "timestamp", "required", "is required"))
+/// The keyword arguments of a signer as the core's input map (`SIGN_V1_INPUTS` / `SIGN_V3_INPUTS`), and
+/// the body's bytes: Python values converted, nothing more.
+fn inputs(
+    py: Python<'_>,
+    method: &str,
+    declared: &[Param],
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(Map<String, Value>, Option<Vec<u8>>)> {
+    let (mut map, mut body) = (Map::new(), None);
+    convert::keywords(method, declared, kwargs, &[], |param, v| {
+        let key = param.key(KeyCase::Snake);
+        let value = match param.ty {
+            ParamType::Credentials => {
+                let c = &v
+                    .cast::<Credentials>()
+                    .map_err(|_| invalid(py, &key, "type", "must be a Credentials"))?
+                    .get()
+                    .inner;
+                json!({"access_key_id": c.access_key_id(), "access_key_secret": c.access_key_secret(), "security_token": c.security_token()})
+            }
+            ParamType::Pairs => match v.cast::<PyDict>() {
+                Ok(d) => Value::Object(convert::dict_params(py, Some(d))?),
+                Err(_) => convert::to_json(py, &key, v)?,
+            },
+            ParamType::Bytes => {
+                body = Some(v.extract::<Vec<u8>>().map_err(|_| invalid(py, &key, "type", "must be bytes"))?);
+                return Ok(());
+            }
+            _ => convert::to_json(py, &key, v)?,
+        };
+        map.insert(key, value);
+        Ok(())
+    })?;
+    Ok((map, body))
 }
 
 /// Signs an RPC request with V1 (HMAC-SHA1): a pure function of its inputs, like the core's.
 #[pyfunction]
-#[pyo3(signature = (*, method, action, version, params, credentials, timestamp, nonce, format="JSON"))]
-#[allow(clippy::too_many_arguments)]
-pub fn sign_v1(
-    py: Python<'_>,
-    method: &str,
-    action: &str,
-    version: &str,
-    params: &Bound<'_, PyAny>,
-    credentials: &Credentials,
-    timestamp: &Bound<'_, PyAny>,
-    nonce: &str,
-    format: &str,
-) -> PyResult<SignedV1> {
+#[pyo3(signature = (**input))]
+pub fn sign_v1(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<SignedV1> {
     crate::errors::guarded(py, || {
-        let params = pairs(py, "params", params)?;
-        let at = self::timestamp(py, timestamp)?;
-        let s =
-            v1::sign(&v1::Request { method, action, version, format, params: &params }, &credentials.inner, at, nonce);
+        let (map, _) = inputs(py, "sign_v1", SIGN_V1_INPUTS, input)?;
+        let s = SignV1Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?.sign();
         Ok(SignedV1 {
             params: s.params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             canonicalized_query: s.canonicalized_query,
@@ -92,47 +100,13 @@ pub fn sign_v1(
 /// Signs a request with V3 (ACS3-HMAC-SHA256). `signed_headers` names exactly the headers to sign
 /// (lower case); by default `host`, every `x-acs-*` header and `content-type`.
 #[pyfunction]
-#[pyo3(signature = (*, method, host, action, version, query, credentials, timestamp, nonce, headers=None, body=b"".as_slice(), signed_headers=None, path="/"))]
-#[allow(clippy::too_many_arguments)]
-pub fn sign_v3(
-    py: Python<'_>,
-    method: &str,
-    host: &str,
-    action: &str,
-    version: &str,
-    query: &Bound<'_, PyAny>,
-    credentials: &Credentials,
-    timestamp: &Bound<'_, PyAny>,
-    nonce: &str,
-    headers: Option<&Bound<'_, PyAny>>,
-    body: &[u8],
-    signed_headers: Option<Vec<String>>,
-    path: &str,
-) -> PyResult<SignedV3> {
+#[pyo3(signature = (**input))]
+pub fn sign_v3(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<SignedV3> {
     crate::errors::guarded(py, || {
-        let query = pairs(py, "query", query)?;
-        let headers = headers.map(|h| pairs(py, "headers", h)).transpose()?.unwrap_or_default();
-        let at = self::timestamp(py, timestamp)?;
-        let names: Option<Vec<&str>> = signed_headers.as_ref().map(|n| n.iter().map(String::as_str).collect());
-        let s = v3::sign(
-            &v3::Request {
-                method,
-                path,
-                host,
-                action,
-                version,
-                query: &query,
-                headers: &headers,
-                body,
-                signed_headers: match &names {
-                    Some(n) => v3::SignedHeaders::Named(n),
-                    None => v3::SignedHeaders::Default,
-                },
-            },
-            &credentials.inner,
-            at,
-            nonce,
-        );
+        let (map, body) = inputs(py, "sign_v3", SIGN_V3_INPUTS, input)?;
+        let mut request = SignV3Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?;
+        request.body = body.unwrap_or_default();
+        let s = request.sign();
         Ok(SignedV3 {
             headers: s.headers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             canonical_request: s.canonical_request,

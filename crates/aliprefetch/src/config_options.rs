@@ -86,7 +86,7 @@ fn object<'a>(key: &str, value: &'a Value, expected: &str) -> Result<&'a Map<Str
 
 /// Credentials as an object of `access_key_id`, `access_key_secret` and optional `security_token` (in
 /// the language's case; an error names the key). The secret is never part of an error.
-fn credentials(key: &str, value: &Value, case: KeyCase) -> Result<Credentials, Error> {
+pub(crate) fn credentials(key: &str, value: &Value, case: KeyCase) -> Result<Credentials, Error> {
     let o = object(key, value, "an object with an access key id and secret")?;
     let field = |name: &str| -> Result<(String, Option<String>), Error> {
         let k = match case {

@@ -156,9 +156,12 @@ mod tests {
                     ParamType::Enum(set) => member(set),
                     ParamType::EnumList(set) => Value::from(vec![member(set)]),
                     ParamType::JsonObject => Value::from("{}"),
-                    ParamType::Credentials | ParamType::Retry | ParamType::RateLimits | ParamType::Secret => {
-                        Value::from("")
-                    }
+                    ParamType::Credentials
+                    | ParamType::Retry
+                    | ParamType::RateLimits
+                    | ParamType::Secret
+                    | ParamType::Pairs
+                    | ParamType::Bytes => Value::from(""),
                 };
                 (p.name.to_owned(), v)
             })

@@ -34,6 +34,10 @@ pub enum ParamType {
     RateLimits,
     /// Text that may hold a password (settings only), which no declaration shows.
     Secret,
+    /// Name-value pairs of text (the signers' inputs): a map, or a list of pairs.
+    Pairs,
+    /// Bytes (a signer's body): bytes in Python, text in JavaScript.
+    Bytes,
 }
 
 /// One request parameter of an operation: its wire name, what it takes, whether it is required, and
