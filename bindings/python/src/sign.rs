@@ -45,6 +45,9 @@ impl SignedV3 {
     }
 }
 
+/// A signer's body, when given (bytes, which the input map cannot hold).
+type Body = Option<Vec<u8>>;
+
 /// The keyword arguments of a signer as the core's input map (`SIGN_V1_INPUTS` / `SIGN_V3_INPUTS`), and
 /// the body's bytes: Python values converted, nothing more.
 fn inputs(
@@ -52,7 +55,7 @@ fn inputs(
     method: &str,
     declared: &[Param],
     kwargs: Option<&Bound<'_, PyDict>>,
-) -> PyResult<(Map<String, Value>, Option<Vec<u8>>)> {
+) -> PyResult<(Map<String, Value>, Body)> {
     let (mut map, mut body) = (Map::new(), None);
     convert::keywords(method, declared, kwargs, &[], |param, v| {
         let key = param.key(KeyCase::Snake);
