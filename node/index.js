@@ -269,13 +269,13 @@ class Client {
   /** Purges the play URLs of any number of media (20 per request). */
   refreshMedia(mediaIds, options = {}) {
     const { onProgress, ...rest } = options ?? {};
-    return guardAsync(() => this.#native.refreshMedia(mediaIds, rest, progress(onProgress)));
+    return guardAsync(() => this.#native.media('refresh', mediaIds, rest, progress(onProgress)));
   }
 
   /** Prefetches the play URLs of any number of media (20 per request). */
   preloadMedia(mediaIds, options = {}) {
     const { onProgress, ...rest } = options ?? {};
-    return guardAsync(() => this.#native.preloadMedia(mediaIds, rest, progress(onProgress)));
+    return guardAsync(() => this.#native.media('preload', mediaIds, rest, progress(onProgress)));
   }
 
   /**

@@ -247,11 +247,8 @@ impl Client {
     ) -> Result<Arc<MediaBatch>, AliPrefetchError> {
         guarded_sync(|| {
             let options = options.into_core(progress_fn(listener))?;
-            let ids = futures::stream::iter(media_ids);
-            let stream = match aliprefetch::TaskType::from(task_type) {
-                aliprefetch::TaskType::Refresh => self.inner.stream_refresh_media(ids, options)?,
-                aliprefetch::TaskType::Preload => self.inner.stream_preload_media(ids, options)?,
-            };
+            let stream =
+                self.inner.media_stream(task_type.into(), futures::stream::iter(media_ids).boxed(), options)?;
             Ok(Arc::new(MediaBatch { stream: tokio::sync::Mutex::new(stream) }))
         })
     }
@@ -264,7 +261,8 @@ impl Client {
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<MediaReport, AliPrefetchError> {
         let options = options.into_core(progress_fn(listener))?;
-        guarded(async { Ok(self.inner.refresh_media(media_ids, options).await?.into()) }).await
+        guarded(async { Ok(self.inner.media_batch(aliprefetch::TaskType::Refresh, media_ids, options).await?.into()) })
+            .await
     }
 
     /// Prefetches the play URLs of any number of media (20 per request).

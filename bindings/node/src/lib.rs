@@ -188,28 +188,6 @@ impl Client {
         })
     }
 
-    #[napi(catch_unwind)]
-    pub fn refresh_media<'env>(
-        &self,
-        env: &'env Env,
-        media_ids: Json,
-        options: Option<Json>,
-        on_progress: Option<ProgressCallback>,
-    ) -> Result<PromiseRaw<'env, Value>> {
-        self.media(env, aliprefetch::TaskType::Refresh, media_ids, options, on_progress)
-    }
-
-    #[napi(catch_unwind)]
-    pub fn preload_media<'env>(
-        &self,
-        env: &'env Env,
-        media_ids: Json,
-        options: Option<Json>,
-        on_progress: Option<ProgressCallback>,
-    ) -> Result<PromiseRaw<'env, Value>> {
-        self.media(env, aliprefetch::TaskType::Preload, media_ids, options, on_progress)
-    }
-
     /// A preload batch whose items arrive as their requests settle (see `Batch`).
     #[napi(catch_unwind)]
     pub fn preload_live_streams_batch(
@@ -235,33 +213,28 @@ impl Client {
         on_progress: Option<ProgressCallback>,
     ) -> Result<Batch> {
         let (ids, options) = media_options(media_ids, options, &Progress::new(on_progress))?;
-        let ids = futures::stream::iter(ids);
-        let stream = match task_type.as_str() {
-            "refresh" => self.inner.stream_refresh_media(ids, options),
-            "preload" => self.inner.stream_preload_media(ids, options),
-            _ => return Err(invalid("TaskType", "enum", "must be refresh or preload")),
-        }
-        .map_err(error)?;
+        let ids = futures::stream::iter(ids).boxed();
+        let stream = self.inner.media_stream(task_type_of(&task_type)?, ids, options).map_err(error)?;
         Ok(Batch::new(AnyBatch::Media(stream)))
     }
 
-    fn media<'env>(
+    /// A purge (`refresh`) or prefetch (`preload`) of any number of media; resolves with the report.
+    #[napi(catch_unwind)]
+    pub fn media<'env>(
         &self,
         env: &'env Env,
-        task_type: aliprefetch::TaskType,
+        task_type: String,
         media_ids: Json,
         options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let progress = Progress::new(on_progress);
         let prepared = media_options(media_ids, options, &progress);
+        let task_type = task_type_of(&task_type)?;
         let client = self.inner.clone();
         promise::spawn(env, async move {
             let (ids, options) = prepared?;
-            let report = match task_type {
-                aliprefetch::TaskType::Refresh => client.refresh_media(ids, options).await,
-                aliprefetch::TaskType::Preload => client.preload_media(ids, options).await,
-            };
+            let report = client.media_batch(task_type, ids, options).await;
             progress.flush().await;
             Ok(convert::record(&report.map_err(error)?))
         })
@@ -449,6 +422,15 @@ pub fn sign_v1(input: Json) -> Result<Value> {
 #[napi(catch_unwind)]
 pub fn sign_v3(input: Json) -> Result<Value> {
     convert::sign_v3(&input.into_value("input")?)
+}
+
+/// `refresh` or `preload`, as `index.js` names a media batch's task type.
+fn task_type_of(name: &str) -> Result<aliprefetch::TaskType> {
+    match name {
+        "refresh" => Ok(aliprefetch::TaskType::Refresh),
+        "preload" => Ok(aliprefetch::TaskType::Preload),
+        _ => Err(invalid("TaskType", "enum", "must be refresh or preload")),
+    }
 }
 
 /// The runtime the addon's promises run on: one worker. A client's work is waiting on sockets, which one

@@ -2,7 +2,8 @@
 //! its arguments, hands them to the core, and converts the answer or re-raises the error.
 
 use aliprefetch::internal::{KeyCase, MEDIA_OPTIONS, PRELOAD_OPTIONS, WAIT_OPTIONS};
-use aliprefetch::{AnyRequest, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
+use aliprefetch::{AnyRequest, MediaOptions, Method, PreloadOptions, Service, TaskType, WaitOptions};
+use futures::StreamExt as _;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -52,6 +53,17 @@ fn media_options<M: Mode>(
 /// The methods of `Client` and `AsyncClient`, written once.
 macro_rules! client_methods {
     ($class:ident, $mode:ty, [$($op:ident = $action:literal),* $(,)?]) => {
+        client_methods!($class, $mode, [$($op = $action),*], [
+            refresh_media iter_refresh_media Refresh "Purges",
+            preload_media iter_preload_media Preload "Prefetches",
+        ]);
+    };
+    (
+        $class:ident,
+        $mode:ty,
+        [$($op:ident = $action:literal),*],
+        [$($media:ident $iter_media:ident $task_type:ident $media_doc:literal),* $(,)?]
+    ) => {
         #[pymethods]
         impl $class {
             /// The client's settings as keyword arguments (`ClientConfig` in the stubs).
@@ -141,87 +153,47 @@ macro_rules! client_methods {
                 })
             }
 
-            /// The outcomes of a purge batch as their requests settle (`MediaItem`s).
-            #[pyo3(signature = (media_ids, *, progress=None, **options))]
-            fn iter_refresh_media(
-                &self,
-                py: Python<'_>,
-                media_ids: &Bound<'_, PyAny>,
-                progress: Option<Bound<'_, PyAny>>,
-                options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, "iter_refresh_media", options, progress)?;
-                    let stream = self
-                        .client
-                        .stream_refresh_media(futures::stream::iter(ids), options)
-                        .map_err(|e| to_py(py, e))?;
-                    <$mode>::batch(py, AnyBatch::Media(stream))
-                })
-            }
+            $(
+                #[doc = concat!($media_doc, " the play URLs of any number of media (20 per request).")]
+                #[pyo3(signature = (media_ids, *, progress=None, **options))]
+                fn $media(
+                    &self,
+                    py: Python<'_>,
+                    media_ids: &Bound<'_, PyAny>,
+                    progress: Option<Bound<'_, PyAny>>,
+                    options: Option<&Bound<'_, PyDict>>,
+                ) -> PyResult<Py<PyAny>> {
+                    crate::errors::guarded(py, || {
+                        let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
+                        let options = media_options::<$mode>(py, stringify!($media), options, progress)?;
+                        let client = self.client.clone();
+                        <$mode>::finish(
+                            py,
+                            async move { client.media_batch(TaskType::$task_type, ids, options).await },
+                            Box::new(results::media_report),
+                        )
+                    })
+                }
 
-            /// The outcomes of a media prefetch batch as their requests settle (`MediaItem`s).
-            #[pyo3(signature = (media_ids, *, progress=None, **options))]
-            fn iter_preload_media(
-                &self,
-                py: Python<'_>,
-                media_ids: &Bound<'_, PyAny>,
-                progress: Option<Bound<'_, PyAny>>,
-                options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, "iter_preload_media", options, progress)?;
-                    let stream = self
-                        .client
-                        .stream_preload_media(futures::stream::iter(ids), options)
-                        .map_err(|e| to_py(py, e))?;
-                    <$mode>::batch(py, AnyBatch::Media(stream))
-                })
-            }
-
-            /// Purges the play URLs of any number of media (20 per request).
-            #[pyo3(signature = (media_ids, *, progress=None, **options))]
-            fn refresh_media(
-                &self,
-                py: Python<'_>,
-                media_ids: &Bound<'_, PyAny>,
-                progress: Option<Bound<'_, PyAny>>,
-                options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, "refresh_media", options, progress)?;
-                    let client = self.client.clone();
-                    <$mode>::finish(
-                        py,
-                        async move { client.refresh_media(ids, options).await },
-                        Box::new(results::media_report),
-                    )
-                })
-            }
-
-            /// Prefetches the play URLs of any number of media (20 per request).
-            #[pyo3(signature = (media_ids, *, progress=None, **options))]
-            fn preload_media(
-                &self,
-                py: Python<'_>,
-                media_ids: &Bound<'_, PyAny>,
-                progress: Option<Bound<'_, PyAny>>,
-                options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                    let options = media_options::<$mode>(py, "preload_media", options, progress)?;
-                    let client = self.client.clone();
-                    <$mode>::finish(
-                        py,
-                        async move { client.preload_media(ids, options).await },
-                        Box::new(results::media_report),
-                    )
-                })
-            }
+                /// The outcomes of such a batch as their requests settle (`MediaItem`s).
+                #[pyo3(signature = (media_ids, *, progress=None, **options))]
+                fn $iter_media(
+                    &self,
+                    py: Python<'_>,
+                    media_ids: &Bound<'_, PyAny>,
+                    progress: Option<Bound<'_, PyAny>>,
+                    options: Option<&Bound<'_, PyDict>>,
+                ) -> PyResult<Py<PyAny>> {
+                    crate::errors::guarded(py, || {
+                        let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
+                        let options = media_options::<$mode>(py, stringify!($iter_media), options, progress)?;
+                        let ids = futures::stream::iter(ids).boxed();
+                        let stream =
+                            self.client.media_stream(TaskType::$task_type, ids, options).map_err(|e| to_py(py, e))?;
+                        <$mode>::batch(py, AnyBatch::Media(stream))
+                    })
+                }
+            )*
 
             /// Every task of a query across all pages, fetched as the loop needs them: the keywords of
             /// `describe_live_stream_preload_tasks` but `page_num`.

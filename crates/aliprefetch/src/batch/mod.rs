@@ -159,7 +159,10 @@ impl Client {
         self.media_batch(TaskType::Preload, media_ids, options).await
     }
 
-    fn media_stream(
+    /// Purges (`Refresh`) or prefetches (`Preload`) the play URLs of the media of `media_ids`, yielding each
+    /// id's outcome as its request settles: [`Client::stream_refresh_media`] or
+    /// [`Client::stream_preload_media`] by the task type, for a binding that takes it as a value.
+    pub fn media_stream(
         &self,
         task_type: TaskType,
         media_ids: BoxStream<'static, String>,
@@ -170,7 +173,8 @@ impl Client {
         Ok(self.batch_stream(kind, media_ids, options.concurrency, options.progress))
     }
 
-    async fn media_batch<I, S>(
+    /// [`Client::refresh_media`] or [`Client::preload_media`] by the task type.
+    pub async fn media_batch<I, S>(
         &self,
         task_type: TaskType,
         media_ids: I,
