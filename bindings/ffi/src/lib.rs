@@ -324,14 +324,7 @@ impl Client {
         method: HttpMethod,
         params: HashMap<String, String>,
     ) -> Result<String, AliPrefetchError> {
-        let service = match service {
-            Service::Live => aliprefetch::Service::Live,
-            Service::Vod => aliprefetch::Service::Vod,
-        };
-        let method = match method {
-            HttpMethod::Get => aliprefetch::Method::Get,
-            HttpMethod::Post => aliprefetch::Method::Post,
-        };
+        let (service, method) = (service.into(), method.into());
         let mut params: Vec<(String, String)> = params.into_iter().collect();
         params.sort();
         guarded(async { Ok(self.inner.call(service, &action, method, params).await?.to_string()) }).await

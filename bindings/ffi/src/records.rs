@@ -94,18 +94,6 @@ impl Params {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Service {
-    Live,
-    Vod,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum HttpMethod {
-    Get,
-    Post,
-}
-
 /// How calls are retried.
 #[derive(Debug, Clone, uniffi::Enum)]
 pub enum RetryPolicy {

@@ -278,6 +278,56 @@ impl From<aliprefetch::SignatureVersion> for SignatureVersion {
     }
 }
 
+/// The core's `Service`: live, vod on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Service {
+    Live,
+    Vod,
+}
+
+impl From<Service> for aliprefetch::Service {
+    fn from(v: Service) -> Self {
+        match v {
+            Service::Live => aliprefetch::Service::Live,
+            Service::Vod => aliprefetch::Service::Vod,
+        }
+    }
+}
+
+impl From<aliprefetch::Service> for Service {
+    fn from(v: aliprefetch::Service) -> Self {
+        match v {
+            aliprefetch::Service::Live => Service::Live,
+            aliprefetch::Service::Vod => Service::Vod,
+        }
+    }
+}
+
+/// The core's `Method`: GET, POST on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+impl From<HttpMethod> for aliprefetch::Method {
+    fn from(v: HttpMethod) -> Self {
+        match v {
+            HttpMethod::Get => aliprefetch::Method::Get,
+            HttpMethod::Post => aliprefetch::Method::Post,
+        }
+    }
+}
+
+impl From<aliprefetch::Method> for HttpMethod {
+    fn from(v: aliprefetch::Method) -> Self {
+        match v {
+            aliprefetch::Method::Get => HttpMethod::Get,
+            aliprefetch::Method::Post => HttpMethod::Post,
+        }
+    }
+}
+
 /// The core's `ErrorKind`: InvalidInput, Credentials, Auth, Throttled, Api, Server, Transport, Timeout, Decode, Internal on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ErrorKind {

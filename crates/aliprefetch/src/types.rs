@@ -242,6 +242,14 @@ impl FromStr for Service {
     }
 }
 
+impl WireEnum for Service {
+    const FIELD: &'static str = "service";
+    const ALL: &'static [Self] = &[Service::Live, Service::Vod];
+    fn as_str(self) -> &'static str {
+        Service::as_str(self)
+    }
+}
+
 /// The HTTP method of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -255,6 +263,14 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
         }
+    }
+}
+
+impl WireEnum for Method {
+    const FIELD: &'static str = "method";
+    const ALL: &'static [Self] = &[Method::Get, Method::Post];
+    fn as_str(self) -> &'static str {
+        Method::as_str(self)
     }
 }
 

@@ -20,7 +20,7 @@ pub fn value_sets() -> Vec<(&'static str, Vec<&'static str>)> {
         of::<StreamType>("StreamType"),
         of::<ResultType>("ResultType"),
         of::<crate::client::SignatureVersion>("SignatureVersion"),
-        ("Service", vec![Service::Live.as_str(), Service::Vod.as_str()]),
+        of::<Service>("Service"),
         ("ItemOutcome", media_outcomes()),
         ("ErrorKind", crate::error::ErrorKind::ALL.iter().map(|k| k.as_str()).collect()),
     ]

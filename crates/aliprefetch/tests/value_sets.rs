@@ -50,23 +50,24 @@ fn python(sets: &[(&str, Vec<&str>)]) -> String {
 
 /// One UniFFI enum mirroring a core value set (its variants by the core's own names), converted both ways.
 fn uniffi_enum<E: WireEnum + std::fmt::Debug>(name: &str) -> String {
+    let core = std::any::type_name::<E>().rsplit("::").next().unwrap_or(name);
     let variants: Vec<String> = E::ALL.iter().map(|v| format!("{v:?}")).collect();
     let wire: Vec<&str> = E::ALL.iter().map(|v| v.as_str()).collect();
-    uniffi_enum_of(name, &variants, &wire, None)
+    uniffi_enum_of(name, core, &variants, &wire, None)
 }
 
-/// The enum `name` with these variants; `fallback` is the variant a core value newer than this binding
-/// becomes (for a core enum that is `#[non_exhaustive]`).
-fn uniffi_enum_of(name: &str, variants: &[String], wire: &[&str], fallback: Option<&str>) -> String {
+/// The enum `name` (the core's `core`) with these variants; `fallback` is the variant a core value newer
+/// than this binding becomes (for a core enum that is `#[non_exhaustive]`).
+fn uniffi_enum_of(name: &str, core: &str, variants: &[String], wire: &[&str], fallback: Option<&str>) -> String {
     let mut out = format!(
-        "\n/// The core's `{name}`: {} on the wire.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]\npub enum {name} {{\n",
+        "\n/// The core's `{core}`: {} on the wire.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]\npub enum {name} {{\n",
         wire.join(", ")
     );
     for v in variants {
         out.push_str(&format!("    {v},\n"));
     }
     for (from, to) in
-        [(name.to_owned(), format!("aliprefetch::{name}")), (format!("aliprefetch::{name}"), name.to_owned())]
+        [(name.to_owned(), format!("aliprefetch::{core}")), (format!("aliprefetch::{core}"), name.to_owned())]
     {
         out.push_str(&format!(
             "}}\n\nimpl From<{from}> for {to} {{\n    fn from(v: {from}) -> Self {{\n        match v {{\n"
@@ -95,9 +96,11 @@ fn uniffi() -> String {
     out += &uniffi_enum::<aliprefetch::StreamType>("StreamType");
     out += &uniffi_enum::<aliprefetch::ResultType>("ResultType");
     out += &uniffi_enum::<aliprefetch::SignatureVersion>("SignatureVersion");
+    out += &uniffi_enum::<aliprefetch::Service>("Service");
+    out += &uniffi_enum::<aliprefetch::Method>("HttpMethod");
     let kinds: Vec<String> = aliprefetch::ErrorKind::ALL.iter().map(|k| format!("{k:?}")).collect();
     let wire: Vec<&str> = aliprefetch::ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
-    out += &uniffi_enum_of("ErrorKind", &kinds, &wire, Some("Internal"));
+    out += &uniffi_enum_of("ErrorKind", "ErrorKind", &kinds, &wire, Some("Internal"));
     out
 }
 
