@@ -37,6 +37,9 @@ export * from './params';
 // The results of calls and batches, generated from the core into records.d.ts.
 import type {
   DescribeLiveStreamPreloadTasksResult,
+  HeldPreloadTask,
+  HeldRefreshJob,
+  RequestCount,
   HotLiveRtcStreamResult,
   MediaItem,
   MediaReport,
@@ -89,29 +92,6 @@ export interface BatchIterator<T> extends AsyncIterableIterator<T> {
   stop(): void;
   /** The URLs (or media ids) whose requests were sent and have not settled. */
   unsettled(): string[];
-}
-
-export interface HeldPreloadTask {
-  account: string;
-  taskId: string;
-  domain: string;
-  playUrl: string;
-  status: PreloadStatus;
-  createTime: string;
-}
-
-export interface HeldRefreshJob {
-  jobId: string;
-  taskType: TaskType;
-  mediaIds: string[];
-  createTime: string;
-}
-
-export interface RequestCount {
-  action: string;
-  /** `ok`, an error code, `reset`, or `lost:…` for an executed request whose answer was lost. */
-  outcome: string;
-  count: number;
 }
 
 export type PreloadTasksQuery = Omit<DescribeLiveStreamPreloadTasksParams, 'pageNum'>;

@@ -2,7 +2,7 @@
 // Regenerate: UPDATE_RECORDS=1 cargo test -p aliprefetch --test records_decl
 // The results of calls and batches, re-exported by index.d.ts.
 
-import type { ErrorKind, ItemOutcome, PreloadStatus } from './value-sets';
+import type { ErrorKind, ItemOutcome, PreloadStatus, TaskType } from './value-sets';
 
 /** One URL of a SetLiveStreamPreloadTasks answer. */
 export interface PreloadTasksMessage {
@@ -140,4 +140,34 @@ export interface MediaReport {
   jobIds: string[];
   /** Every item is in a job. */
   allSucceeded: boolean;
+}
+
+/** A prefetch task as the emulator holds it. */
+export interface HeldPreloadTask {
+  /** The AccessKeyId of the account that created it. */
+  account: string;
+  taskId: string;
+  domain: string;
+  playUrl: string;
+  /** At the emulator's clock. */
+  status: PreloadStatus | string;
+  /** `yyyy-MM-ddTHH:mm:ssZ`. */
+  createTime: string;
+}
+
+/** A RefreshMediaPlayUrls job as the emulator holds it. */
+export interface HeldRefreshJob {
+  jobId: string;
+  taskType: TaskType | string;
+  /** The ids the job covers: the existing, non-forbidden ones of the request. */
+  mediaIds: string[];
+  createTime: string;
+}
+
+/** Requests the emulator saw for one action and outcome. */
+export interface RequestCount {
+  action: string;
+  /** `ok`, an error code, `reset`, or `lost:…` for an executed request whose answer was lost. */
+  outcome: string;
+  count: number;
 }

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { load } = require('./helpers');
+const { DOMAIN, clientOn, load, withEmulator } = require('./helpers');
 
 const JS_NAME = {
   SetLiveStreamPreloadTasksResponse: 'SetLiveStreamPreloadTasksResult',
@@ -36,3 +36,20 @@ test('records.d.ts declares the fields of every core record, and index.d.ts re-e
     assert.deepEqual(declared(dts, name), [...keys].sort(), `${name}`);
   }
 });
+
+test('what the emulator holds has the fields records.d.ts declares for it', () =>
+  withEmulator({}, async (emu) => {
+    // HeldPreloadTask, HeldRefreshJob and RequestCount are generated from the emulator's declarations.
+    const client = clientOn(emu);
+    await client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: [`rtmp://${DOMAIN}/live/held`] });
+    await client.refreshMediaPlayUrls({ mediaIds: ['m1'], taskType: 'Refresh' });
+    const dts = fs.readFileSync(path.join(__dirname, '..', 'records.d.ts'), 'utf8');
+    for (const [name, values] of [
+      ['HeldPreloadTask', emu.tasks()],
+      ['HeldRefreshJob', emu.refreshJobs()],
+      ['RequestCount', emu.requestCounts()],
+    ]) {
+      assert.ok(values.length > 0, name);
+      for (const value of values) assert.deepEqual(Object.keys(value).sort(), declared(dts, name), name);
+    }
+  }));

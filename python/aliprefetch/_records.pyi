@@ -3,7 +3,7 @@
 """The result classes of the native module (re-exported by ``_aliprefetch.pyi``)."""
 
 from datetime import datetime
-from typing import Any, final
+from typing import Any, TypedDict, final
 
 from .types import ErrorKind, ItemOutcome
 
@@ -224,3 +224,28 @@ class MediaReport:
     def succeeded(self) -> list[MediaItem]: ...
     def failed(self) -> list[MediaItem]: ...
     def to_dict(self) -> dict[str, Any]: ...
+
+class HeldPreloadTask(TypedDict):
+    """A prefetch task as the emulator holds it."""
+
+    account: str
+    task_id: str
+    domain: str
+    play_url: str
+    status: str
+    create_time: str
+
+class HeldRefreshJob(TypedDict):
+    """A RefreshMediaPlayUrls job as the emulator holds it."""
+
+    job_id: str
+    task_type: str
+    media_ids: list[str]
+    create_time: str
+
+class RequestCount(TypedDict):
+    """Requests the emulator saw for one action and outcome."""
+
+    action: str
+    outcome: str
+    count: int

@@ -7,8 +7,9 @@ import ast
 import types
 from pathlib import Path
 
+import aliprefetch
 from aliprefetch import _aliprefetch
-from conftest import load
+from conftest import DOMAIN, client_on, load
 
 PYTHON_NAME = {
     "SetLiveStreamPreloadTasksResponse": "SetLiveStreamPreloadTasksResult",
@@ -63,3 +64,20 @@ def test_every_result_class_shows_the_core_record_fields() -> None:
         stub, stub_methods = stub_members(name)
         assert stub == set(keys), f"{name}: stub {sorted(stub)} vs core {sorted(keys)}"
         assert stub_methods == methods(cls), f"{name}: stub methods {sorted(stub_methods)} vs {sorted(methods(cls))}"
+
+
+def test_what_the_emulator_holds_has_the_keys_its_typed_dicts_declare(emulator: aliprefetch.Emulator) -> None:
+    # The TypedDicts in _records.pyi are generated from the emulator's declarations (HELD_RECORDS).
+    client = client_on(emulator)
+    client.set_live_stream_preload_tasks(domain_name=DOMAIN, play_urls=[f"rtmp://{DOMAIN}/live/held"])
+    client.refresh_media_play_urls(media_ids=["m1"], task_type="Refresh")
+    held = {
+        "HeldPreloadTask": emulator.tasks(),
+        "HeldRefreshJob": emulator.refresh_jobs(),
+        "RequestCount": emulator.request_counts(),
+    }
+    for name, values in held.items():
+        declared, _ = stub_members(name)
+        assert values, name
+        for value in values:
+            assert set(value) == declared, f"{name}: {sorted(value)} vs stub {sorted(declared)}"

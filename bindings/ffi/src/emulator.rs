@@ -61,47 +61,17 @@ impl Emulator {
 
     /// Every prefetch task the emulator holds, of every account, in creation order.
     pub fn tasks(&self) -> Vec<HeldPreloadTask> {
-        self.with(|e| {
-            e.tasks()
-                .into_iter()
-                .map(|t| HeldPreloadTask {
-                    account: t.account,
-                    task_id: t.task_id,
-                    domain: t.domain,
-                    play_url: t.play_url,
-                    status: t.status,
-                    create_time: t.create_time,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+        self.with(|e| e.tasks().into_iter().map(Into::into).collect()).unwrap_or_default()
     }
 
     /// Every RefreshMediaPlayUrls job held.
     pub fn refresh_jobs(&self) -> Vec<HeldRefreshJob> {
-        self.with(|e| {
-            e.refresh_jobs()
-                .into_iter()
-                .map(|j| HeldRefreshJob {
-                    job_id: j.job_id,
-                    task_type: j.task_type,
-                    media_ids: j.media_ids,
-                    create_time: j.create_time,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+        self.with(|e| e.refresh_jobs().into_iter().map(Into::into).collect()).unwrap_or_default()
     }
 
     /// Requests seen per action and outcome.
     pub fn request_counts(&self) -> Vec<RequestCount> {
-        self.with(|e| {
-            e.request_counts()
-                .into_iter()
-                .map(|c| RequestCount { action: c.action, outcome: c.outcome, count: c.count })
-                .collect()
-        })
-        .unwrap_or_default()
+        self.with(|e| e.request_counts().into_iter().map(Into::into).collect()).unwrap_or_default()
     }
 
     /// Forgets every task, job, RTC configuration, counted request and quota window.

@@ -434,7 +434,11 @@ batch_object!(
 #[cfg(feature = "emulator")]
 mod emulator;
 #[cfg(feature = "emulator")]
+mod held;
+#[cfg(feature = "emulator")]
 pub use emulator::Emulator;
+#[cfg(feature = "emulator")]
+pub use held::*;
 
 /// The workspace version this library was built from.
 #[uniffi::export]

@@ -148,31 +148,3 @@ impl From<RateLimitPolicy> for aliprefetch::RateLimits {
         }
     }
 }
-
-/// A prefetch task as the emulator holds it.
-#[derive(uniffi::Record)]
-pub struct HeldPreloadTask {
-    pub account: String,
-    pub task_id: String,
-    pub domain: String,
-    pub play_url: String,
-    pub status: String,
-    pub create_time: String,
-}
-
-/// A RefreshMediaPlayUrls job as the emulator holds it.
-#[derive(uniffi::Record)]
-pub struct HeldRefreshJob {
-    pub job_id: String,
-    pub task_type: String,
-    pub media_ids: Vec<String>,
-    pub create_time: String,
-}
-
-/// Requests the emulator saw for one action and outcome (`ok`, an error code, `reset`, `lost:…`).
-#[derive(uniffi::Record)]
-pub struct RequestCount {
-    pub action: String,
-    pub outcome: String,
-    pub count: u64,
-}
