@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use aliprefetch::internal::KeyCase;
 use aliprefetch::ProgressFn;
-use aliprefetch::{AnyRequest, ClientConfig, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
+use aliprefetch::{AnyBatch, AnyRequest, ClientConfig, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
 use futures::stream::BoxStream;
 use futures::StreamExt as _;
 use napi::bindgen_prelude::*;
@@ -314,34 +314,6 @@ fn media_options(media_ids: Json, options: Option<Json>, progress: &Progress) ->
     Ok((strings("MediaIds", &media_ids.into_value("MediaIds")?)?, opts))
 }
 
-/// A running batch of either kind.
-enum AnyBatch {
-    Live(aliprefetch::BatchStream<aliprefetch::PreloadItem>),
-    Media(aliprefetch::BatchStream<aliprefetch::MediaItem>),
-}
-
-impl AnyBatch {
-    /// The next item, as JS sees it.
-    async fn next(&mut self) -> Option<Value> {
-        match self {
-            AnyBatch::Live(s) => s.next().await.map(|i| convert::record(&i)),
-            AnyBatch::Media(s) => s.next().await.map(|i| convert::record(&i)),
-        }
-    }
-    fn stop(&self) {
-        match self {
-            AnyBatch::Live(s) => s.stop(),
-            AnyBatch::Media(s) => s.stop(),
-        }
-    }
-    fn unsettled(&self) -> Vec<(usize, String)> {
-        match self {
-            AnyBatch::Live(s) => s.unsettled(),
-            AnyBatch::Media(s) => s.unsettled(),
-        }
-    }
-}
-
 /// The items of a batch as their requests settle. `next()` resolves to the items ready now (at least
 /// one) or `null` at the end; `stop()` sends nothing more; `unsettled()` names what is in flight.
 #[napi]
@@ -362,11 +334,11 @@ impl Batch {
         let stream = self.stream.clone();
         promise::spawn(env, async move {
             let mut batch = stream.lock().await;
-            let Some(first) = batch.next().await else { return Ok(Value::Null) };
+            let Some(first) = batch.next().await.map(|i| convert::record(&i)) else { return Ok(Value::Null) };
             let mut items = vec![first];
             while items.len() < 256 {
                 match futures::FutureExt::now_or_never(batch.next()) {
-                    Some(Some(item)) => items.push(item),
+                    Some(Some(item)) => items.push(convert::record(&item)),
                     _ => break,
                 }
             }
@@ -385,7 +357,7 @@ impl Batch {
     pub fn unsettled(&self) -> Result<Vec<String>> {
         let batch =
             self.stream.try_lock().map_err(|_| Error::new(Status::GenericFailure, "the batch is being read"))?;
-        Ok(batch.unsettled().into_iter().map(|(_, v)| v).collect())
+        Ok(batch.unsettled())
     }
 }
 

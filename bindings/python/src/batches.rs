@@ -4,57 +4,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use aliprefetch::BatchStream;
-use aliprefetch::{MediaItem, PreloadItem};
-use futures::StreamExt as _;
+pub use aliprefetch::{AnyBatch, AnyItem};
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
 
 use crate::results;
 use crate::runtime;
-
-/// A running batch of either kind.
-pub enum AnyBatch {
-    Live(BatchStream<PreloadItem>),
-    Media(BatchStream<MediaItem>),
-}
-
-/// One settled item of either kind.
-pub enum AnyItem {
-    Live(PreloadItem),
-    Media(MediaItem),
-}
-
-impl AnyBatch {
-    async fn next(&mut self) -> Option<AnyItem> {
-        match self {
-            AnyBatch::Live(s) => s.next().await.map(AnyItem::Live),
-            AnyBatch::Media(s) => s.next().await.map(AnyItem::Media),
-        }
-    }
-
-    fn stop(&self) {
-        match self {
-            AnyBatch::Live(s) => s.stop(),
-            AnyBatch::Media(s) => s.stop(),
-        }
-    }
-
-    fn unsettled(&self) -> Vec<String> {
-        let items = match self {
-            AnyBatch::Live(s) => s.unsettled(),
-            AnyBatch::Media(s) => s.unsettled(),
-        };
-        items.into_iter().map(|(_, v)| v).collect()
-    }
-
-    fn counts(&self) -> (usize, usize) {
-        match self {
-            AnyBatch::Live(s) => (s.duplicates_removed(), s.requests()),
-            AnyBatch::Media(s) => (s.duplicates_removed(), s.requests()),
-        }
-    }
-}
 
 fn item(py: Python<'_>, item: AnyItem) -> PyResult<Py<PyAny>> {
     Ok(match item {
@@ -119,13 +74,13 @@ impl BatchIterator {
     /// Input items dropped so far as repeats.
     #[getter]
     fn duplicates_removed(&self) -> PyResult<usize> {
-        self.with(|b| b.counts().0)
+        self.with(AnyBatch::duplicates_removed)
     }
 
     /// Create requests sent so far.
     #[getter]
     fn requests(&self) -> PyResult<usize> {
-        self.with(|b| b.counts().1)
+        self.with(AnyBatch::requests)
     }
 }
 
@@ -176,11 +131,11 @@ impl AsyncBatchIterator {
 
     #[getter]
     fn duplicates_removed(&self) -> PyResult<usize> {
-        self.with(|b| b.counts().0)
+        self.with(AnyBatch::duplicates_removed)
     }
 
     #[getter]
     fn requests(&self) -> PyResult<usize> {
-        self.with(|b| b.counts().1)
+        self.with(AnyBatch::requests)
     }
 }

@@ -57,8 +57,8 @@ mod wait;
 mod wire;
 
 pub use batch::{
-    BatchStream, ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem, PreloadOptions,
-    PreloadReport, Progress, ProgressFn,
+    AnyBatch, AnyItem, BatchStream, ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem,
+    PreloadOptions, PreloadReport, Progress, ProgressFn,
 };
 pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion, SignedRequest};
 pub use config::ClientConfig;

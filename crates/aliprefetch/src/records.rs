@@ -150,6 +150,15 @@ impl Record for PreloadItem {
     }
 }
 
+impl Record for crate::batch::AnyItem {
+    fn record(&self) -> Value {
+        match self {
+            crate::batch::AnyItem::Live(i) => i.record(),
+            crate::batch::AnyItem::Media(i) => i.record(),
+        }
+    }
+}
+
 impl Record for MediaItem {
     fn record(&self) -> Value {
         let (job_id, failure) = match &self.outcome {

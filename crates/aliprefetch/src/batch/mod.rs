@@ -15,6 +15,7 @@
 //!   same effect on the cache (see `RefreshMediaPlayUrlsRequest`'s `CONVERGES`); the report counts such
 //!   repeats.
 
+mod any;
 mod engine;
 mod live;
 mod media;
@@ -31,6 +32,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::types::TaskType;
 
+pub use any::{AnyBatch, AnyItem};
 pub use engine::BatchStream;
 pub(crate) use engine::{refuse_item, Chunk, Seen};
 use engine::{BatchKind, Counters, Engine};
