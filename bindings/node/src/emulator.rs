@@ -20,19 +20,26 @@ pub struct Emulator {
     credentials: aliprefetch::Credentials,
 }
 
+impl Emulator {
+    /// Runs `f` on the running emulator.
+    fn with<R>(&self, f: impl FnOnce(&CoreEmulator) -> R) -> Result<R> {
+        Ok(f(self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?))
+    }
+}
+
+/// What the emulator holds as JS sees it: its JSON (`HELD_RECORDS`) with camelCase keys.
+fn held(items: serde_json::Result<Value>) -> Value {
+    aliprefetch::internal::camel_case_keys(items.unwrap_or_default())
+}
+
 #[napi]
 impl Emulator {
     /// Starts one; `fixtures` is an object in the emulator's fixture format, JSON text, or a path.
     #[napi(factory, catch_unwind)]
     pub fn start(fixtures: Option<crate::json::Json>, seed: Option<u32>, now: Option<String>) -> Result<Self> {
-        let fixtures = match fixtures.map(|f| f.into_value("fixtures")).transpose()? {
-            None | Some(Value::Null) => Ok(Fixtures::default()),
-            Some(v @ Value::Object(_)) => Fixtures::from_json(&v.to_string()),
-            Some(Value::String(s)) if s.trim_start().starts_with('{') => Fixtures::from_json(&s),
-            Some(Value::String(path)) => Fixtures::from_file(std::path::Path::new(&path)),
-            Some(_) => Err("must be an object, JSON text or a path".to_owned()),
-        }
-        .map_err(|e| Error::new(Status::InvalidArg, format!("fixtures: {e}")))?;
+        let fixtures = fixtures.map(|f| f.into_value("fixtures")).transpose()?.unwrap_or_default();
+        let fixtures =
+            Fixtures::from_value(&fixtures).map_err(|e| Error::new(Status::InvalidArg, format!("fixtures: {e}")))?;
         let now = now.map(|s| aliprefetch::parse_timestamp("now", &s)).transpose().map_err(crate::convert::error)?;
         let config = Config { fixtures, seed: u64::from(seed.unwrap_or(0)), now, ..Config::default() };
         let emu = CoreEmulator::start_in_background(config)
@@ -61,64 +68,37 @@ impl Emulator {
     pub fn advance(&self, ms: f64) -> Result<()> {
         let by = Duration::try_from_secs_f64(ms / 1000.0)
             .map_err(|_| Error::new(Status::InvalidArg, "ms must be 0 or more"))?;
-        self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.advance(by);
-        Ok(())
+        self.with(|e| e.advance(by))
     }
 
-    /// Every prefetch task held, of every account, in creation order: `{account, taskId, domain,
-    /// playUrl, status, createTime}` (the admin API's `GET /_emulator/tasks`).
+    /// Every prefetch task held, of every account, in creation order (the admin API's `GET /_emulator/tasks`).
     #[napi(catch_unwind)]
     pub fn tasks(&self) -> Result<Value> {
-        let tasks = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.tasks();
-        Ok(Value::Array(
-            tasks
-                .into_iter()
-                .map(|t| {
-                    serde_json::json!({"account": t.account, "taskId": t.task_id, "domain": t.domain,
-                        "playUrl": t.play_url, "status": t.status, "createTime": t.create_time})
-                })
-                .collect(),
-        ))
+        self.with(|e| held(serde_json::to_value(e.tasks())))
     }
 
-    /// Every RefreshMediaPlayUrls job held: `{jobId, taskType, mediaIds, createTime}`.
+    /// Every RefreshMediaPlayUrls job held.
     #[napi(catch_unwind)]
     pub fn refresh_jobs(&self) -> Result<Value> {
-        let jobs = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.refresh_jobs();
-        Ok(Value::Array(
-            jobs.into_iter()
-                .map(|j| {
-                    serde_json::json!({"jobId": j.job_id, "taskType": j.task_type, "mediaIds": j.media_ids,
-                        "createTime": j.create_time})
-                })
-                .collect(),
-        ))
+        self.with(|e| held(serde_json::to_value(e.refresh_jobs())))
     }
 
-    /// Requests seen per action and outcome: `{action, outcome, count}`.
+    /// Requests seen per action and outcome.
     #[napi(catch_unwind)]
     pub fn request_counts(&self) -> Result<Value> {
-        let counts = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.request_counts();
-        Ok(Value::Array(
-            counts
-                .into_iter()
-                .map(|c| serde_json::json!({"action": c.action, "outcome": c.outcome, "count": c.count}))
-                .collect(),
-        ))
+        self.with(|e| held(serde_json::to_value(e.request_counts())))
     }
 
     /// Forgets every task, job, RTC configuration, counted request and quota window.
     #[napi(catch_unwind)]
     pub fn reset(&self) -> Result<()> {
-        self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.reset();
-        Ok(())
+        self.with(CoreEmulator::reset)
     }
 
     /// The emulator's clock, as `yyyy-MM-ddTHH:mm:ssZ`.
     #[napi(catch_unwind)]
     pub fn now(&self) -> Result<String> {
-        let now = self.inner.lock().map_err(|_| closed())?.as_ref().ok_or_else(closed)?.now();
-        Ok(aliprefetch::format_timestamp(now))
+        self.with(|e| aliprefetch::format_timestamp(e.now()))
     }
 
     /// Stops after the requests in flight; stopping twice is harmless.

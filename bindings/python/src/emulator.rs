@@ -30,20 +30,18 @@ impl Emulator {
     }
 }
 
+/// Fixtures as the core reads them (`Fixtures::from_value`): a dict, JSON text, or a path (a `PathLike`).
 fn fixtures_of(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Fixtures> {
-    let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(Fixtures::default());
+    let value = match value.filter(|v| !v.is_none()) {
+        None => serde_json::Value::Null,
+        Some(v) if v.is_instance_of::<PyDict>() => {
+            let text: String = py.import("json")?.call_method1("dumps", (v,))?.extract()?;
+            serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("fixtures: {e}")))?
+        }
+        Some(v) if v.is_instance_of::<PyString>() => serde_json::Value::String(v.extract()?),
+        Some(v) => serde_json::Value::String(py.import("os")?.call_method1("fspath", (v,))?.extract()?),
     };
-    let parsed = if value.is_instance_of::<PyDict>() {
-        let text: String = py.import("json")?.call_method1("dumps", (value,))?.extract()?;
-        Fixtures::from_json(&text)
-    } else if value.is_instance_of::<PyString>() && value.extract::<String>()?.trim_start().starts_with('{') {
-        Fixtures::from_json(&value.extract::<String>()?)
-    } else {
-        let path: std::path::PathBuf = py.import("os")?.call_method1("fspath", (value,))?.extract()?;
-        Fixtures::from_file(&path)
-    };
-    parsed.map_err(|e| PyValueError::new_err(format!("fixtures: {e}")))
+    Fixtures::from_value(&value).map_err(|e| PyValueError::new_err(format!("fixtures: {e}")))
 }
 
 /// Serialisable values as plain Python data (through JSON: these are test listings, not a hot path).

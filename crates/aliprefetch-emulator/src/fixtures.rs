@@ -70,6 +70,18 @@ impl Fixtures {
         Self::from_json(include_str!("../fixtures/demo.json")).expect("the demo fixtures are valid")
     }
 
+    /// Fixtures as a binding takes them: null (none), an object in the fixture format, its JSON text, or
+    /// the path of a file holding it.
+    pub fn from_value(value: &serde_json::Value) -> Result<Self, String> {
+        match value {
+            serde_json::Value::Null => Ok(Fixtures::default()),
+            serde_json::Value::Object(_) => Self::from_json(&value.to_string()),
+            serde_json::Value::String(s) if s.trim_start().starts_with('{') => Self::from_json(s),
+            serde_json::Value::String(path) => Self::from_file(std::path::Path::new(path)),
+            _ => Err("must be an object, JSON text or a path".to_owned()),
+        }
+    }
+
     pub fn from_json(text: &str) -> Result<Self, String> {
         let f: Fixtures = serde_json::from_str(text).map_err(|e| e.to_string())?;
         f.check()?;
@@ -285,6 +297,22 @@ mod opt_time {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_binding_gives_fixtures_as_an_object_text_or_a_path() {
+        let object = serde_json::json!({"accounts": [{"access_key_id": "a", "access_key_secret": "b"}]});
+        let from_object = Fixtures::from_value(&object).expect("an object");
+        let from_text = Fixtures::from_value(&serde_json::Value::String(object.to_string())).expect("text");
+        assert_eq!(format!("{from_object:?}"), format!("{from_text:?}"));
+        let dir = std::env::temp_dir().join(format!("aliprefetch-fixtures-{}", std::process::id()));
+        std::fs::write(&dir, object.to_string()).expect("writes");
+        let from_path = Fixtures::from_value(&serde_json::Value::String(dir.display().to_string())).expect("a path");
+        let _ = std::fs::remove_file(&dir);
+        assert_eq!(format!("{from_object:?}"), format!("{from_path:?}"));
+        assert!(Fixtures::from_value(&serde_json::Value::Null).is_ok());
+        assert!(Fixtures::from_value(&serde_json::json!(3)).is_err());
+        assert!(Fixtures::from_value(&serde_json::json!("/nonexistent/fixtures.json")).is_err());
+    }
 
     #[test]
     fn the_contracts_example_loads() {
