@@ -120,24 +120,7 @@ async function guardAsync(fn) {
 
 // ------------------------------------------------------------------------------------------ conversion
 
-/** A Date as the wire's `yyyy-MM-ddTHH:mm:ssZ`; invalid Dates are refused naming the field. */
-function wireTime(date, field) {
-  if (Number.isNaN(date.getTime())) {
-    throw new InvalidInputError(`${field}: is an invalid Date`, { kind: 'InvalidInput', field, rule: 'type' });
-  }
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** A params object with its Dates as wire times (one level deep, as every parameter is). */
-function toWire(params) {
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
-  const out = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    out[key] = value instanceof Date ? wireTime(value, key) : value;
-  }
-  return out;
-}
+// Dates in arguments become the wire's time text in the addon (its bounded walk of JS values).
 
 // The keys of a task that hold times: the core's list.
 const TIMES = new Set(native.timeKeys());
@@ -263,7 +246,7 @@ class Client {
   /** Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once. */
   preloadLiveStreams(domain, urls, options = {}) {
     const { onProgress, ...rest } = options ?? {};
-    return guardAsync(() => this.#native.preloadLiveStreams(domain, urls, toWire(rest), progress(onProgress)));
+    return guardAsync(() => this.#native.preloadLiveStreams(domain, urls, rest, progress(onProgress)));
   }
 
   /** Purges the play URLs of any number of media (20 per request). */
@@ -284,7 +267,7 @@ class Client {
    */
   iterPreloadLiveStreams(domain, urls, options = {}) {
     const { onProgress, ...rest } = options ?? {};
-    return new BatchIterator(guard(() => this.#native.preloadLiveStreamsBatch(domain, urls, toWire(rest), progress(onProgress))));
+    return new BatchIterator(guard(() => this.#native.preloadLiveStreamsBatch(domain, urls, rest, progress(onProgress))));
   }
 
   /** The outcomes of a purge batch as their requests settle. */
@@ -301,7 +284,7 @@ class Client {
 
   /** Every task of a query, across all pages, fetched as the loop needs them: `for await (const t of …)`. */
   async *preloadTasks(query) {
-    const pages = guard(() => this.#native.preloadTaskPages(toWire(query)));
+    const pages = guard(() => this.#native.preloadTaskPages(query));
     for (;;) {
       const tasks = await guardAsync(() => pages.next());
       if (tasks === null) return;
@@ -318,12 +301,12 @@ class Client {
 
   /** Any RPC action of either service, signed, paced and retried like the rest; resolves with the decoded answer. */
   call(action, { service, params, method } = {}) {
-    return guardAsync(() => this.#native.call(action, service, method, toWire(params)));
+    return guardAsync(() => this.#native.call(action, service, method, params));
   }
 
   /** Validates and signs one of the five operations as it would be sent, without sending it. */
   async presign(action, params) {
-    return new SignedRequest(await guardAsync(() => this.#native.presign(action, toWire(params))));
+    return new SignedRequest(await guardAsync(() => this.#native.presign(action, params)));
   }
 
   static {
@@ -332,7 +315,7 @@ class Client {
       const method = action[0].toLowerCase() + action.slice(1);
       Object.defineProperty(this.prototype, method, {
         value(params) {
-          return guardAsync(async () => withDates(await this.#native.execute(action, toWire(params))));
+          return guardAsync(async () => withDates(await this.#native.execute(action, params)));
         },
         writable: true,
         configurable: true,
@@ -399,8 +382,7 @@ class Emulator {
 
   /** Starts an emulator on a free loopback port; `fixtures` is an object, JSON text or a path. */
   static async start({ fixtures, seed, now } = {}) {
-    const nowArg = now instanceof Date ? wireTime(now, 'now') : now;
-    return new Emulator(guard(() => native.Emulator.start(fixtures, seed, nowArg)));
+    return new Emulator(guard(() => native.Emulator.start(fixtures, seed, now)));
   }
 
   get endpoint() {
@@ -453,18 +435,12 @@ class Emulator {
 
 // -------------------------------------------------------------------------------------------- signing
 
-function signV1(input) {
-  const { credentials, timestamp, ...rest } = input;
-  return guard(() =>
-    native.signV1({ ...rest, credentials: nativeCredentials(credentials), timestamp: timestamp instanceof Date ? wireTime(timestamp, 'timestamp') : timestamp }),
-  );
+function signV1({ credentials, ...rest }) {
+  return guard(() => native.signV1({ ...rest, credentials: nativeCredentials(credentials) }));
 }
 
-function signV3(input) {
-  const { credentials, timestamp, ...rest } = input;
-  return guard(() =>
-    native.signV3({ ...rest, credentials: nativeCredentials(credentials), timestamp: timestamp instanceof Date ? wireTime(timestamp, 'timestamp') : timestamp }),
-  );
+function signV3({ credentials, ...rest }) {
+  return guard(() => native.signV3({ ...rest, credentials: nativeCredentials(credentials) }));
 }
 
 module.exports = {

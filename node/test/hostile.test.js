@@ -125,3 +125,24 @@ for (const offset of [3600, -3600]) {
       assert.equal(emu.tasks().length, 1);
     }));
 }
+
+test('an invalid Date, or one past the year 9999, is refused naming the field; a Date is a wire time', () =>
+  withEmulator({}, async (emu) => {
+    const client = clientOn(emu);
+    const playUrls = [`rtmp://${DOMAIN}/live/dates`];
+    for (const [date, rule] of [
+      [new Date(NaN), 'type'],
+      [new Date(8.64e15), 'time_range'],
+    ]) {
+      await assert.rejects(client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls, preloadedStartTime: date }), (e) => {
+        assert.ok(e instanceof aliprefetch.InvalidInputError, String(e));
+        assert.equal(e.field, 'preloadedStartTime');
+        assert.equal(e.rule, rule);
+        return true;
+      });
+    }
+    const at = new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678));
+    const signed = await client.presign('SetLiveStreamPreloadTasks', { domainName: DOMAIN, playUrls, preloadedStartTime: at });
+    assert.ok(signed.url.includes('PreloadedStartTime=2030-01-02T03%3A04%3A05Z'), signed.url);
+    assert.equal(emu.tasks().length, 0);
+  }));

@@ -36,11 +36,19 @@ fn held(items: serde_json::Result<Value>) -> Value {
 impl Emulator {
     /// Starts one; `fixtures` is an object in the emulator's fixture format, JSON text, or a path.
     #[napi(factory, catch_unwind)]
-    pub fn start(fixtures: Option<crate::json::Json>, seed: Option<u32>, now: Option<String>) -> Result<Self> {
+    pub fn start(
+        fixtures: Option<crate::json::Json>,
+        seed: Option<u32>,
+        now: Option<crate::json::Json>,
+    ) -> Result<Self> {
         let fixtures = fixtures.map(|f| f.into_value("fixtures")).transpose()?.unwrap_or_default();
         let fixtures =
             Fixtures::from_value(&fixtures).map_err(|e| Error::new(Status::InvalidArg, format!("fixtures: {e}")))?;
-        let now = now.map(|s| aliprefetch::parse_timestamp("now", &s)).transpose().map_err(crate::convert::error)?;
+        let now = match now.map(|n| n.into_value("now")).transpose()? {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(aliprefetch::parse_timestamp("now", &s).map_err(crate::convert::error)?),
+            Some(_) => return Err(crate::convert::invalid("now", "type", "must be a Date or yyyy-MM-ddTHH:mm:ssZ")),
+        };
         let config = Config { fixtures, seed: u64::from(seed.unwrap_or(0)), now, ..Config::default() };
         let emu = CoreEmulator::start_in_background(config)
             .map_err(|e| Error::new(Status::GenericFailure, format!("cannot start the emulator: {e}")))?;

@@ -3,7 +3,7 @@
 //! billions of items aborts the process on a failed allocation. This one refuses a value that nests
 //! deeper than [`MAX_DEPTH`] (a value that contains itself is one) or holds more than [`MAX_VALUES`]
 //! values, before allocating for it, and takes a non-finite number, a hole, `undefined` inside a list, a
-//! function or a symbol as a refusal naming the field, never an abort.
+//! function or a symbol as a refusal naming the field, never an abort. A `Date` becomes the wire's time text.
 
 use std::ptr;
 
@@ -136,6 +136,13 @@ impl Walk {
                         format!("nests deeper than {MAX_DEPTH} levels (or contains itself)"),
                     ));
                 }
+                let mut is_date = false;
+                status(unsafe { sys::napi_is_date(env, value, &mut is_date) }, "whether it is a Date")?;
+                if is_date {
+                    let mut ms = 0.0;
+                    status(unsafe { sys::napi_get_date_value(env, value, &mut ms) }, "a Date")?;
+                    return wire_time(ms);
+                }
                 let mut is_array = false;
                 status(unsafe { sys::napi_is_array(env, value, &mut is_array) }, "whether it is an array")?;
                 if is_array {
@@ -208,6 +215,19 @@ impl Walk {
         }
         Ok(Value::Object(map))
     }
+}
+
+/// A `Date` as the wire's `yyyy-MM-ddTHH:mm:ssZ` (to the second below it); an invalid Date, or one
+/// outside the years 1 to 9999, is refused.
+fn wire_time(ms: f64) -> std::result::Result<Value, Stop> {
+    if !ms.is_finite() {
+        return Err(Stop::Refused("type", "is an invalid Date".into()));
+    }
+    let at = time::OffsetDateTime::from_unix_timestamp((ms / 1000.0).floor() as i64)
+        .ok()
+        .filter(|t| (1..=9999).contains(&t.year()))
+        .ok_or_else(|| Stop::Refused("time_range", "is outside the years 1 to 9999".into()))?;
+    Ok(Value::String(aliprefetch::format_timestamp(at)))
 }
 
 /// A JS number as JSON: an integer as one (up to 2^53, where doubles stop being exact), a finite
