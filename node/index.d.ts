@@ -112,7 +112,7 @@ export type Action =
   | 'UpdateLivePullToPush'
   | 'RefreshMediaPlayUrls';
 
-/** The five operations (`setLiveStreamPreloadTasks`, …), declared in params.d.ts from the core. */
+/** The five operations and the batch, paging and waiting methods, declared in params.d.ts from the core. */
 export interface Client extends Operations {}
 /**
  * The client. Every method returns a Promise; calls are validated before anything is sent (rejecting with an
@@ -124,14 +124,6 @@ export class Client {
   readonly region: string;
   /** Whether calls are paced through the shared Redis backend right now (false without one, and while Redis is away). */
   readonly pacingIsShared: boolean;
-  preloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): Promise<PreloadReport>;
-  refreshMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
-  preloadMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
-  iterPreloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): BatchIterator<PreloadItem>;
-  iterRefreshMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
-  iterPreloadMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
-  preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;
-  waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;
   call(
     action: string,
     options: { service: Service; params?: Record<string, string | number | boolean | Date | readonly string[]>; method?: 'GET' | 'POST' },

@@ -2,10 +2,15 @@
 // Regenerate: UPDATE_PARAMS=1 cargo test -p aliprefetch --test params_decl
 // The request parameters of the five operations, re-exported by index.d.ts.
 
-import type { Credentials, CredentialsInput, List, Time } from './index';
+import type { BatchIterator, Credentials, CredentialsInput, List, PreloadTasksQuery, Time } from './index';
 import type {
   DescribeLiveStreamPreloadTasksResult,
   HotLiveRtcStreamResult,
+  MediaItem,
+  MediaReport,
+  PreloadItem,
+  PreloadReport,
+  PreloadTask,
   Progress,
   RefreshMediaPlayUrlsResult,
   SetLiveStreamPreloadTasksResult,
@@ -121,6 +126,14 @@ export interface Operations {
   hotLiveRtcStream(params: HotLiveRtcStreamParams): Promise<HotLiveRtcStreamResult>;
   updateLivePullToPush(params: UpdateLivePullToPushParams): Promise<UpdateLivePullToPushResult>;
   refreshMediaPlayUrls(params: RefreshMediaPlayUrlsParams): Promise<RefreshMediaPlayUrlsResult>;
+  preloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): Promise<PreloadReport>;
+  iterPreloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): BatchIterator<PreloadItem>;
+  refreshMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  iterRefreshMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
+  preloadMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  iterPreloadMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
+  preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;
+  waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;
 }
 
 export interface RetryOptions {

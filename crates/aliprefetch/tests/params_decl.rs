@@ -50,6 +50,21 @@ const OPTIONS: [(&str, &[OptionDecl], &str); 3] = [
     ("WaitOptions", WAIT_OPTIONS, "WaitOptions"),
 ];
 
+/// The batch methods of the clients (each also as an iterator, `iter_…`): the name, the positional
+/// arguments in Python and in TypeScript, the options, the report and the item.
+const BATCH_METHODS: [(&str, &str, &str, &[OptionDecl], &str, &str); 3] = [
+    (
+        "preload_live_streams",
+        "domain: str,\n        urls: _Strs",
+        "domain: string, urls: List",
+        PRELOAD_OPTIONS,
+        "PreloadReport",
+        "PreloadItem",
+    ),
+    ("refresh_media", "media_ids: _Strs", "mediaIds: List", MEDIA_OPTIONS, "MediaReport", "MediaItem"),
+    ("preload_media", "media_ids: _Strs", "mediaIds: List", MEDIA_OPTIONS, "MediaReport", "MediaItem"),
+];
+
 /// The settings of a client and of its retry policy: their TypeScript interfaces and Python `TypedDict`s.
 const SETTINGS: [(&[OptionDecl], &str, &str); 2] =
     [(RETRY_OPTIONS, "RetryOptions", "RetryFields"), (CLIENT_OPTIONS, "ClientOptions", "ClientConfig")];
@@ -75,9 +90,13 @@ fn value_sets_used() -> BTreeSet<&'static str> {
 fn typescript() -> String {
     let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
     out.push_str("// The request parameters of the five operations, re-exported by index.d.ts.\n\n");
-    out.push_str("import type { Credentials, CredentialsInput, List, Time } from './index';\n");
+    out.push_str(
+        "import type { BatchIterator, Credentials, CredentialsInput, List, PreloadTasksQuery, Time } from './index';\n",
+    );
     let mut results: Vec<String> = ACTIONS.iter().map(|a| format!("{a}Result")).collect();
-    results.push("Progress".into());
+    results.extend(
+        ["MediaItem", "MediaReport", "PreloadItem", "PreloadReport", "PreloadTask", "Progress"].map(String::from),
+    );
     results.sort_unstable();
     out.push_str(&format!(
         "import type {{\n{}}} from './records';\n",
@@ -120,6 +139,15 @@ fn typescript() -> String {
         method.push_str(&format!("(params: {action}Params): Promise<{action}Result>;"));
         out.push_str(&format!("  {method}\n"));
     }
+    for (method, _, positional, decls, report, item) in BATCH_METHODS {
+        let options = OPTIONS.iter().find(|(_, d, _)| *d == decls).map(|(_, _, i)| *i).unwrap_or_default();
+        let name = aliprefetch::internal::camel_case(method);
+        let iter = aliprefetch::internal::camel_case(&format!("iter_{method}"));
+        out.push_str(&format!("  {name}({positional}, options?: {options}): Promise<{report}>;\n"));
+        out.push_str(&format!("  {iter}({positional}, options?: {options}): BatchIterator<{item}>;\n"));
+    }
+    out.push_str("  preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;\n");
+    out.push_str("  waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;\n");
     out.push_str("}\n");
     for (decls, interface, _) in SETTINGS {
         out.push_str(&format!("\nexport interface {interface} {{\n"));
@@ -250,18 +278,7 @@ fn python() -> String {
             }
             out.push_str(&format!("    ) -> {result}: ...\n"));
         }
-        let batch_methods = [
-            (
-                "preload_live_streams",
-                "domain: str,\n        urls: _Strs",
-                PRELOAD_OPTIONS,
-                "PreloadReport",
-                "PreloadItem",
-            ),
-            ("refresh_media", "media_ids: _Strs", MEDIA_OPTIONS, "MediaReport", "MediaItem"),
-            ("preload_media", "media_ids: _Strs", MEDIA_OPTIONS, "MediaReport", "MediaItem"),
-        ];
-        for (method, positional, decls, report, item) in batch_methods {
+        for (method, positional, _, decls, report, item) in BATCH_METHODS {
             let (whole, each) = match wrap {
                 Some(w) => (format!("{w}[{report}]"), format!("AsyncBatchIterator[{item}]")),
                 None => (report.to_owned(), format!("BatchIterator[{item}]")),
