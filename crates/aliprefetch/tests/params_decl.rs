@@ -50,9 +50,12 @@ const OPTIONS: [(&str, &[OptionDecl], &str); 3] = [
     ("WaitOptions", WAIT_OPTIONS, "WaitOptions"),
 ];
 
+/// A batch method: name, Python and TypeScript positional arguments, options, report, item.
+type BatchMethod = (&'static str, &'static str, &'static str, &'static [OptionDecl], &'static str, &'static str);
+
 /// The batch methods of the clients (each also as an iterator, `iter_…`): the name, the positional
 /// arguments in Python and in TypeScript, the options, the report and the item.
-const BATCH_METHODS: [(&str, &str, &str, &[OptionDecl], &str, &str); 3] = [
+const BATCH_METHODS: [BatchMethod; 3] = [
     (
         "preload_live_streams",
         "domain: str,\n        urls: _Strs",
