@@ -388,16 +388,8 @@ macro_rules! batch_object {
             /// The items settled since the last call (at least one), or null / nil at the end.
             pub async fn next(&self) -> Result<Option<Vec<$item>>, AliPrefetchError> {
                 guarded(async {
-                    let mut stream = self.stream.lock().await;
-                    let Some(first) = stream.next().await else { return Ok(None) };
-                    let mut items = vec![<$item>::from(first)];
-                    while items.len() < 256 {
-                        match futures::FutureExt::now_or_never(stream.next()) {
-                            Some(Some(item)) => items.push(item.into()),
-                            _ => break,
-                        }
-                    }
-                    Ok(Some(items))
+                    let items = self.stream.lock().await.next_ready(256).await;
+                    Ok(items.map(|i| i.into_iter().map(<$item>::from).collect()))
                 })
                 .await
             }

@@ -333,15 +333,8 @@ impl Batch {
     pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
         let stream = self.stream.clone();
         promise::spawn(env, async move {
-            let mut batch = stream.lock().await;
-            let Some(first) = batch.next().await.map(|i| convert::record(&i)) else { return Ok(Value::Null) };
-            let mut items = vec![first];
-            while items.len() < 256 {
-                match futures::FutureExt::now_or_never(batch.next()) {
-                    Some(Some(item)) => items.push(convert::record(&item)),
-                    _ => break,
-                }
-            }
+            let Some(items) = stream.lock().await.next_ready(256).await else { return Ok(Value::Null) };
+            let items = items.iter().map(convert::record).collect();
             Ok(Value::Array(items))
         })
     }

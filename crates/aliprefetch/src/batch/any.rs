@@ -44,6 +44,14 @@ impl AnyBatch {
         }
     }
 
+    /// The next settled items, up to `max` (see [`BatchStream::next_ready`]).
+    pub async fn next_ready(&mut self, max: usize) -> Option<Vec<AnyItem>> {
+        match self {
+            AnyBatch::Live(s) => s.next_ready(max).await.map(|i| i.into_iter().map(AnyItem::Live).collect()),
+            AnyBatch::Media(s) => s.next_ready(max).await.map(|i| i.into_iter().map(AnyItem::Media).collect()),
+        }
+    }
+
     /// Sends nothing more (see [`BatchStream::stop`]).
     pub fn stop(&self) {
         match self {

@@ -94,6 +94,20 @@ impl<I> BatchStream<I> {
         items.sort_unstable();
         items
     }
+    /// The next settled item and every other one ready now, up to `max` (at least one), or `None` at the
+    /// end: what a binding hands its language per wake-up, so a thousand settled items cost one crossing.
+    pub async fn next_ready(&mut self, max: usize) -> Option<Vec<I>> {
+        use futures::{FutureExt as _, StreamExt as _};
+        let first = self.next().await?;
+        let mut items = vec![first];
+        while items.len() < max.max(1) {
+            match self.next().now_or_never() {
+                Some(Some(item)) => items.push(item),
+                _ => break,
+            }
+        }
+        Some(items)
+    }
     /// Stops the batch from reading more input and sending more requests. The stream still yields what
     /// had settled and what settles of the requests in flight, then ends; items read but not sent are
     /// dropped (the service holds nothing for them). For an interrupt: stop, take what is ready, and
