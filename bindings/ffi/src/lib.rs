@@ -338,13 +338,7 @@ impl Client {
                 .map_err(|e| invalid("params", "json", format!("is not JSON: {e}")))?;
             let map = params.as_object().ok_or_else(|| invalid("params", "type", "must be a JSON object"))?;
             let request = aliprefetch::AnyRequest::from_params(&action, map, true)?;
-            let answer = match self.inner.execute_any(&request).await? {
-                aliprefetch::AnyResponse::SetLiveStreamPreloadTasks(r) => serde_json::to_string(&r),
-                aliprefetch::AnyResponse::DescribeLiveStreamPreloadTasks(r) => serde_json::to_string(&r),
-                aliprefetch::AnyResponse::HotLiveRtcStream(r) => serde_json::to_string(&r),
-                aliprefetch::AnyResponse::UpdateLivePullToPush(r) => serde_json::to_string(&r),
-                aliprefetch::AnyResponse::RefreshMediaPlayUrls(r) => serde_json::to_string(&r),
-            };
+            let answer = serde_json::to_string(&self.inner.execute_any(&request).await?);
             answer.map_err(|e| invalid("response", "json", e.to_string()))
         })
         .await

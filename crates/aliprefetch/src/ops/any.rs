@@ -19,8 +19,9 @@ pub enum AnyRequest {
     RefreshMediaPlayUrls(refresh_media_play_urls::RefreshMediaPlayUrlsRequest),
 }
 
-/// The response of an [`AnyRequest`].
-#[derive(Debug, Clone, PartialEq)]
+/// The response of an [`AnyRequest`]. It serializes as the service's answer (its own field names).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum AnyResponse {
     SetLiveStreamPreloadTasks(set_live_stream_preload_tasks::SetLiveStreamPreloadTasksResponse),
     DescribeLiveStreamPreloadTasks(describe_live_stream_preload_tasks::DescribeLiveStreamPreloadTasksResponse),
