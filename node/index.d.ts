@@ -40,6 +40,8 @@ import type {
   HeldPreloadTask,
   HeldRefreshJob,
   RequestCount,
+  SignedV1,
+  SignedV3,
   HotLiveRtcStreamResult,
   MediaItem,
   MediaReport,
@@ -159,20 +161,6 @@ export class Emulator {
   stop(): Promise<void>;
 }
 
-export interface SignedV1 {
-  params: Array<[string, string]>;
-  canonicalizedQuery: string;
-  stringToSign: string;
-  signature: string;
-}
-export interface SignedV3 {
-  headers: Array<[string, string]>;
-  canonicalRequest: string;
-  stringToSign: string;
-  signedHeaderNames: string;
-  signature: string;
-  authorization: string;
-}
 /** The pure V1 (HMAC-SHA1) signer. */
 export function signV1(input: SignV1Input): SignedV1;
 /** The pure V3 (ACS3-HMAC-SHA256) signer. */

@@ -171,3 +171,23 @@ export interface RequestCount {
   outcome: string;
   count: number;
 }
+
+/** What `sign_v1` adds and computes. */
+export interface SignedV1 {
+  /** The common and signature parameters to add (`AccessKeyId`, …, `Signature`). */
+  params: Array<[string, string]>;
+  canonicalizedQuery: string;
+  stringToSign: string;
+  signature: string;
+}
+
+/** What `sign_v3` adds and computes. */
+export interface SignedV3 {
+  /** The headers to add (`x-acs-*`, `authorization`). */
+  headers: Array<[string, string]>;
+  canonicalRequest: string;
+  stringToSign: string;
+  signedHeaderNames: string;
+  signature: string;
+  authorization: string;
+}

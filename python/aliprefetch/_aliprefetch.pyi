@@ -25,6 +25,8 @@ from ._records import (
     RefreshMediaPlayUrlsResult,
     RequestCount,
     SetLiveStreamPreloadTasksResult,
+    SignedV1,
+    SignedV3,
     UpdateLivePullToPushResult,
 )
 from .types import (
@@ -94,32 +96,6 @@ class RetryConfig:
     def max_delay(self) -> float: ...
     @property
     def max_elapsed(self) -> float: ...
-
-@final
-class SignedV1:
-    @property
-    def params(self) -> list[tuple[str, str]]: ...
-    @property
-    def canonicalized_query(self) -> str: ...
-    @property
-    def string_to_sign(self) -> str: ...
-    @property
-    def signature(self) -> str: ...
-
-@final
-class SignedV3:
-    @property
-    def headers(self) -> list[tuple[str, str]]: ...
-    @property
-    def canonical_request(self) -> str: ...
-    @property
-    def string_to_sign(self) -> str: ...
-    @property
-    def signed_header_names(self) -> str: ...
-    @property
-    def signature(self) -> str: ...
-    @property
-    def authorization(self) -> str: ...
 
 @final
 class SignedRequest:

@@ -54,21 +54,7 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<credentials::Credentials>()?;
     #[cfg(feature = "emulator")]
     m.add_class::<emulator::Emulator>()?;
-    m.add_class::<results::PreloadTasksMessage>()?;
-    m.add_class::<results::SetLiveStreamPreloadTasksResult>()?;
-    m.add_class::<results::PreloadTask>()?;
-    m.add_class::<results::DescribeLiveStreamPreloadTasksResult>()?;
-    m.add_class::<results::HotLiveRtcStreamResult>()?;
-    m.add_class::<results::UpdateLivePullToPushResult>()?;
-    m.add_class::<results::RefreshMediaPlayUrlsResult>()?;
-    m.add_class::<results::ItemFailure>()?;
-    m.add_class::<results::PreloadItem>()?;
-    m.add_class::<results::PreloadReport>()?;
-    m.add_class::<results::MediaItem>()?;
-    m.add_class::<results::MediaReport>()?;
-    m.add_class::<results::Progress>()?;
-    m.add_class::<sign::SignedV1>()?;
-    m.add_class::<sign::SignedV3>()?;
+    results::add_classes(m)?;
     m.add_class::<sign::SignedRequest>()?;
     m.add_function(wrap_pyfunction!(sign::sign_v1, m)?)?;
     m.add_function(wrap_pyfunction!(sign::sign_v3, m)?)?;

@@ -1,6 +1,9 @@
 //! The pure signers (for checking signatures against the official vectors) and presigned requests.
 
-use aliprefetch::internal::{KeyCase, Param, ParamType, SignV1Input, SignV3Input, SIGN_V1_INPUTS, SIGN_V3_INPUTS};
+use aliprefetch::internal::{
+    KeyCase, Param, ParamType, RecordReader, SignV1Input, SignV3Input, SIGN_V1_INPUTS, SIGN_V3_INPUTS,
+};
+use aliprefetch::Record as _;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::{json, Map, Value};
@@ -8,42 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::convert;
 use crate::credentials::Credentials;
 use crate::errors::{invalid, to_py};
-
-/// What `sign_v1` adds and computes. The signature is not shown by `repr()`.
-#[pyclass(frozen, get_all, module = "aliprefetch._aliprefetch")]
-pub struct SignedV1 {
-    /// The common and signature parameters to add (`AccessKeyId`, …, `Signature`).
-    params: Vec<(String, String)>,
-    canonicalized_query: String,
-    string_to_sign: String,
-    signature: String,
-}
-
-#[pymethods]
-impl SignedV1 {
-    fn __repr__(&self) -> String {
-        format!("SignedV1(canonicalized_query={:?}, signature=<redacted>)", self.canonicalized_query)
-    }
-}
-
-/// What `sign_v3` adds and computes. The signature and authorization are not shown by `repr()`.
-#[pyclass(frozen, get_all, module = "aliprefetch._aliprefetch")]
-pub struct SignedV3 {
-    /// The headers to add (`x-acs-*`, `authorization`).
-    headers: Vec<(String, String)>,
-    canonical_request: String,
-    string_to_sign: String,
-    signed_header_names: String,
-    signature: String,
-    authorization: String,
-}
-
-#[pymethods]
-impl SignedV3 {
-    fn __repr__(&self) -> String {
-        format!("SignedV3(signed_header_names={:?}, signature=<redacted>)", self.signed_header_names)
-    }
-}
+use crate::results::{object, SignedV1, SignedV3};
 
 /// A signer's body, when given (bytes, which the input map cannot hold).
 type Body = Option<Vec<u8>>;
@@ -87,16 +55,11 @@ fn inputs(
 /// Signs an RPC request with V1 (HMAC-SHA1): a pure function of its inputs, like the core's.
 #[pyfunction]
 #[pyo3(signature = (**input))]
-pub fn sign_v1(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<SignedV1> {
+pub fn sign_v1(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<Py<SignedV1>> {
     crate::errors::guarded(py, || {
         let (map, _) = inputs(py, "sign_v1", SIGN_V1_INPUTS, input)?;
-        let s = SignV1Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?.sign();
-        Ok(SignedV1 {
-            params: s.params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-            canonicalized_query: s.canonicalized_query,
-            string_to_sign: s.string_to_sign,
-            signature: s.signature,
-        })
+        let signed = SignV1Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?.sign();
+        object(py, RecordReader::of(&signed.record()))
     })
 }
 
@@ -104,20 +67,12 @@ pub fn sign_v1(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<Si
 /// (lower case); by default `host`, every `x-acs-*` header and `content-type`.
 #[pyfunction]
 #[pyo3(signature = (**input))]
-pub fn sign_v3(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<SignedV3> {
+pub fn sign_v3(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<Py<SignedV3>> {
     crate::errors::guarded(py, || {
         let (map, body) = inputs(py, "sign_v3", SIGN_V3_INPUTS, input)?;
         let mut request = SignV3Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?;
         request.body = body.unwrap_or_default();
-        let s = request.sign();
-        Ok(SignedV3 {
-            headers: s.headers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-            canonical_request: s.canonical_request,
-            string_to_sign: s.string_to_sign,
-            signed_header_names: s.signed_header_names,
-            signature: s.signature,
-            authorization: s.authorization,
-        })
+        object(py, RecordReader::of(&request.sign().record()))
     })
 }
 

@@ -7,7 +7,7 @@
 use aliprefetch::internal::{FieldDecl, FieldType, RecordDecl};
 
 const fn f(key: &'static str, ty: FieldType, doc: &'static str) -> FieldDecl {
-    FieldDecl { key, ty, optional: false, doc }
+    FieldDecl { key, ty, optional: false, doc, secret: false }
 }
 
 /// The emulator's held records, each keyed as its `serde` JSON.

@@ -82,7 +82,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
 ];
 
 const fn field(key: &'static str, ty: FieldType, optional: bool, doc: &'static str) -> FieldDecl {
-    FieldDecl { key, ty, optional, doc }
+    FieldDecl { key, ty, optional, doc, secret: false }
 }
 
 /// The fields of every error beside its message, in the order every language lists them.

@@ -40,6 +40,14 @@ impl<'a> RecordReader<'a> {
     pub fn texts(&self, key: &str) -> Vec<String> {
         self.list(key).iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
     }
+    /// Name-value pairs: a list of two-item lists of text (others skipped).
+    pub fn pairs(&self, key: &str) -> Vec<(String, String)> {
+        let pair = |v: &Value| match v.as_array().map(Vec::as_slice) {
+            Some([Value::String(k), Value::String(v)]) => Some((k.clone(), v.clone())),
+            _ => None,
+        };
+        self.list(key).iter().filter_map(pair).collect()
+    }
     /// The nested record at `key`.
     pub fn at(&self, key: &str) -> RecordReader<'a> {
         RecordReader(self.get(key))
@@ -73,6 +81,11 @@ mod tests {
         );
         assert_eq!(r.time("at").unix_timestamp(), 1_893_553_445);
         assert_eq!(r.texts("l"), ["a", "b"]);
+        let p = json!({"p": [["a", "1"], ["b"], 3, ["c", "2"]]});
+        assert_eq!(
+            RecordReader::of(&p).pairs("p"),
+            [("a".to_owned(), "1".to_owned()), ("c".to_owned(), "2".to_owned())]
+        );
         assert_eq!(r.at("n").text("t"), "y");
         assert_eq!(r.items("ns").map(|n| n.text("t")).collect::<Vec<_>>(), ["p", "q"]);
         assert_eq!(

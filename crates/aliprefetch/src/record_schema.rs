@@ -28,6 +28,8 @@ pub enum FieldType {
     /// A duration: seconds in snake_case (`retry_after`), milliseconds in JavaScript (`retryAfterMs`).
     /// Only an error's field, so far.
     Duration,
+    /// Name-value pairs of text, in order (a list of two-item lists in the record).
+    Pairs,
 }
 
 /// One field of a record.
@@ -38,6 +40,8 @@ pub struct FieldDecl {
     /// May be null (absent).
     pub optional: bool,
     pub doc: &'static str,
+    /// Holds a secret (a signature): no binding shows it when the record is printed.
+    pub secret: bool,
 }
 
 /// One record: its name in Python and TypeScript, the core type it shows (its name in Kotlin and Swift),
@@ -50,17 +54,20 @@ pub struct RecordDecl {
     pub fields: &'static [FieldDecl],
 }
 
-const fn f(key: &'static str, ty: FieldType) -> FieldDecl {
-    FieldDecl { key, ty, optional: false, doc: "" }
+pub(crate) const fn f(key: &'static str, ty: FieldType) -> FieldDecl {
+    FieldDecl { key, ty, optional: false, doc: "", secret: false }
 }
 
 const fn opt(key: &'static str, ty: FieldType) -> FieldDecl {
-    FieldDecl { key, ty, optional: true, doc: "" }
+    FieldDecl { key, ty, optional: true, doc: "", secret: false }
 }
 
 impl FieldDecl {
-    const fn doc(self, doc: &'static str) -> Self {
+    pub(crate) const fn doc(self, doc: &'static str) -> Self {
         FieldDecl { doc, ..self }
+    }
+    pub(crate) const fn secret(self) -> Self {
+        FieldDecl { secret: true, ..self }
     }
 }
 
@@ -275,6 +282,7 @@ mod tests {
                     Count => v.is_u64(),
                     Bool => v.is_boolean(),
                     Float | Duration => v.is_f64(),
+                    Pairs => v.is_array(),
                     TextList => v.as_array().is_some_and(|a| a.iter().all(|s| s.is_string())),
                     Record(_) => v.is_object(),
                     RecordList(_) => v.is_array(),

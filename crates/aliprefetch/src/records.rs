@@ -150,6 +150,30 @@ impl Record for PreloadItem {
     }
 }
 
+impl Record for crate::sign::v1::Signed {
+    fn record(&self) -> Value {
+        json!({
+            "params": self.params.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "canonicalized_query": self.canonicalized_query,
+            "string_to_sign": self.string_to_sign,
+            "signature": self.signature,
+        })
+    }
+}
+
+impl Record for crate::sign::v3::Signed {
+    fn record(&self) -> Value {
+        json!({
+            "headers": self.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "canonical_request": self.canonical_request,
+            "string_to_sign": self.string_to_sign,
+            "signed_header_names": self.signed_header_names,
+            "signature": self.signature,
+            "authorization": self.authorization,
+        })
+    }
+}
+
 impl Record for crate::batch::AnyItem {
     fn record(&self) -> Value {
         match self {

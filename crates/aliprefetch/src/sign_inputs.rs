@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::ops::{KeyCase, Param, ParamType};
+use crate::record_schema::{f, FieldType, RecordDecl};
 use crate::sign::{v1, v3};
 
 /// What `signV1` / `sign_v1` takes.
@@ -38,6 +39,37 @@ pub const SIGN_V3_INPUTS: &[Param] = &[
     Param::optional("SignedHeaders", ParamType::List)
         .doc("Exactly these (lower-case) headers; by default host, every x-acs-* header and content-type."),
     Param::optional("Path", ParamType::Text).doc("Default `/`."),
+];
+
+/// What the signers give back, as every binding shows it (their records: `Record` for `v1::Signed` and
+/// `v3::Signed`). The signature, the authorization and the lists that carry them are never printed.
+pub const SIGNED_RECORDS: &[RecordDecl] = &[
+    RecordDecl {
+        name: "SignedV1",
+        core: "SignedV1",
+        doc: "What `sign_v1` adds and computes.",
+        fields: &[
+            f("params", FieldType::Pairs)
+                .doc("The common and signature parameters to add (`AccessKeyId`, …, `Signature`).")
+                .secret(),
+            f("canonicalized_query", FieldType::Text),
+            f("string_to_sign", FieldType::Text),
+            f("signature", FieldType::Text).secret(),
+        ],
+    },
+    RecordDecl {
+        name: "SignedV3",
+        core: "SignedV3",
+        doc: "What `sign_v3` adds and computes.",
+        fields: &[
+            f("headers", FieldType::Pairs).doc("The headers to add (`x-acs-*`, `authorization`).").secret(),
+            f("canonical_request", FieldType::Text),
+            f("string_to_sign", FieldType::Text),
+            f("signed_header_names", FieldType::Text),
+            f("signature", FieldType::Text).secret(),
+            f("authorization", FieldType::Text).secret(),
+        ],
+    },
 ];
 
 /// A signer's input as a language gave it: each declared key, in its case.
@@ -259,6 +291,31 @@ mod tests {
                             "timestamp": "2026-01-01T00:00:00Z"}));
         let signed = SignV1Input::from_json(&v1, KeyCase::Snake).expect("v1").sign();
         assert!(signed.params.iter().any(|(k, v)| *k == "Format" && v == "JSON"));
+    }
+
+    #[test]
+    fn the_signed_records_have_the_declared_keys() {
+        use crate::records::Record;
+        let v1 = map(json!({"method": "GET", "action": "A", "version": "v", "params": {}, "nonce": "n",
+                            "credentials": {"access_key_id": "id", "access_key_secret": "s"},
+                            "timestamp": "2026-01-01T00:00:00Z"}));
+        let v3 = map(json!({"method": "GET", "host": "h", "action": "A", "version": "v", "query": {}, "nonce": "n",
+                            "credentials": {"access_key_id": "id", "access_key_secret": "s"},
+                            "timestamp": "2026-01-01T00:00:00Z"}));
+        let records = [
+            SignV1Input::from_json(&v1, KeyCase::Snake).expect("v1").sign().record(),
+            SignV3Input::from_json(&v3, KeyCase::Snake).expect("v3").sign().record(),
+        ];
+        for (decl, record) in SIGNED_RECORDS.iter().zip(records) {
+            let mut keys: Vec<&str> = record.as_object().expect("object").keys().map(String::as_str).collect();
+            let mut declared: Vec<&str> = decl.fields.iter().map(|f| f.key).collect();
+            keys.sort_unstable();
+            declared.sort_unstable();
+            assert_eq!(keys, declared, "{}", decl.name);
+            assert!(record[decl.fields[0].key]
+                .as_array()
+                .is_some_and(|a| a.iter().all(|p| p.as_array().is_some_and(|p| p.len() == 2))));
+        }
     }
 
     #[test]

@@ -62,10 +62,10 @@ impl<A: Field, B: Field> Field for (A, B) {
 
 /// Defines a frozen record class with its attributes, `__repr__`, `to_dict()` and [`Field`] for
 /// nesting. A report (`items ITEM`) also gets `succeeded()` and `failed()`: its items with and without
-/// a task or job.
+/// a task or job; `secret [FIELD, …]` names the fields `__repr__` never shows.
 macro_rules! record {
     ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? } items $item:ident) => {
-        record!(@class $(#[$meta])* $name { $($field : $ty),* } {
+        record!(@class $(#[$meta])* $name { $($field : $ty),* } [] {
             /// The items that have a task (or job).
             fn succeeded(&self, py: Python<'_>) -> Vec<Py<$item>> {
                 self.items.iter().filter(|i| i.get().succeeded).map(|i| i.clone_ref(py)).collect()
@@ -76,10 +76,13 @@ macro_rules! record {
             }
         });
     };
-    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
-        record!(@class $(#[$meta])* $name { $($field : $ty),* } {});
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? } secret [$($secret:ident),*]) => {
+        record!(@class $(#[$meta])* $name { $($field : $ty),* } [$($secret),*] {});
     };
-    (@class $(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* } { $($methods:tt)* }) => {
+    ($(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        record!(@class $(#[$meta])* $name { $($field : $ty),* } [] {});
+    };
+    (@class $(#[$meta:meta])* $name:ident { $($field:ident : $ty:ty),* } [$($secret:ident),*] { $($methods:tt)* }) => {
         $(#[$meta])*
         #[pyclass(frozen, module = "aliprefetch._aliprefetch")]
         pub struct $name {
@@ -91,8 +94,14 @@ macro_rules! record {
             fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
                 let py = slf.py();
                 let this = slf.get();
+                // A secret field (a signature, and what carries one) is never shown.
+                let secret: &[&str] = &[$(stringify!($secret)),*];
                 let parts: Vec<String> = vec![$(
-                    format!("{}={}", stringify!($field), Field::value(&this.$field, py)?.bind(py).repr()?)
+                    if secret.contains(&stringify!($field)) {
+                        format!("{}=<redacted>", stringify!($field))
+                    } else {
+                        format!("{}={}", stringify!($field), Field::value(&this.$field, py)?.bind(py).repr()?)
+                    }
                 ),*];
                 Ok(format!("{}({})", stringify!($name), parts.join(", ")))
             }

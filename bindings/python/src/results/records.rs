@@ -328,3 +328,71 @@ impl FromRecord for MediaReport {
         })
     }
 }
+
+record!(
+    /// What `sign_v1` adds and computes.
+    SignedV1 {
+        params: Vec<(String, String)>,
+        canonicalized_query: String,
+        string_to_sign: String,
+        signature: String,
+    } secret [params, signature]
+);
+
+impl FromRecord for SignedV1 {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
+        let _ = py;
+        Ok(SignedV1 {
+            params: r.pairs("params"),
+            canonicalized_query: r.text("canonicalized_query"),
+            string_to_sign: r.text("string_to_sign"),
+            signature: r.text("signature"),
+        })
+    }
+}
+
+record!(
+    /// What `sign_v3` adds and computes.
+    SignedV3 {
+        headers: Vec<(String, String)>,
+        canonical_request: String,
+        string_to_sign: String,
+        signed_header_names: String,
+        signature: String,
+        authorization: String,
+    } secret [headers, signature, authorization]
+);
+
+impl FromRecord for SignedV3 {
+    fn from_record(py: Python<'_>, r: &RecordReader<'_>) -> PyResult<Self> {
+        let _ = py;
+        Ok(SignedV3 {
+            headers: r.pairs("headers"),
+            canonical_request: r.text("canonical_request"),
+            string_to_sign: r.text("string_to_sign"),
+            signed_header_names: r.text("signed_header_names"),
+            signature: r.text("signature"),
+            authorization: r.text("authorization"),
+        })
+    }
+}
+
+/// Adds every result class to the module.
+pub fn add_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PreloadTasksMessage>()?;
+    m.add_class::<SetLiveStreamPreloadTasksResult>()?;
+    m.add_class::<PreloadTask>()?;
+    m.add_class::<DescribeLiveStreamPreloadTasksResult>()?;
+    m.add_class::<HotLiveRtcStreamResult>()?;
+    m.add_class::<UpdateLivePullToPushResult>()?;
+    m.add_class::<RefreshMediaPlayUrlsResult>()?;
+    m.add_class::<Progress>()?;
+    m.add_class::<ItemFailure>()?;
+    m.add_class::<PreloadItem>()?;
+    m.add_class::<PreloadReport>()?;
+    m.add_class::<MediaItem>()?;
+    m.add_class::<MediaReport>()?;
+    m.add_class::<SignedV1>()?;
+    m.add_class::<SignedV3>()?;
+    Ok(())
+}
