@@ -67,22 +67,7 @@ pub fn request(action: &str, params: &Value) -> Result<AnyRequest> {
 
 /// Query parameters for `call`: strings as given, arrays comma-joined, anything else as JSON text.
 pub fn wire_pairs(params: Option<&Value>) -> Result<Vec<(String, String)>> {
-    let o = object("params", params)?;
-    Ok(o.into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| {
-            let s = match v {
-                Value::String(s) => s,
-                Value::Array(items) => items
-                    .iter()
-                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
-                    .collect::<Vec<_>>()
-                    .join(","),
-                other => other.to_string(),
-            };
-            (k, s)
-        })
-        .collect())
+    Ok(aliprefetch::internal::call_params(object("params", params)?))
 }
 
 /// A result as JS sees it: the core's record with camelCase keys.

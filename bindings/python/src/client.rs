@@ -256,20 +256,7 @@ macro_rules! client_methods {
                 crate::errors::guarded(py, || {
                     let service: Service = service.parse().map_err(|e| to_py(py, e))?;
                     let method: Method = method.parse().map_err(|e| to_py(py, e))?;
-                    let params: Vec<(String, String)> = convert::dict_params(py, params)?
-                        .into_iter()
-                        .map(|(k, v)| match v {
-                            Value::String(s) => (k, s),
-                            Value::Array(items) => {
-                                let parts: Vec<String> = items
-                                    .iter()
-                                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
-                                    .collect();
-                                (k, parts.join(","))
-                            }
-                            other => (k, other.to_string()),
-                        })
-                        .collect();
+                    let params = aliprefetch::internal::call_params(convert::dict_params(py, params)?);
                     let client = self.client.clone();
                     <$mode>::finish(
                         py,

@@ -97,7 +97,9 @@ pub mod internal {
     pub use crate::error_schema::{error_class, error_field_key, ErrorClass, ERROR_BASE, ERROR_CLASSES, ERROR_FIELDS};
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;
-    pub use crate::ops::{duration_unit, params_of, wire_param, KeyCase, Param, ParamType, DURATION_PARAMS};
+    pub use crate::ops::{
+        call_params, duration_unit, params_of, wire_param, KeyCase, Param, ParamType, DURATION_PARAMS,
+    };
     pub use crate::ops::{item_problem, url_problem};
     /// A Redis URL with its user information (password) replaced by `***`.
     pub use crate::rate_limit::redacted_url as redacted_redis_url;

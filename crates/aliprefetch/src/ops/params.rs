@@ -39,12 +39,37 @@ pub fn wire_param(key: &str) -> String {
     }
 }
 
+/// A generic call's parameters as a binding gives them (API names; text, numbers, booleans, lists) as wire
+/// text: a list joined by commas, null left out, in the order given.
+pub fn call_params(params: serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    params
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match &v {
+            Value::Array(items) => (k, items.iter().map(text).collect::<Vec<_>>().join(",")),
+            other => (k, text(other)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{Map, Value};
 
     use super::*;
     use crate::ops::{AnyRequest, Operation as _};
+
+    #[test]
+    fn a_calls_values_become_wire_text() {
+        let given = serde_json::json!({"B": ["x", 2, true], "A": "t", "N": null, "C": 7, "D": false});
+        let Value::Object(map) = given else { unreachable!() };
+        let mut pairs = call_params(map);
+        pairs.sort();
+        let expected = [("A", "t"), ("B", "x,2,true"), ("C", "7"), ("D", "false")];
+        assert_eq!(pairs, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
+    }
 
     /// A request of each operation with a duration parameter, its durations 7 units long, as params.
     fn params(action: &str) -> Map<String, Value> {
