@@ -51,6 +51,7 @@ mod region_codes;
 mod retry;
 pub mod sign;
 mod sign_inputs;
+mod surface;
 mod types;
 mod value_sets;
 mod wait;
@@ -108,6 +109,7 @@ pub mod internal {
     pub use crate::records::{camel_case, camel_case_keys, record_keys, TIME_KEYS};
     pub use crate::region_codes::{CHINA_PROVINCES, COUNTRIES};
     pub use crate::sign_inputs::{SignV1Input, SignV3Input, SIGNED_RECORDS, SIGN_V1_INPUTS, SIGN_V3_INPUTS};
+    pub use crate::surface::{Arg, Class, In, Kind, Member, Passing, Shape, CLASSES, FUNCTIONS};
     pub use crate::wait::WAIT_OPTIONS;
     pub use crate::wire::{
         check_instant, comma_list, format_bool, json_string_array, parse_bool, split_comma_list, EARLIEST, LATEST,
