@@ -12,6 +12,7 @@ use aliprefetch::ProgressFn;
 use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 
+mod error;
 mod media;
 mod record_reader;
 mod records;
@@ -19,6 +20,7 @@ mod requests;
 mod responses;
 mod value_sets;
 
+pub use error::AliPrefetchError;
 pub use media::*;
 pub use records::*;
 pub use requests::*;
@@ -26,77 +28,6 @@ pub use responses::*;
 pub use value_sets::*;
 
 uniffi::setup_scaffolding!();
-
-/// Every failure, as one type: [`AliPrefetchError::kind`] says which kind, the other accessors what is
-/// known (the service's code and request id, the field and rule of an invalid input, …). Kotlin catches
-/// `AliPrefetchException` and Swift `AliPrefetchError`, then reads `kind()` and the rest.
-#[derive(Debug, uniffi::Object)]
-#[uniffi::export(Debug, Display)]
-pub struct AliPrefetchError(aliprefetch::Error);
-
-#[uniffi::export]
-impl AliPrefetchError {
-    /// What kind of failure this is.
-    pub fn kind(&self) -> ErrorKind {
-        self.0.kind().into()
-    }
-    /// The service's error code, when the service answered.
-    pub fn code(&self) -> Option<String> {
-        self.0.code().map(str::to_owned)
-    }
-    /// The sentence for people (never contains a secret).
-    pub fn error_message(&self) -> String {
-        self.0.message().to_owned()
-    }
-    pub fn request_id(&self) -> Option<String> {
-        self.0.request_id().map(str::to_owned)
-    }
-    pub fn http_status(&self) -> Option<u16> {
-        self.0.http_status()
-    }
-    /// Whether the failure may pass if tried again.
-    pub fn retryable(&self) -> bool {
-        self.0.is_retryable()
-    }
-    /// Attempts made.
-    pub fn attempts(&self) -> u32 {
-        self.0.attempts()
-    }
-    /// The API field an invalid input is about.
-    pub fn field(&self) -> Option<String> {
-        self.0.field().map(str::to_owned)
-    }
-    /// The rule it broke (`count`, `required`, `hls`, …).
-    pub fn rule(&self) -> Option<String> {
-        self.0.rule().map(str::to_owned)
-    }
-    /// The service's host id, when it answered.
-    pub fn host_id(&self) -> Option<String> {
-        self.0.host_id().map(str::to_owned)
-    }
-    /// The service's advice (a link to its diagnosis page), when it gave one.
-    pub fn recommend(&self) -> Option<String> {
-        self.0.recommend().map(str::to_owned)
-    }
-    /// How long the service asked to wait before trying again.
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.0.retry_after()
-    }
-}
-
-impl std::fmt::Display for AliPrefetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.message())
-    }
-}
-
-impl std::error::Error for AliPrefetchError {}
-
-impl From<aliprefetch::Error> for AliPrefetchError {
-    fn from(e: aliprefetch::Error) -> Self {
-        AliPrefetchError(e)
-    }
-}
 
 fn invalid(field: &str, rule: &str, message: impl Into<String>) -> AliPrefetchError {
     aliprefetch::Error::invalid_input(field, rule, message).into()

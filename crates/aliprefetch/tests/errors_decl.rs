@@ -176,6 +176,52 @@ fn python() -> String {
     out
 }
 
+/// A field's UniFFI type and how the core's error gives it: the core's accessor of the same name,
+/// but `is_retryable`; the widths of the counts are the core's (`u16` for a status, `u32` for attempts).
+fn uniffi_accessor(f: &FieldDecl) -> (String, String) {
+    let key = f.key;
+    let (ty, read) = match f.ty {
+        FieldType::Member(set) => (set.to_owned(), format!("self.0.{key}().into()")),
+        FieldType::Text => ("String".to_owned(), format!("self.0.{key}().map(str::to_owned)")),
+        FieldType::Bool => ("bool".to_owned(), format!("self.0.is_{key}()")),
+        FieldType::Count if key == "http_status" => ("u16".to_owned(), format!("self.0.{key}()")),
+        FieldType::Count => ("u32".to_owned(), format!("self.0.{key}()")),
+        FieldType::Duration => ("Duration".to_owned(), format!("self.0.{key}()")),
+        other => panic!("no UniFFI accessor for an error field of type {other:?}"),
+    };
+    (if f.optional { format!("Option<{ty}>") } else { ty }, read)
+}
+
+/// The UniFFI error: one object around the core's error, its kind and every other field an accessor.
+fn uniffi() -> String {
+    let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
+    out.push_str(&format!(
+        "//! The error of every call, as one UniFFI object: Kotlin catches `AliPrefetchException` and Swift\n\
+         //! `AliPrefetchError`, then reads `kind()` and the rest.\n\n\
+         use std::time::Duration;\n\nuse crate::value_sets::ErrorKind;\n\n\
+         /// {}\n#[derive(Debug, uniffi::Object)]\n#[uniffi::export(Debug, Display)]\n\
+         pub struct AliPrefetchError(pub(crate) aliprefetch::Error);\n\n#[uniffi::export]\nimpl AliPrefetchError {{\n\
+         /// The sentence for people (never contains a secret).\n\
+         pub fn error_message(&self) -> String {{\n self.0.message().to_owned()\n }}\n",
+        ERROR_BASE.doc
+    ));
+    for f in ERROR_FIELDS {
+        let (ty, read) = uniffi_accessor(f);
+        if !f.doc.is_empty() {
+            out.push_str(&format!("/// {}\n", f.doc));
+        }
+        out.push_str(&format!("pub fn {}(&self) -> {ty} {{\n {read}\n }}\n", f.key));
+    }
+    out.push_str(
+        "}\n\nimpl std::fmt::Display for AliPrefetchError {\n\
+         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n f.write_str(self.0.message())\n }\n}\n\n\
+         impl std::error::Error for AliPrefetchError {}\n\n\
+         impl From<aliprefetch::Error> for AliPrefetchError {\n\
+         fn from(e: aliprefetch::Error) -> Self {\n AliPrefetchError(e)\n }\n}\n",
+    );
+    out
+}
+
 #[test]
 fn the_committed_declarations_of_the_errors_are_the_cores() {
     generated::write_or_compare(
@@ -185,6 +231,7 @@ fn the_committed_declarations_of_the_errors_are_the_cores() {
             ("node/errors.js", javascript()),
             ("node/errors.d.ts", typescript()),
             ("python/aliprefetch/errors.py", python()),
+            ("bindings/ffi/src/error.rs", generated::rustfmt(&uniffi())),
         ],
     );
 }
