@@ -244,42 +244,47 @@ class Client {
   }
 
   /** Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once. */
-  preloadLiveStreams(domain, urls, options = {}) {
-    const { onProgress, ...rest } = options ?? {};
-    return guardAsync(() => this.#native.preloadLiveStreams(domain, urls, rest, progress(onProgress)));
+  preloadLiveStreams(domain, urls, options) {
+    return this.#batch('preload_live_streams', domain, urls, options);
   }
 
   /** Purges the play URLs of any number of media (20 per request). */
-  refreshMedia(mediaIds, options = {}) {
-    const { onProgress, ...rest } = options ?? {};
-    return guardAsync(() => this.#native.media('refresh', mediaIds, rest, progress(onProgress)));
+  refreshMedia(mediaIds, options) {
+    return this.#batch('refresh_media', null, mediaIds, options);
   }
 
   /** Prefetches the play URLs of any number of media (20 per request). */
-  preloadMedia(mediaIds, options = {}) {
-    const { onProgress, ...rest } = options ?? {};
-    return guardAsync(() => this.#native.media('preload', mediaIds, rest, progress(onProgress)));
+  preloadMedia(mediaIds, options) {
+    return this.#batch('preload_media', null, mediaIds, options);
   }
 
   /**
    * The outcomes of a preload batch as their requests settle: `for await (const item of …)`. Leaving the
    * loop early (break, return, throw) keeps every item already yielded and sends nothing more.
    */
-  iterPreloadLiveStreams(domain, urls, options = {}) {
-    const { onProgress, ...rest } = options ?? {};
-    return new BatchIterator(guard(() => this.#native.preloadLiveStreamsBatch(domain, urls, rest, progress(onProgress))));
+  iterPreloadLiveStreams(domain, urls, options) {
+    return this.#iter('preload_live_streams', domain, urls, options);
   }
 
   /** The outcomes of a purge batch as their requests settle. */
-  iterRefreshMedia(mediaIds, options = {}) {
-    const { onProgress, ...rest } = options ?? {};
-    return new BatchIterator(guard(() => this.#native.mediaBatch('refresh', mediaIds, rest, progress(onProgress))));
+  iterRefreshMedia(mediaIds, options) {
+    return this.#iter('refresh_media', null, mediaIds, options);
   }
 
   /** The outcomes of a media prefetch batch as their requests settle. */
-  iterPreloadMedia(mediaIds, options = {}) {
+  iterPreloadMedia(mediaIds, options) {
+    return this.#iter('preload_media', null, mediaIds, options);
+  }
+
+  /** A batch method of the core's (`preload_live_streams`, …), resolving with its report. */
+  #batch(method, domain, items, options) {
     const { onProgress, ...rest } = options ?? {};
-    return new BatchIterator(guard(() => this.#native.mediaBatch('preload', mediaIds, rest, progress(onProgress))));
+    return guardAsync(() => this.#native.batch(method, domain, items, rest, progress(onProgress)));
+  }
+
+  #iter(method, domain, items, options) {
+    const { onProgress, ...rest } = options ?? {};
+    return new BatchIterator(guard(() => this.#native.batchStream(method, domain, items, rest, progress(onProgress))));
   }
 
   /** Every task of a query, across all pages, fetched as the loop needs them: `for await (const t of …)`. */

@@ -4,7 +4,7 @@
 use aliprefetch::internal::KeyCase;
 use aliprefetch::AnyRequest;
 use napi::{Error, Result, Status};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Starts the message of every error the JS layer rebuilds as an `AliPrefetchError`.
 pub const MARKER: &str = "\u{1}aliprefetch:";
@@ -39,18 +39,6 @@ pub fn object(name: &str, v: Option<&Value>) -> Result<Map<String, Value>> {
     }
 }
 
-/// A list of strings (an array, or a comma string).
-pub fn strings(field: &str, v: &Value) -> Result<Vec<String>> {
-    match v {
-        Value::String(s) => Ok(aliprefetch::internal::split_comma_list(s)),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| invalid(field, "type", "must be a list of strings")))
-            .collect(),
-        _ => Err(invalid(field, "type", "must be a list of strings")),
-    }
-}
-
 /// One of the five operations from a params object, checked strictly by the core.
 pub fn request(action: &str, params: &Value) -> Result<AnyRequest> {
     let map = match params {
@@ -75,28 +63,13 @@ pub fn record<R: aliprefetch::Record>(r: &R) -> Value {
     aliprefetch::internal::camel_case_keys(r.record())
 }
 
-/// A signer's input as the core reads it (`SIGN_V1_INPUTS`, camelCase keys), signed; the outcome with
-/// camelCase keys and its pairs as `[name, value]` arrays.
+/// A signer's input as the core reads it (`SIGN_V1_INPUTS`, camelCase keys), signed: its record.
 pub fn sign_v1(input: &Value) -> Result<Value> {
     let o = object("input", Some(input))?;
-    let s = aliprefetch::internal::SignV1Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign();
-    Ok(json!({
-        "params": s.params.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-        "canonicalizedQuery": s.canonicalized_query,
-        "stringToSign": s.string_to_sign,
-        "signature": s.signature,
-    }))
+    Ok(record(&aliprefetch::internal::SignV1Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign()))
 }
 
 pub fn sign_v3(input: &Value) -> Result<Value> {
     let o = object("input", Some(input))?;
-    let s = aliprefetch::internal::SignV3Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign();
-    Ok(json!({
-        "headers": s.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-        "canonicalRequest": s.canonical_request,
-        "stringToSign": s.string_to_sign,
-        "signedHeaderNames": s.signed_header_names,
-        "signature": s.signature,
-        "authorization": s.authorization,
-    }))
+    Ok(record(&aliprefetch::internal::SignV3Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign()))
 }

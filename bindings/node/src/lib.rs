@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use aliprefetch::internal::KeyCase;
 use aliprefetch::ProgressFn;
-use aliprefetch::{AnyBatch, AnyRequest, ClientConfig, MediaOptions, Method, PreloadOptions, Service, WaitOptions};
+use aliprefetch::{AnyBatch, AnyRequest, BatchJob, ClientConfig, Method, Service, WaitOptions};
 use futures::stream::BoxStream;
 use futures::StreamExt as _;
 use napi::bindgen_prelude::*;
@@ -20,7 +20,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use crate::convert::{error, invalid, strings};
+use crate::convert::error;
 use crate::json::Json;
 
 /// A JS progress callback, called from the runtime's threads without blocking them.
@@ -168,76 +168,40 @@ impl Client {
         })
     }
 
+    /// A batch method of the core's list (`preload_live_streams`, `refresh_media`, …) over `items`, with
+    /// its options in camelCase; resolves with the report once every item has settled.
     #[napi(catch_unwind)]
-    pub fn preload_live_streams<'env>(
+    pub fn batch<'env>(
         &self,
         env: &'env Env,
-        domain: String,
-        urls: Json,
+        method: String,
+        domain: Option<String>,
+        items: Json,
         options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let progress = Progress::new(on_progress);
-        let prepared = preload_options(urls, options, &progress);
+        let job = batch_job(&method, domain, items, options, &progress);
         let client = self.inner.clone();
         promise::spawn(env, async move {
-            let (urls, options) = prepared?;
-            let report = client.preload_live_streams(&domain, urls, options).await;
+            let report = client.run_batch(job?).await;
             progress.flush().await;
             Ok(convert::record(&report.map_err(error)?))
         })
     }
 
-    /// A preload batch whose items arrive as their requests settle (see `Batch`).
+    /// The same batch, whose items arrive as their requests settle (see `Batch`).
     #[napi(catch_unwind)]
-    pub fn preload_live_streams_batch(
+    pub fn batch_stream(
         &self,
-        domain: String,
-        urls: Json,
+        method: String,
+        domain: Option<String>,
+        items: Json,
         options: Option<Json>,
         on_progress: Option<ProgressCallback>,
     ) -> Result<Batch> {
-        let (urls, options) = preload_options(urls, options, &Progress::new(on_progress))?;
-        let stream =
-            self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options).map_err(error)?;
-        Ok(Batch::new(AnyBatch::Live(stream)))
-    }
-
-    /// A purge (`refresh`) or prefetch (`preload`) batch of media whose items arrive as they settle.
-    #[napi(catch_unwind)]
-    pub fn media_batch(
-        &self,
-        task_type: String,
-        media_ids: Json,
-        options: Option<Json>,
-        on_progress: Option<ProgressCallback>,
-    ) -> Result<Batch> {
-        let (ids, options) = media_options(media_ids, options, &Progress::new(on_progress))?;
-        let ids = futures::stream::iter(ids).boxed();
-        let stream = self.inner.media_stream(task_type_of(&task_type)?, ids, options).map_err(error)?;
-        Ok(Batch::new(AnyBatch::Media(stream)))
-    }
-
-    /// A purge (`refresh`) or prefetch (`preload`) of any number of media; resolves with the report.
-    #[napi(catch_unwind)]
-    pub fn media<'env>(
-        &self,
-        env: &'env Env,
-        task_type: String,
-        media_ids: Json,
-        options: Option<Json>,
-        on_progress: Option<ProgressCallback>,
-    ) -> Result<PromiseRaw<'env, Value>> {
-        let progress = Progress::new(on_progress);
-        let prepared = media_options(media_ids, options, &progress);
-        let task_type = task_type_of(&task_type)?;
-        let client = self.inner.clone();
-        promise::spawn(env, async move {
-            let (ids, options) = prepared?;
-            let report = client.media_batch(task_type, ids, options).await;
-            progress.flush().await;
-            Ok(convert::record(&report.map_err(error)?))
-        })
+        let job = batch_job(&method, domain, items, options, &Progress::new(on_progress))?;
+        Ok(Batch { stream: Arc::new(tokio::sync::Mutex::new(self.inner.start_batch(job).map_err(error)?)) })
     }
 
     /// The pages of a DescribeLiveStreamPreloadTasks query, for an async iterator in JS.
@@ -266,7 +230,7 @@ impl Client {
             let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
             let mut wait = WaitOptions::from_json(&o, KeyCase::Camel).map_err(error)?;
             wait.progress = progress.hook();
-            Ok((strings("TaskId", &task_ids.into_value("TaskId")?)?, wait))
+            Ok((aliprefetch::internal::texts("TaskId", &task_ids.into_value("TaskId")?).map_err(error)?, wait))
         })();
         let client = self.inner.clone();
         promise::spawn(env, async move {
@@ -300,18 +264,17 @@ impl Client {
     }
 }
 
-fn preload_options(urls: Json, options: Option<Json>, progress: &Progress) -> Result<(Vec<String>, PreloadOptions)> {
+/// A batch as the core reads it, reporting progress to `progress`.
+fn batch_job(
+    method: &str,
+    domain: Option<String>,
+    items: Json,
+    options: Option<Json>,
+    progress: &Progress,
+) -> Result<BatchJob> {
     let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
-    let mut opts = PreloadOptions::from_json(&o, KeyCase::Camel).map_err(error)?;
-    opts.progress = progress.hook();
-    Ok((strings("PlayUrl", &urls.into_value("PlayUrl")?)?, opts))
-}
-
-fn media_options(media_ids: Json, options: Option<Json>, progress: &Progress) -> Result<(Vec<String>, MediaOptions)> {
-    let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
-    let mut opts = MediaOptions::from_json(&o, KeyCase::Camel).map_err(error)?;
-    opts.progress = progress.hook();
-    Ok((strings("MediaIds", &media_ids.into_value("MediaIds")?)?, opts))
+    let items = items.into_value(aliprefetch::internal::batch_method(method).map_err(error)?.items)?;
+    Ok(BatchJob::from_json(method, domain, &items, &o, KeyCase::Camel).map_err(error)?.with_progress(progress.hook()))
 }
 
 /// The items of a batch as their requests settle. `next()` resolves to the items ready now (at least
@@ -319,12 +282,6 @@ fn media_options(media_ids: Json, options: Option<Json>, progress: &Progress) ->
 #[napi]
 pub struct Batch {
     stream: Arc<tokio::sync::Mutex<AnyBatch>>,
-}
-
-impl Batch {
-    fn new(batch: AnyBatch) -> Self {
-        Batch { stream: Arc::new(tokio::sync::Mutex::new(batch)) }
-    }
 }
 
 #[napi]
@@ -387,15 +344,6 @@ pub fn sign_v1(input: Json) -> Result<Value> {
 #[napi(catch_unwind)]
 pub fn sign_v3(input: Json) -> Result<Value> {
     convert::sign_v3(&input.into_value("input")?)
-}
-
-/// `refresh` or `preload`, as `index.js` names a media batch's task type.
-fn task_type_of(name: &str) -> Result<aliprefetch::TaskType> {
-    match name {
-        "refresh" => Ok(aliprefetch::TaskType::Refresh),
-        "preload" => Ok(aliprefetch::TaskType::Preload),
-        _ => Err(invalid("TaskType", "enum", "must be refresh or preload")),
-    }
 }
 
 /// The runtime the addon's promises run on: one worker. A client's work is waiting on sockets, which one

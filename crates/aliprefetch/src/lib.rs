@@ -58,8 +58,8 @@ mod wait;
 mod wire;
 
 pub use batch::{
-    AnyBatch, AnyItem, BatchStream, ItemFailure, MediaItem, MediaOptions, MediaOutcome, MediaReport, PreloadItem,
-    PreloadOptions, PreloadReport, Progress, ProgressFn,
+    AnyBatch, AnyItem, BatchJob, BatchReport, BatchStream, ItemFailure, MediaItem, MediaOptions, MediaOutcome,
+    MediaReport, PreloadItem, PreloadOptions, PreloadReport, Progress, ProgressFn,
 };
 pub use client::{Client, ClientBuilder, Endpoint, SignatureVersion, SignedRequest};
 pub use config::ClientConfig;
@@ -92,7 +92,9 @@ pub use wire::{format_timestamp, parse_timestamp};
 /// the credentials cache. Not part of the API; may change at any time.
 #[doc(hidden)]
 pub mod internal {
-    pub use crate::batch::{option_key, OptionDecl, MEDIA_OPTIONS, PRELOAD_OPTIONS};
+    pub use crate::batch::{
+        batch_method, option_key, texts, BatchMethod, OptionDecl, BATCH_METHODS, MEDIA_OPTIONS, PRELOAD_OPTIONS,
+    };
     pub use crate::config_options::{CLIENT_OPTIONS, RETRY_OPTIONS};
     pub use crate::credentials::cache::CredentialsCache;
     pub use crate::error_schema::{error_class, error_field_key, ErrorClass, ERROR_BASE, ERROR_CLASSES, ERROR_FIELDS};

@@ -174,6 +174,15 @@ impl Record for crate::sign::v3::Signed {
     }
 }
 
+impl Record for crate::batch::BatchReport {
+    fn record(&self) -> Value {
+        match self {
+            crate::batch::BatchReport::Live(r) => r.record(),
+            crate::batch::BatchReport::Media(r) => r.record(),
+        }
+    }
+}
+
 impl Record for crate::batch::AnyItem {
     fn record(&self) -> Value {
         match self {

@@ -17,6 +17,7 @@
 
 mod any;
 mod engine;
+mod job;
 mod live;
 mod media;
 mod options;
@@ -36,6 +37,7 @@ pub use any::{AnyBatch, AnyItem};
 pub use engine::BatchStream;
 pub(crate) use engine::{refuse_item, Chunk, Seen};
 use engine::{BatchKind, Counters, Engine};
+pub use job::{batch_method, texts, BatchJob, BatchMethod, BatchReport, BATCH_METHODS};
 use live::LiveBatch;
 pub(crate) use live::{match_answer, Answered, LIVE_CHUNK};
 use media::MediaBatch;
