@@ -1,14 +1,12 @@
 //! `Client` (blocking) and `AsyncClient` (asyncio): the same methods, generated once; a call converts
 //! its arguments, hands them to the core, and converts the answer or re-raises the error.
 
-use aliprefetch::internal::{KeyCase, MEDIA_OPTIONS, PRELOAD_OPTIONS, WAIT_OPTIONS};
-use aliprefetch::{AnyRequest, MediaOptions, Method, PreloadOptions, Service, TaskType, WaitOptions};
-use futures::StreamExt as _;
+use aliprefetch::internal::{batch_method, KeyCase, WAIT_OPTIONS};
+use aliprefetch::{AnyRequest, BatchJob, Method, Service, WaitOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::batches::AnyBatch;
 use crate::config::build_client;
 use crate::convert;
 use crate::errors::to_py;
@@ -26,43 +24,46 @@ fn execute<M: Mode>(
     M::finish(py, async move { client.execute_any(&request).await }, Box::new(results::response))
 }
 
-fn preload_options<M: Mode>(
+/// A batch method of the core's (`BATCH_METHODS`) as `called` was given it: its items, the keyword options
+/// its declaration lists, and a progress callback.
+fn batch_job<M: Mode>(
     py: Python<'_>,
+    called: &str,
     method: &str,
-    options: Option<&Bound<'_, PyDict>>,
+    domain: Option<String>,
+    items: &Bound<'_, PyAny>,
     progress: Option<Bound<'_, PyAny>>,
-) -> PyResult<PreloadOptions> {
-    let given = convert::option_map(py, method, PRELOAD_OPTIONS, options)?;
-    let mut o = PreloadOptions::from_json(&given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
-    o.progress = M::progress(py, progress)?;
-    Ok(o)
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<BatchJob> {
+    let m = batch_method(method).map_err(|e| to_py(py, e))?;
+    let items = convert::to_json(py, m.items, items)?;
+    let given = convert::option_map(py, called, m.options, options)?;
+    let job = BatchJob::from_json(method, domain, &items, &given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
+    Ok(job.with_progress(M::progress(py, progress)?))
 }
 
-fn media_options<M: Mode>(
-    py: Python<'_>,
-    method: &str,
-    options: Option<&Bound<'_, PyDict>>,
-    progress: Option<Bound<'_, PyAny>>,
-) -> PyResult<MediaOptions> {
-    let given = convert::option_map(py, method, MEDIA_OPTIONS, options)?;
-    let mut o = MediaOptions::from_json(&given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
-    o.progress = M::progress(py, progress)?;
-    Ok(o)
+/// Runs `job` whole (`iter` false: the report) or as it settles (`iter`: the batch iterator).
+fn run_batch<M: Mode>(py: Python<'_>, client: &aliprefetch::Client, job: BatchJob, iter: bool) -> PyResult<Py<PyAny>> {
+    if iter {
+        return M::batch(py, client.start_batch(job).map_err(|e| to_py(py, e))?);
+    }
+    let client = client.clone();
+    M::finish(py, async move { client.run_batch(job).await }, Box::new(results::batch_report))
 }
 
 /// The methods of `Client` and `AsyncClient`, written once.
 macro_rules! client_methods {
     ($class:ident, $mode:ty, [$($op:ident = $action:literal),* $(,)?]) => {
         client_methods!($class, $mode, [$($op = $action),*], [
-            refresh_media iter_refresh_media Refresh "Purges",
-            preload_media iter_preload_media Preload "Prefetches",
+            refresh_media iter_refresh_media,
+            preload_media iter_preload_media,
         ]);
     };
     (
         $class:ident,
         $mode:ty,
         [$($op:ident = $action:literal),*],
-        [$($media:ident $iter_media:ident $task_type:ident $media_doc:literal),* $(,)?]
+        [$($media:ident $iter_media:ident),* $(,)?]
     ) => {
         #[pymethods]
         impl $class {
@@ -119,14 +120,8 @@ macro_rules! client_methods {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = preload_options::<$mode>(py, "preload_live_streams", options, progress)?;
-                    let client = self.client.clone();
-                    <$mode>::finish(
-                        py,
-                        async move { client.preload_live_streams(&domain, urls, options).await },
-                        Box::new(results::preload_report),
-                    )
+                    let job = batch_job::<$mode>(py, "preload_live_streams", "preload_live_streams", Some(domain), urls, progress, options)?;
+                    run_batch::<$mode>(py, &self.client, job, false)
                 })
             }
 
@@ -143,18 +138,13 @@ macro_rules! client_methods {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
                 crate::errors::guarded(py, || {
-                    let urls = convert::strings(py, "PlayUrl", Some(urls))?;
-                    let options = preload_options::<$mode>(py, "iter_preload_live_streams", options, progress)?;
-                    let stream = self
-                        .client
-                        .stream_preload_live_streams(&domain, futures::stream::iter(urls), options)
-                        .map_err(|e| to_py(py, e))?;
-                    <$mode>::batch(py, AnyBatch::Live(stream))
+                    let job = batch_job::<$mode>(py, "iter_preload_live_streams", "preload_live_streams", Some(domain), urls, progress, options)?;
+                    run_batch::<$mode>(py, &self.client, job, true)
                 })
             }
 
             $(
-                #[doc = concat!($media_doc, " the play URLs of any number of media (20 per request).")]
+                /// A batch of media ids: the core's `BATCH_METHODS` says what it runs.
                 #[pyo3(signature = (media_ids, *, progress=None, **options))]
                 fn $media(
                     &self,
@@ -164,14 +154,9 @@ macro_rules! client_methods {
                     options: Option<&Bound<'_, PyDict>>,
                 ) -> PyResult<Py<PyAny>> {
                     crate::errors::guarded(py, || {
-                        let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                        let options = media_options::<$mode>(py, stringify!($media), options, progress)?;
-                        let client = self.client.clone();
-                        <$mode>::finish(
-                            py,
-                            async move { client.media_batch(TaskType::$task_type, ids, options).await },
-                            Box::new(results::media_report),
-                        )
+                        let method = stringify!($media);
+                        let job = batch_job::<$mode>(py, method, method, None, media_ids, progress, options)?;
+                        run_batch::<$mode>(py, &self.client, job, false)
                     })
                 }
 
@@ -185,12 +170,9 @@ macro_rules! client_methods {
                     options: Option<&Bound<'_, PyDict>>,
                 ) -> PyResult<Py<PyAny>> {
                     crate::errors::guarded(py, || {
-                        let ids = convert::strings(py, "MediaIds", Some(media_ids))?;
-                        let options = media_options::<$mode>(py, stringify!($iter_media), options, progress)?;
-                        let ids = futures::stream::iter(ids).boxed();
-                        let stream =
-                            self.client.media_stream(TaskType::$task_type, ids, options).map_err(|e| to_py(py, e))?;
-                        <$mode>::batch(py, AnyBatch::Media(stream))
+                        let method = stringify!($media);
+                        let job = batch_job::<$mode>(py, stringify!($iter_media), method, None, media_ids, progress, options)?;
+                        run_batch::<$mode>(py, &self.client, job, true)
                     })
                 }
             )*

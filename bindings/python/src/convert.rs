@@ -250,20 +250,10 @@ pub fn dict_params(py: Python<'_>, dict: Option<&Bound<'_, PyDict>>) -> PyResult
     Ok(map)
 }
 
-/// A list of strings (or a comma string).
+/// A list of strings (or a comma string), as the core reads one.
 pub fn strings(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
-    match value.map(|v| to_json(py, field, v)).transpose()? {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(aliprefetch::internal::split_comma_list(&s)),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s),
-                _ => Err(invalid(py, field, "type", "must be a list of strings")),
-            })
-            .collect(),
-        Some(_) => Err(invalid(py, field, "type", "must be a list of strings")),
-    }
+    let json = value.map(|v| to_json(py, field, v)).transpose()?.unwrap_or_default();
+    aliprefetch::internal::texts(field, &json).map_err(|e| crate::errors::to_py(py, e))
 }
 
 /// An optional instant: `datetime` or a wire timestamp string.

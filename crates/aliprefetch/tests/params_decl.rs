@@ -53,20 +53,25 @@ const OPTIONS: [(&str, &[OptionDecl], &str); 3] = [
 /// A batch method: name, Python and TypeScript positional arguments, options, report, item.
 type BatchMethod = (&'static str, &'static str, &'static str, &'static [OptionDecl], &'static str, &'static str);
 
-/// The batch methods of the clients (each also as an iterator, `iter_…`): the name, the positional
-/// arguments in Python and in TypeScript, the options, the report and the item.
-const BATCH_METHODS: [BatchMethod; 3] = [
-    (
-        "preload_live_streams",
-        "domain: str,\n        urls: _Strs",
-        "domain: string, urls: List",
-        PRELOAD_OPTIONS,
-        "PreloadReport",
-        "PreloadItem",
-    ),
-    ("refresh_media", "media_ids: _Strs", "mediaIds: List", MEDIA_OPTIONS, "MediaReport", "MediaItem"),
-    ("preload_media", "media_ids: _Strs", "mediaIds: List", MEDIA_OPTIONS, "MediaReport", "MediaItem"),
-];
+/// The batch methods of the clients (each also as an iterator, `iter_…`), the core's `BATCH_METHODS`: the
+/// name, the positional arguments in Python and in TypeScript (a live batch's domain and URLs, or media
+/// ids), the options, the report and the item.
+fn batch_methods() -> Vec<BatchMethod> {
+    aliprefetch::internal::BATCH_METHODS
+        .iter()
+        .map(|m| match m.task_type {
+            None => (
+                m.name,
+                "domain: str,\n        urls: _Strs",
+                "domain: string, urls: List",
+                m.options,
+                "PreloadReport",
+                "PreloadItem",
+            ),
+            Some(_) => (m.name, "media_ids: _Strs", "mediaIds: List", m.options, "MediaReport", "MediaItem"),
+        })
+        .collect()
+}
 
 /// The settings of a client and of its retry policy: their TypeScript interfaces and Python `TypedDict`s.
 const SETTINGS: [(&[OptionDecl], &str, &str); 2] =
@@ -142,7 +147,7 @@ fn typescript() -> String {
         method.push_str(&format!("(params: {action}Params): Promise<{action}Result>;"));
         out.push_str(&format!("  {method}\n"));
     }
-    for (method, _, positional, decls, report, item) in BATCH_METHODS {
+    for (method, _, positional, decls, report, item) in batch_methods() {
         let options = OPTIONS.iter().find(|(_, d, _)| *d == decls).map(|(_, _, i)| *i).unwrap_or_default();
         let name = aliprefetch::internal::camel_case(method);
         let iter = aliprefetch::internal::camel_case(&format!("iter_{method}"));
@@ -281,7 +286,7 @@ fn python() -> String {
             }
             out.push_str(&format!("    ) -> {result}: ...\n"));
         }
-        for (method, positional, _, decls, report, item) in BATCH_METHODS {
+        for (method, positional, _, decls, report, item) in batch_methods() {
             let (whole, each) = match wrap {
                 Some(w) => (format!("{w}[{report}]"), format!("AsyncBatchIterator[{item}]")),
                 None => (report.to_owned(), format!("BatchIterator[{item}]")),

@@ -64,10 +64,10 @@ pub fn media_item(py: Python<'_>, i: aliprefetch::MediaItem) -> PyResult<Py<Medi
     of(py, &i)
 }
 
-pub fn preload_report(py: Python<'_>, r: aliprefetch::PreloadReport) -> PyResult<Py<PyAny>> {
-    Ok(of::<PreloadReport>(py, &r)?.into_any())
-}
-
-pub fn media_report(py: Python<'_>, r: aliprefetch::MediaReport) -> PyResult<Py<PyAny>> {
-    Ok(of::<MediaReport>(py, &r)?.into_any())
+/// The Python object of a batch's report of either kind.
+pub fn batch_report(py: Python<'_>, r: aliprefetch::BatchReport) -> PyResult<Py<PyAny>> {
+    Ok(match &r {
+        aliprefetch::BatchReport::Live(r) => of::<PreloadReport>(py, r)?.into_any(),
+        aliprefetch::BatchReport::Media(r) => of::<MediaReport>(py, r)?.into_any(),
+    })
 }
