@@ -5,7 +5,6 @@ use aliprefetch::internal::{batch_method, KeyCase, WAIT_OPTIONS};
 use aliprefetch::{AnyRequest, BatchJob, Method, Service, WaitOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::Value;
 
 use crate::config::build_client;
 use crate::convert;
@@ -13,60 +12,59 @@ use crate::errors::to_py;
 use crate::mode::{json_to_py, Asyncio, Blocking, Mode};
 use crate::results::{self};
 
-fn execute<M: Mode>(
+/// One of the five operations, its keyword arguments those `method` declares for `action`.
+pub fn execute<M: Mode>(
     py: Python<'_>,
     client: &aliprefetch::Client,
+    method: &str,
     action: &str,
-    params: serde_json::Map<String, Value>,
+    params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let request = AnyRequest::from_params(action, &params, true).map_err(|e| to_py(py, e))?;
-    let client = client.clone();
-    M::finish(py, async move { client.execute_any(&request).await }, Box::new(results::response))
+    crate::errors::guarded(py, || {
+        let p = convert::keyword_params(py, method, action, params, &[])?;
+        let request = AnyRequest::from_params(action, &p, true).map_err(|e| to_py(py, e))?;
+        let client = client.clone();
+        M::finish(py, async move { client.execute_any(&request).await }, Box::new(results::response))
+    })
 }
 
-/// A batch method of the core's (`BATCH_METHODS`) as `called` was given it: its items, the keyword options
-/// its declaration lists, and a progress callback.
-fn batch_job<M: Mode>(
+/// How a batch method was called: its name (`called`), the core's batch method it runs, and whether it
+/// yields the items as they settle (`iter`) or returns the report.
+pub struct BatchCall {
+    pub called: &'static str,
+    pub method: &'static str,
+    pub iter: bool,
+}
+
+/// A batch method of the core's (`BATCH_METHODS`): its items, the keyword options its declaration lists,
+/// and a progress callback, run whole or as it settles.
+pub fn batch<M: Mode>(
     py: Python<'_>,
-    called: &str,
-    method: &str,
+    client: &aliprefetch::Client,
+    call: BatchCall,
     domain: Option<String>,
     items: &Bound<'_, PyAny>,
     progress: Option<Bound<'_, PyAny>>,
     options: Option<&Bound<'_, PyDict>>,
-) -> PyResult<BatchJob> {
-    let m = batch_method(method).map_err(|e| to_py(py, e))?;
-    let items = convert::to_json(py, m.items, items)?;
-    let given = convert::option_map(py, called, m.options, options)?;
-    let job = BatchJob::from_json(method, domain, &items, &given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
-    Ok(job.with_progress(M::progress(py, progress)?))
+) -> PyResult<Py<PyAny>> {
+    crate::errors::guarded(py, || {
+        let m = batch_method(call.method).map_err(|e| to_py(py, e))?;
+        let items = convert::to_json(py, m.items, items)?;
+        let given = convert::option_map(py, call.called, m.options, options)?;
+        let job = BatchJob::from_json(call.method, domain, &items, &given, KeyCase::Snake).map_err(|e| to_py(py, e))?;
+        let job = job.with_progress(M::progress(py, progress)?);
+        if call.iter {
+            return M::batch(py, client.start_batch(job).map_err(|e| to_py(py, e))?);
+        }
+        let client = client.clone();
+        M::finish(py, async move { client.run_batch(job).await }, Box::new(results::batch_report))
+    })
 }
 
-/// Runs `job` whole (`iter` false: the report) or as it settles (`iter`: the batch iterator).
-fn run_batch<M: Mode>(py: Python<'_>, client: &aliprefetch::Client, job: BatchJob, iter: bool) -> PyResult<Py<PyAny>> {
-    if iter {
-        return M::batch(py, client.start_batch(job).map_err(|e| to_py(py, e))?);
-    }
-    let client = client.clone();
-    M::finish(py, async move { client.run_batch(job).await }, Box::new(results::batch_report))
-}
-
-/// The methods of `Client` and `AsyncClient`, written once.
-macro_rules! client_methods {
-    ($class:ident, $mode:ty, [$($op:ident = $action:literal),* $(,)?]) => {
-        client_methods!($class, $mode, [$($op = $action),*], [
-            refresh_media iter_refresh_media,
-            preload_media iter_preload_media,
-        ]);
-    };
-    (
-        $class:ident,
-        $mode:ty,
-        [$($op:ident = $action:literal),*],
-        [$($media:ident $iter_media:ident),* $(,)?]
-    ) => {
-        #[pymethods]
-        impl $class {
+/// `Client` and `AsyncClient`: the declared methods (`operations.rs`) and these, written once.
+macro_rules! client_class {
+    ($class:ident, $mode:ty) => {
+        client_methods!($class, $mode, {
             /// The client's settings as keyword arguments (`ClientConfig` in the stubs).
             #[new]
             #[pyo3(signature = (**config))]
@@ -96,86 +94,6 @@ macro_rules! client_methods {
                     self.client.endpoint(Service::Vod).base_url()
                 )
             }
-
-            $(
-                #[doc = concat!($action, ": the keywords are the core's declaration of its parameters (see `_operations.pyi`).")]
-                #[pyo3(signature = (**params))]
-                fn $op(&self, py: Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
-                    crate::errors::guarded(py, || {
-                        let p = convert::keyword_params(py, stringify!($op), $action, params, &[])?;
-                        execute::<$mode>(py, &self.client, $action, p)
-                    })
-                }
-            )*
-
-            /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report
-            /// names every distinct URL once.
-            #[pyo3(signature = (domain, urls, *, progress=None, **options))]
-            fn preload_live_streams(
-                &self,
-                py: Python<'_>,
-                domain: String,
-                urls: &Bound<'_, PyAny>,
-                progress: Option<Bound<'_, PyAny>>,
-                options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let job = batch_job::<$mode>(py, "preload_live_streams", "preload_live_streams", Some(domain), urls, progress, options)?;
-                    run_batch::<$mode>(py, &self.client, job, false)
-                })
-            }
-
-            /// The outcomes of a preload batch as their requests settle (`PreloadItem`s with their
-            /// input `index`), for a loop that reports or saves as it goes. Interrupting the loop keeps
-            /// what was returned; `stop()` sends nothing more and `unsettled()` names what was in flight.
-            #[pyo3(signature = (domain, urls, *, progress=None, **options))]
-            fn iter_preload_live_streams(
-                &self,
-                py: Python<'_>,
-                domain: String,
-                urls: &Bound<'_, PyAny>,
-                progress: Option<Bound<'_, PyAny>>,
-                options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<Py<PyAny>> {
-                crate::errors::guarded(py, || {
-                    let job = batch_job::<$mode>(py, "iter_preload_live_streams", "preload_live_streams", Some(domain), urls, progress, options)?;
-                    run_batch::<$mode>(py, &self.client, job, true)
-                })
-            }
-
-            $(
-                /// A batch of media ids: the core's `BATCH_METHODS` says what it runs.
-                #[pyo3(signature = (media_ids, *, progress=None, **options))]
-                fn $media(
-                    &self,
-                    py: Python<'_>,
-                    media_ids: &Bound<'_, PyAny>,
-                    progress: Option<Bound<'_, PyAny>>,
-                    options: Option<&Bound<'_, PyDict>>,
-                ) -> PyResult<Py<PyAny>> {
-                    crate::errors::guarded(py, || {
-                        let method = stringify!($media);
-                        let job = batch_job::<$mode>(py, method, method, None, media_ids, progress, options)?;
-                        run_batch::<$mode>(py, &self.client, job, false)
-                    })
-                }
-
-                /// The outcomes of such a batch as their requests settle (`MediaItem`s).
-                #[pyo3(signature = (media_ids, *, progress=None, **options))]
-                fn $iter_media(
-                    &self,
-                    py: Python<'_>,
-                    media_ids: &Bound<'_, PyAny>,
-                    progress: Option<Bound<'_, PyAny>>,
-                    options: Option<&Bound<'_, PyDict>>,
-                ) -> PyResult<Py<PyAny>> {
-                    crate::errors::guarded(py, || {
-                        let method = stringify!($media);
-                        let job = batch_job::<$mode>(py, stringify!($iter_media), method, None, media_ids, progress, options)?;
-                        run_batch::<$mode>(py, &self.client, job, true)
-                    })
-                }
-            )*
 
             /// Every task of a query across all pages, fetched as the loop needs them: the keywords of
             /// `describe_live_stream_preload_tasks` but `page_num`.
@@ -262,7 +180,7 @@ macro_rules! client_methods {
                     )
                 })
             }
-        }
+        });
     };
 }
 
@@ -278,6 +196,5 @@ pub struct AsyncClient {
     client: aliprefetch::Client,
 }
 
-// The five operations' methods are the core's list (`operations.rs` is generated from it).
-with_operations!(client_methods!(Client, Blocking));
-with_operations!(client_methods!(AsyncClient, Asyncio));
+client_class!(Client, Blocking);
+client_class!(AsyncClient, Asyncio);

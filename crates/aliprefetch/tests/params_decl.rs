@@ -478,15 +478,44 @@ fn uniffi_client_config(out: &mut String) {
 fn pyo3_operations() -> String {
     let mut out: String = HEADER.lines().map(|l| format!("// {l}\n")).collect();
     out.push_str(
-        "//! The five operations as the Python client's methods name them.\n\n\
-         /// `$then!(args, [method = \"Action\", …])` for the five operations.\nmacro_rules! with_operations {\n    \
-         ($then:ident!($($args:tt)*)) => {\n        $then!($($args)*, [\n",
+        "//! The methods of the Python clients that the core declares: the five operations (their keywords are\n\
+         //! the operation's parameters) and the batches (`BATCH_METHODS`), each handing its arguments to\n\
+         //! `crate::client`.\n\n\
+         /// `#[pymethods]` of `$class` (whose calls finish as `$mode` says): the declared methods and `$own`,\n\
+         /// the members written by hand.\n\
+         macro_rules! client_methods {\n    ($class:ident, $mode:ty, { $($own:tt)* }) => {\n        \
+         #[pymethods]\n        impl $class {\n            $($own)*\n",
     );
     for action in ACTIONS {
-        out.push_str(&format!("            {} = \"{action}\",\n", snake(action)));
+        let method = snake(action);
+        out.push_str(&format!(
+            "\n            /// {action}: the keywords are the core's declaration of its parameters (see \
+             `_operations.pyi`).\n            #[pyo3(signature = (**params))]\n            fn {method}(&self, py: \
+             Python<'_>, params: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {{\n                \
+             crate::client::execute::<$mode>(py, &self.client, \"{method}\", \"{action}\", params)\n            }}\n"
+        ));
     }
-    out.push_str("        ]);\n    };\n}\n");
-    out
+    for m in aliprefetch::internal::BATCH_METHODS {
+        let (positional, args, domain) = match m.task_type {
+            None => ("domain, urls", "domain: String, urls: &Bound<'_, PyAny>", "Some(domain), urls"),
+            Some(_) => ("media_ids", "media_ids: &Bound<'_, PyAny>", "None, media_ids"),
+        };
+        let iter_doc = "The outcomes of the same batch as their requests settle (the items of its report, with their \
+                        input `index`): interrupting the loop keeps what was returned; `stop()` sends nothing more and \
+                        `unsettled()` names what was in flight.";
+        for (name, iter, doc) in [(m.name.to_owned(), false, m.doc), (format!("iter_{}", m.name), true, iter_doc)] {
+            out.push_str(&format!(
+                "\n            /// {doc}\n            #[pyo3(signature = ({positional}, *, progress=None, **options))]\n            \
+                 fn {name}(&self, py: Python<'_>, {args}, progress: Option<Bound<'_, PyAny>>, options: \
+                 Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {{\n                \
+                 let call = crate::client::BatchCall {{ called: \"{name}\", method: \"{}\", iter: {iter} }};\n                \
+                 crate::client::batch::<$mode>(py, &self.client, call, {domain}, progress, options)\n            }}\n",
+                m.name
+            ));
+        }
+    }
+    out.push_str("        }\n    };\n}\n");
+    generated::rustfmt(&out)
 }
 
 #[test]
