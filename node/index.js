@@ -385,9 +385,9 @@ class Emulator {
     this.#native = handle;
   }
 
-  /** Starts an emulator on a free loopback port; `fixtures` is an object, JSON text or a path. */
-  static async start({ fixtures, seed, now } = {}) {
-    return new Emulator(guard(() => native.Emulator.start(fixtures, seed, now)));
+  /** Starts an emulator on a free loopback port: `{ fixtures, seed, now }`, `fixtures` an object, JSON text or a path. */
+  static async start(options) {
+    return new Emulator(guard(() => native.Emulator.start(options)));
   }
 
   get endpoint() {
@@ -401,31 +401,36 @@ class Emulator {
 
   /** Moves the emulator's clock forward (task lifecycles, windows, timestamp checks). */
   advance(ms) {
-    guard(() => this.#native.advance(ms));
+    this.#control('advance', { ms });
   }
 
   now() {
-    return new Date(guard(() => this.#native.now()));
+    return new Date(this.#control('now'));
   }
 
   /** Every prefetch task the emulator holds: `{ account, taskId, domain, playUrl, status, createTime }`. */
   tasks() {
-    return guard(() => this.#native.tasks());
+    return this.#control('tasks');
   }
 
   /** Every RefreshMediaPlayUrls job held: `{ jobId, taskType, mediaIds, createTime }`. */
   refreshJobs() {
-    return guard(() => this.#native.refreshJobs());
+    return this.#control('refresh_jobs');
   }
 
   /** Requests seen per action and outcome (`ok`, an error code, `reset`, `lost:…`). */
   requestCounts() {
-    return guard(() => this.#native.requestCounts());
+    return this.#control('request_counts');
   }
 
   /** Forgets every task, job, RTC configuration, counted request and quota window. */
   reset() {
-    guard(() => this.#native.reset());
+    this.#control('reset');
+  }
+
+  /** One of the emulator's controls, by its name in the core. */
+  #control(name, args) {
+    return guard(() => this.#native.control(name, args));
   }
 
   /** Stops after the requests in flight; stopping twice is harmless. */

@@ -256,17 +256,6 @@ pub fn strings(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) ->
     aliprefetch::internal::texts(field, &json).map_err(|e| crate::errors::to_py(py, e))
 }
 
-/// An optional instant: `datetime` or a wire timestamp string.
-pub fn instant(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<OffsetDateTime>> {
-    match value.map(|v| to_json(py, field, v)).transpose()? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => {
-            aliprefetch::parse_timestamp(field, &s).map(Some).map_err(|e| crate::errors::to_py(py, e))
-        }
-        Some(_) => Err(invalid(py, field, "type", "must be a datetime or a yyyy-MM-ddTHH:mm:ssZ string")),
-    }
-}
-
 /// Seconds as `float`/`int` or a `timedelta`.
 pub fn seconds(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
     let secs: f64 = if value.is_instance(classes(py)?.timedelta.bind(py))? {

@@ -32,6 +32,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod fixtures;
+mod handle;
 pub mod held;
 pub mod quota;
 pub mod response;
@@ -46,6 +47,7 @@ use aliprefetch::Credentials;
 use time::OffsetDateTime;
 
 pub use fixtures::Fixtures;
+pub use handle::{Handle, CONTROLS};
 pub use held::HELD_RECORDS;
 pub use server::{ConnectionLimits, RequestCount, ADMIN_PREFIX};
 pub use service::{HeldPreloadTask, HeldRefreshJob};

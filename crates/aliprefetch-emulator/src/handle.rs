@@ -1,0 +1,123 @@
+//! An emulator as the language bindings hold one: started from a language's options, controlled by name,
+//! stopped once. Every binding passes its values through these, so the options, the controls, their units
+//! and their answers are read and written here once.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use aliprefetch::internal::{camel_case_keys, KeyCase};
+use aliprefetch::{Credentials, Error};
+use serde_json::{Map, Value};
+
+use crate::{Config, Emulator, Fixtures};
+
+/// The controls of a running emulator, by their snake_case names: `advance` (by `seconds` in snake_case,
+/// `ms` in camelCase), `now` (the wire's time text), `tasks`, `refresh_jobs`, `request_counts` (the held
+/// records, keyed in the language's case) and `reset`.
+pub const CONTROLS: &[&str] = &["advance", "now", "tasks", "refresh_jobs", "request_counts", "reset"];
+
+/// A running (or stopped) emulator of a binding.
+pub struct Handle {
+    inner: Mutex<Option<Emulator>>,
+    endpoint: String,
+    credentials: Credentials,
+}
+
+fn refused(field: &str, rule: &str, message: impl Into<String>) -> Error {
+    Error::invalid_input(field, rule, message)
+}
+
+/// A start option (its key is one word in every language's case), unless absent or null.
+fn option<'a>(options: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    options.get(key).filter(|v| !v.is_null())
+}
+
+impl Handle {
+    /// Starts an emulator on a free loopback port, on a runtime of its own. `options` may hold `fixtures`
+    /// (an object in the fixture format, its JSON text, or a path), `seed` (of the faults) and `now` (the
+    /// clock's start, as the wire's time text); any other key is refused naming it.
+    pub fn start(options: &Map<String, Value>) -> Result<Handle, Error> {
+        if let Some(key) = options.keys().find(|k| !["fixtures", "seed", "now"].contains(&k.as_str())) {
+            return Err(refused(key, "unknown", format!("is not an emulator option (fixtures, seed, now): {key:?}")));
+        }
+        let fixtures = Fixtures::from_value(option(options, "fixtures").unwrap_or(&Value::Null))
+            .map_err(|e| refused("fixtures", "fixtures", e))?;
+        let seed = match option(options, "seed") {
+            None => 0,
+            Some(v) => v.as_u64().ok_or_else(|| refused("seed", "type", "must be a whole number, 0 or more"))?,
+        };
+        let now = match option(options, "now") {
+            None => None,
+            Some(Value::String(s)) => Some(aliprefetch::parse_timestamp("now", s)?),
+            Some(_) => return Err(refused("now", "type", "must be a time (yyyy-MM-ddTHH:mm:ssZ)")),
+        };
+        let config = Config { fixtures, seed, now, ..Config::default() };
+        let emu = Emulator::start_in_background(config)
+            .map_err(|e| refused("emulator", "start", format!("cannot start the emulator: {e}")))?;
+        Ok(Handle { endpoint: emu.endpoint(), credentials: emu.credentials(), inner: Mutex::new(Some(emu)) })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The first account of the fixtures (by default `testid` / `testsecret`).
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Whether it still runs.
+    pub fn is_running(&self) -> bool {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner).is_some()
+    }
+
+    /// Runs the control `name` (one of [`CONTROLS`]) with `args` keyed in `case`; its answer keyed in
+    /// `case`.
+    pub fn control(&self, name: &str, args: &Map<String, Value>, case: KeyCase) -> Result<Value, Error> {
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let emu = guard.as_ref().ok_or_else(|| refused("emulator", "stopped", "is stopped"))?;
+        let held = |v: serde_json::Result<Value>| {
+            let v = v.unwrap_or_default();
+            if case == KeyCase::Camel {
+                camel_case_keys(v)
+            } else {
+                v
+            }
+        };
+        Ok(match name {
+            "advance" => {
+                let (key, per_second) = if case == KeyCase::Camel { ("ms", 1000.0) } else { ("seconds", 1.0) };
+                let by = args.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN) / per_second;
+                let by = Duration::try_from_secs_f64(by)
+                    .map_err(|_| refused(key, "range", "must be a number of 0 or more"))?;
+                emu.advance(by);
+                Value::Null
+            }
+            "now" => Value::String(aliprefetch::format_timestamp(emu.now())),
+            "tasks" => held(serde_json::to_value(emu.tasks())),
+            "refresh_jobs" => held(serde_json::to_value(emu.refresh_jobs())),
+            "request_counts" => held(serde_json::to_value(emu.request_counts())),
+            "reset" => {
+                emu.reset();
+                Value::Null
+            }
+            other => {
+                let message = format!("{other:?} is not an emulator control (one of {})", CONTROLS.join(", "));
+                return Err(refused("control", "enum", message));
+            }
+        })
+    }
+
+    /// Takes the running emulator out, to stop it where the caller may block; `None` once stopped.
+    pub fn take(&self) -> Option<Emulator> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+
+    /// Stops it after the requests in flight (blocking); stopping twice is harmless.
+    pub fn stop(&self) {
+        if let Some(emu) = self.take() {
+            emu.shutdown_blocking();
+        }
+    }
+}
