@@ -243,40 +243,10 @@ class Client {
     return this.#native.pacingIsShared;
   }
 
-  /** Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once. */
-  preloadLiveStreams(domain, urls, options) {
-    return this.#batch('preload_live_streams', domain, urls, options);
-  }
-
-  /** Purges the play URLs of any number of media (20 per request). */
-  refreshMedia(mediaIds, options) {
-    return this.#batch('refresh_media', null, mediaIds, options);
-  }
-
-  /** Prefetches the play URLs of any number of media (20 per request). */
-  preloadMedia(mediaIds, options) {
-    return this.#batch('preload_media', null, mediaIds, options);
-  }
-
   /**
-   * The outcomes of a preload batch as their requests settle: `for await (const item of …)`. Leaving the
-   * loop early (break, return, throw) keeps every item already yielded and sends nothing more.
+   * A batch method of the core's (`preload_live_streams`, …), resolving with its report; `#iter` yields
+   * its items as their requests settle, and leaving the loop early keeps what was yielded and sends no more.
    */
-  iterPreloadLiveStreams(domain, urls, options) {
-    return this.#iter('preload_live_streams', domain, urls, options);
-  }
-
-  /** The outcomes of a purge batch as their requests settle. */
-  iterRefreshMedia(mediaIds, options) {
-    return this.#iter('refresh_media', null, mediaIds, options);
-  }
-
-  /** The outcomes of a media prefetch batch as their requests settle. */
-  iterPreloadMedia(mediaIds, options) {
-    return this.#iter('preload_media', null, mediaIds, options);
-  }
-
-  /** A batch method of the core's (`preload_live_streams`, …), resolving with its report. */
   #batch(method, domain, items, options) {
     const { onProgress, ...rest } = options ?? {};
     return guardAsync(() => this.#native.batch(method, domain, items, rest, progress(onProgress)));
@@ -315,15 +285,24 @@ class Client {
   }
 
   static {
+    const define = (name, value) =>
+      Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+    const camel = (name) => name.replace(/_(.)/g, (_, c) => c.toUpperCase());
     // The five operations, one method each (`setLiveStreamPreloadTasks`, …): the core's list of actions.
     for (const action of native.actions()) {
-      const method = action[0].toLowerCase() + action.slice(1);
-      Object.defineProperty(this.prototype, method, {
-        value(params) {
-          return guardAsync(async () => withDates(await this.#native.execute(action, params)));
-        },
-        writable: true,
-        configurable: true,
+      define(action[0].toLowerCase() + action.slice(1), function (params) {
+        return guardAsync(async () => withDates(await this.#native.execute(action, params)));
+      });
+    }
+    // The batch methods (`preloadLiveStreams`, `iterRefreshMedia`, …): the core's list; a live batch takes
+    // its domain first, a media batch none.
+    for (const { name, live } of native.batchMethods()) {
+      const args = (given) => (live ? given : [null, ...given]);
+      define(camel(name), function (...given) {
+        return this.#batch(name, ...args(given));
+      });
+      define(camel(`iter_${name}`), function (...given) {
+        return this.#iter(name, ...args(given));
       });
     }
   }

@@ -126,11 +126,17 @@ export interface Operations {
   hotLiveRtcStream(params: HotLiveRtcStreamParams): Promise<HotLiveRtcStreamResult>;
   updateLivePullToPush(params: UpdateLivePullToPushParams): Promise<UpdateLivePullToPushResult>;
   refreshMediaPlayUrls(params: RefreshMediaPlayUrlsParams): Promise<RefreshMediaPlayUrlsResult>;
+  /** Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once. */
   preloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): Promise<PreloadReport>;
+  /** The same batch's items as their requests settle: `for await (const item of …)`. */
   iterPreloadLiveStreams(domain: string, urls: List, options?: PreloadLiveStreamsOptions): BatchIterator<PreloadItem>;
+  /** Purges the play URLs of any number of media (20 per request). */
   refreshMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  /** The same batch's items as their requests settle: `for await (const item of …)`. */
   iterRefreshMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
+  /** Prefetches the play URLs of any number of media (20 per request). */
   preloadMedia(mediaIds: List, options?: MediaOptions): Promise<MediaReport>;
+  /** The same batch's items as their requests settle: `for await (const item of …)`. */
   iterPreloadMedia(mediaIds: List, options?: MediaOptions): BatchIterator<MediaItem>;
   preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;
   waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;

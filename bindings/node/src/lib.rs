@@ -95,6 +95,14 @@ pub fn actions() -> Vec<&'static str> {
     aliprefetch::internal::ACTIONS.to_vec()
 }
 
+/// The batch methods: the core's list (`BATCH_METHODS`), of which `index.js` makes two methods each; a live
+/// batch takes a domain.
+#[napi(catch_unwind)]
+pub fn batch_methods() -> Vec<Value> {
+    let methods = aliprefetch::internal::BATCH_METHODS.iter();
+    methods.map(|m| json!({"name": m.name, "live": m.task_type.is_none()})).collect()
+}
+
 /// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;
 /// returns the exit code. It blocks the calling thread, which is the whole process's job there.
 #[cfg(feature = "cli")]

@@ -151,8 +151,12 @@ fn typescript() -> String {
         let options = OPTIONS.iter().find(|(_, d, _)| *d == decls).map(|(_, _, i)| *i).unwrap_or_default();
         let name = aliprefetch::internal::camel_case(method);
         let iter = aliprefetch::internal::camel_case(&format!("iter_{method}"));
-        out.push_str(&format!("  {name}({positional}, options?: {options}): Promise<{report}>;\n"));
-        out.push_str(&format!("  {iter}({positional}, options?: {options}): BatchIterator<{item}>;\n"));
+        let doc = aliprefetch::internal::batch_method(method).map(|m| m.doc).unwrap_or_default();
+        out.push_str(&format!("  /** {doc} */\n  {name}({positional}, options?: {options}): Promise<{report}>;\n"));
+        out.push_str(&format!(
+            "  /** The same batch's items as their requests settle: `for await (const item of …)`. */\n  \
+             {iter}({positional}, options?: {options}): BatchIterator<{item}>;\n"
+        ));
     }
     out.push_str("  preloadTasks(query: PreloadTasksQuery): AsyncGenerator<PreloadTask, void, undefined>;\n");
     out.push_str("  waitForPreload(domain: string, taskIds: List, options?: WaitOptions): Promise<PreloadTask[]>;\n");
