@@ -1,6 +1,6 @@
-//! A media batch's item, written by hand: an item's `outcome` is a UniFFI enum that carries
+//! A media batch's items and report, written by hand: an item's `outcome` is a UniFFI enum that carries
 //! its job id or failure (Kotlin's sealed class, Swift's enum with associated values), which no value set
-//! can. Its fields are the core's record's, read from it as the generated records are.
+//! can. Their fields are the core's record's, read from it as the generated records are.
 
 use aliprefetch::internal::RecordReader;
 use aliprefetch::Record as _;
@@ -57,5 +57,33 @@ impl FromRecord for MediaItem {
 impl From<aliprefetch::MediaItem> for MediaItem {
     fn from(i: aliprefetch::MediaItem) -> Self {
         Self::from_record(&RecordReader::of(&i.record()))
+    }
+}
+
+/// Every distinct media id of a batch once, in input order.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct MediaReport {
+    pub items: Vec<MediaItem>,
+    pub duplicates_removed: u64,
+    pub requests: u64,
+    /// Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect).
+    pub repeated_requests: u64,
+    pub job_ids: Vec<String>,
+    /// Every item is in a job.
+    pub all_succeeded: bool,
+}
+
+impl From<aliprefetch::MediaReport> for MediaReport {
+    fn from(r: aliprefetch::MediaReport) -> Self {
+        let record = r.record();
+        let r = RecordReader::of(&record);
+        MediaReport {
+            items: r.items("items").map(from_record).collect(),
+            duplicates_removed: r.count("duplicates_removed"),
+            requests: r.count("requests"),
+            repeated_requests: r.count("repeated_requests"),
+            job_ids: r.texts("job_ids"),
+            all_succeeded: r.boolean("all_succeeded"),
+        }
     }
 }

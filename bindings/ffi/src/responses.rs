@@ -12,9 +12,6 @@ use aliprefetch::internal::RecordReader;
 
 use crate::record_reader::{from_record, member, system_time, FromRecord};
 
-// Written by hand (see `FFI_BY_HAND` in the generator).
-use crate::media::MediaItem;
-
 /// One URL of a SetLiveStreamPreloadTasks answer.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct PreloadTasksMessage {
@@ -328,38 +325,6 @@ impl FromRecord for PreloadReport {
 
 impl From<aliprefetch::PreloadReport> for PreloadReport {
     fn from(v: aliprefetch::PreloadReport) -> Self {
-        Self::from_record(&RecordReader::of(&v.record()))
-    }
-}
-
-/// Every distinct media id of a batch once, in input order.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct MediaReport {
-    pub items: Vec<MediaItem>,
-    pub duplicates_removed: u64,
-    pub requests: u64,
-    /// Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect).
-    pub repeated_requests: u64,
-    pub job_ids: Vec<String>,
-    /// Every item is in a job.
-    pub all_succeeded: bool,
-}
-
-impl FromRecord for MediaReport {
-    fn from_record(r: &RecordReader<'_>) -> Self {
-        MediaReport {
-            items: r.items("items").map(from_record).collect(),
-            duplicates_removed: r.count("duplicates_removed"),
-            requests: r.count("requests"),
-            repeated_requests: r.count("repeated_requests"),
-            job_ids: r.texts("job_ids"),
-            all_succeeded: r.boolean("all_succeeded"),
-        }
-    }
-}
-
-impl From<aliprefetch::MediaReport> for MediaReport {
-    fn from(v: aliprefetch::MediaReport) -> Self {
         Self::from_record(&RecordReader::of(&v.record()))
     }
 }
