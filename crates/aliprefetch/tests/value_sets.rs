@@ -1,5 +1,5 @@
 //! `tests/value_sets.json` is the core's value sets, and `node/value-sets.d.ts`,
-//! `python/aliprefetch/_value_sets.py` and `bindings/ffi/src/value_sets.rs` are their TypeScript unions,
+//! `python/aliprefetch/types.py` and `bindings/ffi/src/value_sets.rs` are their TypeScript unions,
 //! Python `Literal` types and UniFFI enums, generated from them. `UPDATE_VALUE_SETS=1 cargo test --test
 //! value_sets` writes all four after a change to the core; otherwise this test fails when any of them
 //! differs from what the core gives.
@@ -33,9 +33,13 @@ fn typescript(sets: &[(&str, Vec<&str>)]) -> String {
 fn python(sets: &[(&str, Vec<&str>)]) -> String {
     let mut out: String = HEADER.lines().map(|l| format!("# {l}\n")).collect();
     out.push_str(
-        "\"\"\"The core's value sets as ``Literal`` types (re-exported by ``aliprefetch.types``).\"\"\"\n\n\
-         from __future__ import annotations\n\nfrom typing import Literal\n\n",
+        "\"\"\"The documented value sets, as ``Literal`` types for annotations. Any of these strings (or an\n\
+         ``enum.Enum`` whose value is one) is accepted where the API takes the set.\"\"\"\n\n\
+         from __future__ import annotations\n\nfrom datetime import datetime, timedelta\nfrom typing import Literal\n\n",
     );
+    let mut names: Vec<&str> = sets.iter().map(|(name, _)| *name).chain(["Seconds", "Time"]).collect();
+    names.sort_unstable();
+    out.push_str(&format!("__all__ = [\n{}]\n\n", names.iter().map(|n| format!("    \"{n}\",\n")).collect::<String>()));
     for (name, members) in sets {
         let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
         let line = format!("{name} = Literal[{}]", quoted.join(", "));
@@ -45,6 +49,10 @@ fn python(sets: &[(&str, Vec<&str>)]) -> String {
             out.push_str(&format!("{name} = Literal[\n    {}\n]\n", quoted.join(", ")));
         }
     }
+    out.push_str(
+        "\n#: A point in time: a ``datetime`` (naive ones are local time) or ``yyyy-MM-ddTHH:mm:ssZ``.\n\
+         Time = datetime | str\n#: A duration: seconds as a number, or a ``timedelta``.\nSeconds = float | timedelta\n",
+    );
     out
 }
 
@@ -115,7 +123,7 @@ fn the_committed_value_sets_and_their_declarations_are_the_cores() {
         &[
             ("tests/value_sets.json", format!("{}\n", serde_json::to_string_pretty(&json).unwrap())),
             ("node/value-sets.d.ts", typescript(&sets)),
-            ("python/aliprefetch/_value_sets.py", python(&sets)),
+            ("python/aliprefetch/types.py", python(&sets)),
             ("bindings/ffi/src/value_sets.rs", generated::rustfmt(&uniffi())),
         ],
     );
