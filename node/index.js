@@ -259,12 +259,7 @@ class Client {
 
   /** Every task of a query, across all pages, fetched as the loop needs them: `for await (const t of …)`. */
   async *preloadTasks(query) {
-    const pages = guard(() => this.#native.preloadTaskPages(query));
-    for (;;) {
-      const tasks = await guardAsync(() => pages.next());
-      if (tasks === null) return;
-      for (const task of tasks) yield withDates(task);
-    }
+    for await (const task of new BatchIterator(guard(() => this.#native.preloadTasks(query)))) yield withDates(task);
   }
 
   /** Polls until every task is complete or failed; resolves with them in the order of the ids. */

@@ -37,7 +37,6 @@ __version__: str
 __all__ = [
     "AsyncBatchIterator",
     "AsyncClient",
-    "AsyncPreloadTaskIterator",
     "BatchIterator",
     "Client",
     "Credentials",
@@ -50,7 +49,6 @@ __all__ = [
     "PreloadItem",
     "PreloadReport",
     "PreloadTask",
-    "PreloadTaskIterator",
     "PreloadTasksMessage",
     "Progress",
     "RefreshMediaPlayUrlsResult",
@@ -106,16 +104,6 @@ class SignedRequest:
     def url(self) -> str: ...
     @property
     def headers(self) -> list[tuple[str, str]]: ...
-
-@final
-class PreloadTaskIterator(Iterator[PreloadTask]):
-    def __iter__(self) -> Self: ...
-    def __next__(self) -> PreloadTask: ...
-
-@final
-class AsyncPreloadTaskIterator(AsyncIterator[PreloadTask]):
-    def __aiter__(self) -> Self: ...
-    def __anext__(self) -> Awaitable[PreloadTask]: ...
 
 @final
 class BatchIterator(Iterator[_Item], Generic[_Item]):

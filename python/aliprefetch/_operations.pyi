@@ -9,10 +9,8 @@ from typing import Any, NotRequired, TypedDict
 
 from ._aliprefetch import (
     AsyncBatchIterator,
-    AsyncPreloadTaskIterator,
     BatchIterator,
     Credentials,
-    PreloadTaskIterator,
     RetryConfig,
 )
 from ._records import (
@@ -264,7 +262,7 @@ class _Operations:
         start_time: Time | None = None,
         end_time: Time | None = None,
         page_size: int | None = None,
-    ) -> PreloadTaskIterator: ...
+    ) -> BatchIterator[PreloadTask]: ...
     def wait_for_preload(
         self,
         domain: str,
@@ -423,7 +421,7 @@ class _AsyncOperations:
         start_time: Time | None = None,
         end_time: Time | None = None,
         page_size: int | None = None,
-    ) -> AsyncPreloadTaskIterator: ...
+    ) -> AsyncBatchIterator[PreloadTask]: ...
     def wait_for_preload(
         self,
         domain: str,

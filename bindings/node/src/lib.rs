@@ -13,8 +13,6 @@ use std::sync::Arc;
 use aliprefetch::internal::KeyCase;
 use aliprefetch::ProgressFn;
 use aliprefetch::{AnyBatch, AnyRequest, BatchJob, ClientConfig, Method, Service, WaitOptions};
-use futures::stream::BoxStream;
-use futures::StreamExt as _;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
@@ -212,16 +210,14 @@ impl Client {
         Ok(Batch { stream: Arc::new(tokio::sync::Mutex::new(self.inner.start_batch(job).map_err(error)?)) })
     }
 
-    /// The pages of a DescribeLiveStreamPreloadTasks query, for an async iterator in JS.
+    /// Every task of a DescribeLiveStreamPreloadTasks query, a page at a time (see `Batch`).
     #[napi(catch_unwind)]
-    pub fn preload_task_pages(&self, query: Json) -> Result<TaskPages> {
+    pub fn preload_tasks(&self, query: Json) -> Result<Batch> {
         let query = match convert::request("DescribeLiveStreamPreloadTasks", &query.into_value("query")?)? {
             AnyRequest::DescribeLiveStreamPreloadTasks(q) => q,
             _ => unreachable!("a Describe request"),
         };
-        aliprefetch::Operation::validate(&query).map_err(error)?;
-        let stream = self.inner.preload_task_pages(query).map(|page| page.map(|p| p.preload_tasks)).boxed();
-        Ok(TaskPages { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
+        Ok(Batch { stream: Arc::new(tokio::sync::Mutex::new(self.inner.list_preload_tasks(query).map_err(error)?)) })
     }
 
     #[napi(catch_unwind)]
@@ -285,7 +281,7 @@ fn batch_job(
     Ok(BatchJob::from_json(method, domain, &items, &o, KeyCase::Camel).map_err(error)?.with_progress(progress.hook()))
 }
 
-/// The items of a batch as their requests settle. `next()` resolves to the items ready now (at least
+/// The items of a batch as their requests settle (or the tasks of a query, a page at a time). `next()` resolves to the items ready now (at least
 /// one) or `null` at the end; `stop()` sends nothing more; `unsettled()` names what is in flight.
 #[napi]
 pub struct Batch {
@@ -298,7 +294,7 @@ impl Batch {
     pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
         let stream = self.stream.clone();
         promise::spawn(env, async move {
-            let Some(items) = stream.lock().await.next_ready(256).await else { return Ok(Value::Null) };
+            let Some(items) = stream.lock().await.next_ready(256).await.map_err(error)? else { return Ok(Value::Null) };
             let items = items.iter().map(convert::record).collect();
             Ok(Value::Array(items))
         })
@@ -316,30 +312,6 @@ impl Batch {
         let batch =
             self.stream.try_lock().map_err(|_| Error::new(Status::GenericFailure, "the batch is being read"))?;
         Ok(batch.unsettled())
-    }
-}
-
-type Pages = BoxStream<'static, std::result::Result<Vec<aliprefetch::PreloadTask>, aliprefetch::Error>>;
-
-/// The pages of a query, fetched one at a time.
-#[napi]
-pub struct TaskPages {
-    stream: Arc<tokio::sync::Mutex<Pages>>,
-}
-
-#[napi]
-impl TaskPages {
-    /// The next page's tasks, or `null` after the last page.
-    #[napi(catch_unwind)]
-    pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
-        let stream = self.stream.clone();
-        promise::spawn(env, async move {
-            match stream.lock().await.next().await {
-                None => Ok(Value::Null),
-                Some(Err(e)) => Err(error(e)),
-                Some(Ok(tasks)) => Ok(Value::Array(tasks.iter().map(convert::record).collect())),
-            }
-        })
     }
 }
 

@@ -1,4 +1,4 @@
-//! Batches as iterators: items arrive as their requests settle. Interrupting the loop (Ctrl-C,
+//! Batches (and the tasks of a query) as iterators: items arrive as their requests settle. Interrupting the loop (Ctrl-C,
 //! `break`, asyncio cancellation) keeps every item already returned; `stop()` ends the batch and
 //! `unsettled()` names what was in flight.
 
@@ -15,6 +15,7 @@ fn item(py: Python<'_>, item: AnyItem) -> PyResult<Py<PyAny>> {
     Ok(match item {
         AnyItem::Live(i) => results::preload_item(py, i)?.into_any(),
         AnyItem::Media(i) => results::media_item(py, i)?.into_any(),
+        AnyItem::Task(t) => results::preload_task(py, t)?.into_any(),
     })
 }
 
@@ -53,7 +54,7 @@ impl BatchIterator {
             // An interrupt (KeyboardInterrupt) leaves the batch as it was: what was returned stays returned.
             let next = runtime::block_on_here(py, batch.next());
             *self.batch.lock().map_err(broken)? = Some(batch);
-            match next? {
+            match next?.map_err(|e| crate::errors::to_py(py, e))? {
                 Some(i) => Ok(Some(item(py, i)?)),
                 None => Ok(None),
             }
@@ -110,7 +111,7 @@ impl AsyncBatchIterator {
     fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         crate::errors::guarded(py, || {
             let batch = self.batch.clone();
-            let next = async move { Ok::<_, aliprefetch::Error>(batch.lock().await.next().await) };
+            let next = async move { batch.lock().await.next().await };
             let convert: crate::runtime::Convert<_> = Box::new(|py, next| match next {
                 Some(i) => item(py, i),
                 None => Err(PyStopAsyncIteration::new_err(())),

@@ -112,8 +112,7 @@ macro_rules! client_class {
                         Ok(_) => unreachable!("a Describe request"),
                         Err(e) => return Err(to_py(py, e)),
                     };
-                    aliprefetch::Operation::validate(&query).map_err(|e| to_py(py, e))?;
-                    <$mode>::iterate(py, self.client.preload_tasks(query))
+                    <$mode>::batch(py, self.client.list_preload_tasks(query).map_err(|e| to_py(py, e))?)
                 })
             }
 

@@ -47,8 +47,6 @@ fn _aliprefetch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<config::RetryConfig>()?;
-    m.add_class::<mode::PreloadTaskIterator>()?;
-    m.add_class::<mode::AsyncPreloadTaskIterator>()?;
     m.add_class::<batches::BatchIterator>()?;
     m.add_class::<batches::AsyncBatchIterator>()?;
     m.add_class::<credentials::Credentials>()?;

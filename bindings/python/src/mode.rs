@@ -1,19 +1,16 @@
-//! How a client finishes a call and iterates pages: blocking, or as asyncio awaitables.
+//! How a client finishes a call and iterates a batch: blocking, or as asyncio awaitables.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use aliprefetch::Error;
 use aliprefetch::ProgressFn;
-use futures::stream::BoxStream;
-use futures::StreamExt as _;
-use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
 use crate::batches::{AnyBatch, AsyncBatchIterator, BatchIterator};
 use crate::errors::to_py;
-use crate::results::{self, Progress};
+use crate::results::Progress;
 use crate::runtime::{self, attach_from_runtime, Convert};
 
 /// A JSON value as Python objects.
@@ -50,11 +47,6 @@ pub trait Mode {
     /// Calls the Python callable with a `Progress` (errors in it are reported as unraisable).
     fn progress(py: Python<'_>, callback: Option<Bound<'_, PyAny>>) -> PyResult<Option<ProgressFn>>;
 
-    fn iterate(
-        py: Python<'_>,
-        stream: BoxStream<'static, Result<aliprefetch::PreloadTask, Error>>,
-    ) -> PyResult<Py<PyAny>>;
-
     /// The iterator over a running batch.
     fn batch(py: Python<'_>, batch: AnyBatch) -> PyResult<Py<PyAny>>;
 }
@@ -88,13 +80,6 @@ impl Mode for Blocking {
         }))
     }
 
-    fn iterate(
-        py: Python<'_>,
-        stream: BoxStream<'static, Result<aliprefetch::PreloadTask, Error>>,
-    ) -> PyResult<Py<PyAny>> {
-        Ok(Py::new(py, PreloadTaskIterator { stream: Mutex::new(Some(stream)) })?.into_any())
-    }
-
     fn batch(py: Python<'_>, batch: AnyBatch) -> PyResult<Py<PyAny>> {
         Ok(Py::new(py, BatchIterator::new(batch))?.into_any())
     }
@@ -124,80 +109,7 @@ impl Mode for Asyncio {
         })))
     }
 
-    fn iterate(
-        py: Python<'_>,
-        stream: BoxStream<'static, Result<aliprefetch::PreloadTask, Error>>,
-    ) -> PyResult<Py<PyAny>> {
-        Ok(Py::new(py, AsyncPreloadTaskIterator { stream: Arc::new(tokio::sync::Mutex::new(stream)) })?.into_any())
-    }
-
     fn batch(py: Python<'_>, batch: AnyBatch) -> PyResult<Py<PyAny>> {
         Ok(Py::new(py, AsyncBatchIterator::new(batch))?.into_any())
-    }
-}
-
-/// Every task of a query, fetching pages as the loop needs them.
-#[pyclass(module = "aliprefetch._aliprefetch")]
-pub struct PreloadTaskIterator {
-    stream: Mutex<Option<BoxStream<'static, Result<aliprefetch::PreloadTask, Error>>>>,
-}
-
-#[pymethods]
-impl PreloadTaskIterator {
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<results::PreloadTask>>> {
-        crate::errors::guarded(py, || {
-            let taken = self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))?.take();
-            let Some(mut stream) = taken else {
-                return Ok(None);
-            };
-            let next = runtime::block_on_here(py, stream.next());
-            let next = match next {
-                Ok(n) => n,
-                Err(interrupted) => {
-                    *self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))? = Some(stream);
-                    return Err(interrupted);
-                }
-            };
-            match next {
-                None => Ok(None),
-                Some(Err(e)) => Err(to_py(py, e)),
-                Some(Ok(task)) => {
-                    *self.stream.lock().map_err(|_| PyRuntimeError::new_err("the iterator is broken"))? = Some(stream);
-                    Ok(Some(results::preload_task(py, task)?))
-                }
-            }
-        })
-    }
-}
-
-/// Every task of a query, for `async for`.
-#[pyclass(frozen, module = "aliprefetch._aliprefetch")]
-pub struct AsyncPreloadTaskIterator {
-    stream: Arc<tokio::sync::Mutex<BoxStream<'static, Result<aliprefetch::PreloadTask, Error>>>>,
-}
-
-#[pymethods]
-impl AsyncPreloadTaskIterator {
-    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        crate::errors::guarded(py, || {
-            let stream = self.stream.clone();
-            let next = async move { stream.lock().await.next().await.transpose() };
-            Asyncio::finish(
-                py,
-                next,
-                Box::new(|py, task| match task {
-                    Some(t) => Ok(results::preload_task(py, t)?.into_any()),
-                    None => Err(PyStopAsyncIteration::new_err(())),
-                }),
-            )
-        })
     }
 }

@@ -188,6 +188,7 @@ impl Record for crate::batch::AnyItem {
         match self {
             crate::batch::AnyItem::Live(i) => i.record(),
             crate::batch::AnyItem::Media(i) => i.record(),
+            crate::batch::AnyItem::Task(t) => t.record(),
         }
     }
 }

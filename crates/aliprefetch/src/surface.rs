@@ -245,30 +245,6 @@ pub const CLASSES: &[Class] = &[
         ],
     },
     Class {
-        name: "PreloadTaskIterator",
-        doc: "Every task of a query, across its pages.",
-        lang: In::Python,
-        python_bases: "Iterator[PreloadTask]",
-        typescript_also: "",
-        python_async: None,
-        members: &[
-            protocol(In::Python, "def __iter__(self) -> Self: ..."),
-            protocol(In::Python, "def __next__(self) -> PreloadTask: ..."),
-        ],
-    },
-    Class {
-        name: "AsyncPreloadTaskIterator",
-        doc: "Every task of a query, across its pages, for `async for`.",
-        lang: In::Python,
-        python_bases: "AsyncIterator[PreloadTask]",
-        typescript_also: "",
-        python_async: None,
-        members: &[
-            protocol(In::Python, "def __aiter__(self) -> Self: ..."),
-            protocol(In::Python, "def __anext__(self) -> Awaitable[PreloadTask]: ..."),
-        ],
-    },
-    Class {
         name: "BatchIterator",
         doc: "A running batch: its items as their requests settle.",
         lang: In::Python,

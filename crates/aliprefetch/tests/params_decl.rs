@@ -236,7 +236,7 @@ fn python() -> String {
          from datetime import timedelta\n\
          from enum import Enum\n\
          from typing import Any, NotRequired, TypedDict\n\n\
-         from ._aliprefetch import (\n    AsyncBatchIterator,\n    AsyncPreloadTaskIterator,\n    BatchIterator,\n    Credentials,\n    PreloadTaskIterator,\n    RetryConfig,\n)\n\
+         from ._aliprefetch import (\n    AsyncBatchIterator,\n    BatchIterator,\n    Credentials,\n    RetryConfig,\n)\n\
          from ._records import (\n",
     );
     let mut results: Vec<String> = ACTIONS.iter().map(|a| format!("{a}Result")).collect();
@@ -302,7 +302,7 @@ fn python() -> String {
             }
         }
         // Every task of a query across its pages: Describe's parameters but the page number.
-        let iterator = if wrap.is_some() { "AsyncPreloadTaskIterator" } else { "PreloadTaskIterator" };
+        let iterator = if wrap.is_some() { "AsyncBatchIterator[PreloadTask]" } else { "BatchIterator[PreloadTask]" };
         out.push_str("    def iter_preload_tasks(\n        self,\n        *,\n");
         for p in params("DescribeLiveStreamPreloadTasks").iter().filter(|p| p.name != "PageNum") {
             let default = if p.required { "" } else { " | None = None" };
