@@ -42,7 +42,7 @@ pub(crate) async fn guarded<T>(
 
 /// Runs a synchronous entry point, turning a panic into `AliPrefetchError::Internal` (UniFFI would
 /// raise its own `InternalException`, outside the sealed error type).
-fn guarded_sync<T>(f: impl FnOnce() -> Result<T, AliPrefetchError>) -> Result<T, AliPrefetchError> {
+pub(crate) fn guarded_sync<T>(f: impl FnOnce() -> Result<T, AliPrefetchError>) -> Result<T, AliPrefetchError> {
     std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| Err(panic_error(&panic)))
 }
 
@@ -61,7 +61,7 @@ pub trait ProgressListener: Send + Sync {
     fn on_progress(&self, progress: Progress);
 }
 
-fn progress_fn(listener: Option<Arc<dyn ProgressListener>>) -> Option<ProgressFn> {
+pub(crate) fn progress_fn(listener: Option<Arc<dyn ProgressListener>>) -> Option<ProgressFn> {
     listener.map(|l| Arc::new(move |p: aliprefetch::Progress| l.on_progress(Progress::from(p))) as ProgressFn)
 }
 
@@ -136,75 +136,6 @@ impl Client {
     /// while Redis is away and this client paces itself at its share of each quota).
     pub fn pacing_is_shared(&self) -> bool {
         self.inner.pacing_is_shared()
-    }
-
-    /// Creates prefetch tasks for any number of URLs (100 per request, paced); the report names every
-    /// distinct URL once.
-    pub async fn preload_live_streams(
-        &self,
-        domain: String,
-        urls: Vec<String>,
-        options: PreloadOptions,
-        listener: Option<Arc<dyn ProgressListener>>,
-    ) -> Result<PreloadReport, AliPrefetchError> {
-        let options = options.into_core(progress_fn(listener))?;
-        guarded(async { Ok(self.inner.preload_live_streams(&domain, urls, options).await?.into()) }).await
-    }
-
-    /// A preload batch whose items arrive as their requests settle: call `next()` until it returns
-    /// null / nil. Cancelling the coroutine or task that waits keeps every item already returned;
-    /// `stop()` sends nothing more and `unsettled()` names what was in flight.
-    pub fn preload_live_streams_batch(
-        &self,
-        domain: String,
-        urls: Vec<String>,
-        options: PreloadOptions,
-        listener: Option<Arc<dyn ProgressListener>>,
-    ) -> Result<Arc<PreloadBatch>, AliPrefetchError> {
-        guarded_sync(|| {
-            let options = options.into_core(progress_fn(listener))?;
-            let stream = self.inner.stream_preload_live_streams(&domain, futures::stream::iter(urls), options)?;
-            Ok(Arc::new(PreloadBatch { stream: tokio::sync::Mutex::new(stream) }))
-        })
-    }
-
-    /// A purge (`Refresh`) or prefetch (`Preload`) batch of media whose items arrive as they settle.
-    pub fn media_batch(
-        &self,
-        task_type: TaskType,
-        media_ids: Vec<String>,
-        options: MediaOptions,
-        listener: Option<Arc<dyn ProgressListener>>,
-    ) -> Result<Arc<MediaBatch>, AliPrefetchError> {
-        guarded_sync(|| {
-            let options = options.into_core(progress_fn(listener))?;
-            let stream =
-                self.inner.media_stream(task_type.into(), futures::stream::iter(media_ids).boxed(), options)?;
-            Ok(Arc::new(MediaBatch { stream: tokio::sync::Mutex::new(stream) }))
-        })
-    }
-
-    /// Purges the play URLs of any number of media (20 per request).
-    pub async fn refresh_media(
-        &self,
-        media_ids: Vec<String>,
-        options: MediaOptions,
-        listener: Option<Arc<dyn ProgressListener>>,
-    ) -> Result<MediaReport, AliPrefetchError> {
-        let options = options.into_core(progress_fn(listener))?;
-        guarded(async { Ok(self.inner.media_batch(aliprefetch::TaskType::Refresh, media_ids, options).await?.into()) })
-            .await
-    }
-
-    /// Prefetches the play URLs of any number of media (20 per request).
-    pub async fn preload_media(
-        &self,
-        media_ids: Vec<String>,
-        options: MediaOptions,
-        listener: Option<Arc<dyn ProgressListener>>,
-    ) -> Result<MediaReport, AliPrefetchError> {
-        let options = options.into_core(progress_fn(listener))?;
-        guarded(async { Ok(self.inner.preload_media(media_ids, options).await?.into()) }).await
     }
 
     /// The pages of a query, fetched one at a time with `next()`.
@@ -308,6 +239,12 @@ macro_rules! batch_object {
             stream: tokio::sync::Mutex<aliprefetch::BatchStream<$core>>,
         }
 
+        impl $name {
+            pub(crate) fn new(stream: aliprefetch::BatchStream<$core>) -> Self {
+                $name { stream: tokio::sync::Mutex::new(stream) }
+            }
+        }
+
         #[uniffi::export(async_runtime = "tokio")]
         impl $name {
             /// The items settled since the last call (at least one), or null / nil at the end.
@@ -342,7 +279,7 @@ batch_object!(
     PreloadItem
 );
 batch_object!(
-    /// A running media batch (from `Client.mediaBatch`).
+    /// A running media batch (from `Client.refreshMediaBatch` or `Client.preloadMediaBatch`).
     MediaBatch,
     aliprefetch::MediaItem,
     MediaItem

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use aliprefetch::internal::KeyCase;
+use aliprefetch::internal::{KeyCase, ParamMap};
 
-use crate::records::{Params, RateLimitPolicy, RetryPolicy};
+use crate::records::{RateLimitPolicy, RetryPolicy};
 use crate::responses::*;
 use crate::value_sets::*;
 use crate::AliPrefetchError;
@@ -30,7 +30,7 @@ pub struct SetLiveStreamPreloadTasksRequest {
 impl TryFrom<SetLiveStreamPreloadTasksRequest> for aliprefetch::SetLiveStreamPreloadTasksRequest {
     type Error = AliPrefetchError;
     fn try_from(r: SetLiveStreamPreloadTasksRequest) -> Result<Self, AliPrefetchError> {
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.text("DomainName", Some(r.domain_name));
         p.list("PlayUrl", r.play_urls);
         p.member::<aliprefetch::Area, _>("Area", r.area);
@@ -62,7 +62,7 @@ pub struct DescribeLiveStreamPreloadTasksRequest {
 impl TryFrom<DescribeLiveStreamPreloadTasksRequest> for aliprefetch::DescribeLiveStreamPreloadTasksRequest {
     type Error = AliPrefetchError;
     fn try_from(r: DescribeLiveStreamPreloadTasksRequest) -> Result<Self, AliPrefetchError> {
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.text("DomainName", Some(r.domain_name));
         p.text("TaskId", r.task_id);
         p.list("PlayUrl", r.play_urls);
@@ -95,7 +95,7 @@ pub struct HotLiveRtcStreamRequest {
 impl TryFrom<HotLiveRtcStreamRequest> for aliprefetch::HotLiveRtcStreamRequest {
     type Error = AliPrefetchError;
     fn try_from(r: HotLiveRtcStreamRequest) -> Result<Self, AliPrefetchError> {
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.text("DomainName", Some(r.domain_name));
         p.text("AppName", Some(r.app_name));
         p.text("StreamName", Some(r.stream_name));
@@ -133,7 +133,7 @@ pub struct UpdateLivePullToPushRequest {
 impl TryFrom<UpdateLivePullToPushRequest> for aliprefetch::UpdateLivePullToPushRequest {
     type Error = AliPrefetchError;
     fn try_from(r: UpdateLivePullToPushRequest) -> Result<Self, AliPrefetchError> {
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.text("TaskId", Some(r.task_id));
         p.member::<aliprefetch::PullToPushRegion, _>("Region", Some(r.region));
         p.time("StartTime", r.start_time);
@@ -171,7 +171,7 @@ pub struct RefreshMediaPlayUrlsRequest {
 impl TryFrom<RefreshMediaPlayUrlsRequest> for aliprefetch::RefreshMediaPlayUrlsRequest {
     type Error = AliPrefetchError;
     fn try_from(r: RefreshMediaPlayUrlsRequest) -> Result<Self, AliPrefetchError> {
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.list("MediaIds", r.media_ids);
         p.member::<aliprefetch::TaskType, _>("TaskType", Some(r.task_type));
         p.members::<aliprefetch::MediaFormat, _>("Formats", r.formats);
@@ -205,7 +205,7 @@ impl PreloadOptions {
         progress: Option<aliprefetch::ProgressFn>,
     ) -> Result<aliprefetch::PreloadOptions, AliPrefetchError> {
         let r = self;
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.member::<aliprefetch::Area, _>("area", r.area);
         p.time("start", r.start);
         p.time("end", r.end);
@@ -244,7 +244,7 @@ impl MediaOptions {
         progress: Option<aliprefetch::ProgressFn>,
     ) -> Result<aliprefetch::MediaOptions, AliPrefetchError> {
         let r = self;
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.members::<aliprefetch::MediaFormat, _>("formats", r.formats);
         p.members::<aliprefetch::Definition, _>("definitions", r.definitions);
         p.members::<aliprefetch::StreamType, _>("stream_types", r.stream_types);
@@ -275,7 +275,7 @@ impl WaitOptions {
         progress: Option<aliprefetch::ProgressFn>,
     ) -> Result<aliprefetch::WaitOptions, AliPrefetchError> {
         let r = self;
-        let mut p = Params::default();
+        let mut p = ParamMap::default();
         p.seconds("timeout", r.timeout);
         p.seconds("poll_interval", r.poll_interval);
         let mut options = aliprefetch::WaitOptions::from_json(&p.into_map()?, KeyCase::Snake)?;
@@ -358,7 +358,7 @@ impl ClientConfig {
     }
 }
 
-/// The five operations, each a method of the client (another block of its methods is in `lib.rs`).
+/// The five operations and the batches, methods of the client (another block of its methods is in `lib.rs`).
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
     pub async fn set_live_stream_preload_tasks(
@@ -391,5 +391,103 @@ impl Client {
         request: RefreshMediaPlayUrlsRequest,
     ) -> Result<RefreshMediaPlayUrlsResponse, AliPrefetchError> {
         crate::guarded(async { Ok(self.inner.refresh_media_play_urls(&request.try_into()?).await?.into()) }).await
+    }
+
+    /// Creates prefetch tasks for any number of URLs (100 per request, paced); every distinct URL is reported once.
+    pub async fn preload_live_streams(
+        &self,
+        domain: String,
+        urls: Vec<String>,
+        options: PreloadOptions,
+        listener: Option<Arc<dyn crate::ProgressListener>>,
+    ) -> Result<crate::PreloadReport, AliPrefetchError> {
+        let options = options.into_core(crate::progress_fn(listener))?;
+        crate::guarded(async { Ok(self.inner.preload_live_streams(&domain, urls, options).await?.into()) }).await
+    }
+
+    /// The same batch, whose items arrive as their requests settle: call `next()` until it returns null / nil.
+    /// Cancelling the coroutine or task that waits keeps every item already returned; `stop()` sends nothing
+    /// more and `unsettled()` names what was in flight.
+    pub fn preload_live_streams_batch(
+        &self,
+        domain: String,
+        urls: Vec<String>,
+        options: PreloadOptions,
+        listener: Option<Arc<dyn crate::ProgressListener>>,
+    ) -> Result<Arc<crate::PreloadBatch>, AliPrefetchError> {
+        crate::guarded_sync(|| {
+            let options = options.into_core(crate::progress_fn(listener))?;
+            Ok(Arc::new(crate::PreloadBatch::new(self.inner.stream_preload_live_streams(
+                &domain,
+                futures::stream::iter(urls),
+                options,
+            )?)))
+        })
+    }
+
+    /// Purges the play URLs of any number of media (20 per request).
+    pub async fn refresh_media(
+        &self,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn crate::ProgressListener>>,
+    ) -> Result<crate::MediaReport, AliPrefetchError> {
+        let options = options.into_core(crate::progress_fn(listener))?;
+        crate::guarded(async {
+            Ok(self.inner.media_batch(aliprefetch::TaskType::Refresh, media_ids, options).await?.into())
+        })
+        .await
+    }
+
+    /// The same batch, whose items arrive as their requests settle: call `next()` until it returns null / nil.
+    /// Cancelling the coroutine or task that waits keeps every item already returned; `stop()` sends nothing
+    /// more and `unsettled()` names what was in flight.
+    pub fn refresh_media_batch(
+        &self,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn crate::ProgressListener>>,
+    ) -> Result<Arc<crate::MediaBatch>, AliPrefetchError> {
+        crate::guarded_sync(|| {
+            let options = options.into_core(crate::progress_fn(listener))?;
+            Ok(Arc::new(crate::MediaBatch::new(self.inner.media_stream(
+                aliprefetch::TaskType::Refresh,
+                futures::StreamExt::boxed(futures::stream::iter(media_ids)),
+                options,
+            )?)))
+        })
+    }
+
+    /// Prefetches the play URLs of any number of media (20 per request).
+    pub async fn preload_media(
+        &self,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn crate::ProgressListener>>,
+    ) -> Result<crate::MediaReport, AliPrefetchError> {
+        let options = options.into_core(crate::progress_fn(listener))?;
+        crate::guarded(async {
+            Ok(self.inner.media_batch(aliprefetch::TaskType::Preload, media_ids, options).await?.into())
+        })
+        .await
+    }
+
+    /// The same batch, whose items arrive as their requests settle: call `next()` until it returns null / nil.
+    /// Cancelling the coroutine or task that waits keeps every item already returned; `stop()` sends nothing
+    /// more and `unsettled()` names what was in flight.
+    pub fn preload_media_batch(
+        &self,
+        media_ids: Vec<String>,
+        options: MediaOptions,
+        listener: Option<Arc<dyn crate::ProgressListener>>,
+    ) -> Result<Arc<crate::MediaBatch>, AliPrefetchError> {
+        crate::guarded_sync(|| {
+            let options = options.into_core(crate::progress_fn(listener))?;
+            Ok(Arc::new(crate::MediaBatch::new(self.inner.media_stream(
+                aliprefetch::TaskType::Preload,
+                futures::StreamExt::boxed(futures::stream::iter(media_ids)),
+                options,
+            )?)))
+        })
     }
 }

@@ -23,6 +23,40 @@ fn broken<T>(_: T) -> PyErr {
     PyRuntimeError::new_err("the batch is broken")
 }
 
+/// The `#[pymethods]` of an iterator class: `$iterate` (its iteration protocol) and what every batch has
+/// besides (read through the class's `with`).
+macro_rules! batch_methods {
+    ($class:ident { $($iterate:tt)* }) => {
+        #[pymethods]
+        impl $class {
+            $($iterate)*
+
+            /// Sends nothing more; the loop then yields what settles of the requests in flight and ends.
+            fn stop(&self) -> PyResult<()> {
+                self.with(AnyBatch::stop)
+            }
+
+            /// The URLs (or media ids) whose requests were sent and have not settled: after an interrupt,
+            /// the service may or may not hold something for them.
+            fn unsettled(&self) -> PyResult<Vec<String>> {
+                self.with(AnyBatch::unsettled)
+            }
+
+            /// Input items dropped so far as repeats.
+            #[getter]
+            fn duplicates_removed(&self) -> PyResult<usize> {
+                self.with(AnyBatch::duplicates_removed)
+            }
+
+            /// Create requests sent so far.
+            #[getter]
+            fn requests(&self) -> PyResult<usize> {
+                self.with(AnyBatch::requests)
+            }
+        }
+    };
+}
+
 /// The items of a batch as they settle (`PreloadItem` or `MediaItem`), for `for`.
 #[pyclass(module = "aliprefetch._aliprefetch")]
 pub struct BatchIterator {
@@ -40,8 +74,7 @@ impl BatchIterator {
     }
 }
 
-#[pymethods]
-impl BatchIterator {
+batch_methods!(BatchIterator {
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
@@ -60,30 +93,7 @@ impl BatchIterator {
             }
         })
     }
-
-    /// Sends nothing more; the loop then yields what settles of the requests in flight and ends.
-    fn stop(&self) -> PyResult<()> {
-        self.with(AnyBatch::stop)
-    }
-
-    /// The URLs (or media ids) whose requests were sent and have not settled: after an interrupt, the
-    /// service may or may not hold something for them.
-    fn unsettled(&self) -> PyResult<Vec<String>> {
-        self.with(AnyBatch::unsettled)
-    }
-
-    /// Input items dropped so far as repeats.
-    #[getter]
-    fn duplicates_removed(&self) -> PyResult<usize> {
-        self.with(AnyBatch::duplicates_removed)
-    }
-
-    /// Create requests sent so far.
-    #[getter]
-    fn requests(&self) -> PyResult<usize> {
-        self.with(AnyBatch::requests)
-    }
-}
+});
 
 /// The items of a batch as they settle, for `async for`. Cancelling the loop keeps what was returned.
 #[pyclass(frozen, module = "aliprefetch._aliprefetch")]
@@ -102,8 +112,7 @@ impl AsyncBatchIterator {
     }
 }
 
-#[pymethods]
-impl AsyncBatchIterator {
+batch_methods!(AsyncBatchIterator {
     fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
@@ -119,24 +128,4 @@ impl AsyncBatchIterator {
             Ok(runtime::spawn(py, next, convert)?.unbind())
         })
     }
-
-    /// Sends nothing more; the loop then yields what settles of the requests in flight and ends.
-    fn stop(&self) -> PyResult<()> {
-        self.with(AnyBatch::stop)
-    }
-
-    /// The URLs (or media ids) whose requests were sent and have not settled.
-    fn unsettled(&self) -> PyResult<Vec<String>> {
-        self.with(AnyBatch::unsettled)
-    }
-
-    #[getter]
-    fn duplicates_removed(&self) -> PyResult<usize> {
-        self.with(AnyBatch::duplicates_removed)
-    }
-
-    #[getter]
-    fn requests(&self) -> PyResult<usize> {
-        self.with(AnyBatch::requests)
-    }
-}
+});

@@ -101,7 +101,7 @@ pub mod internal {
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;
     pub use crate::ops::{
-        call_params, duration_unit, params_of, wire_param, KeyCase, Param, ParamType, DURATION_PARAMS,
+        call_params, duration_unit, params_of, wire_param, KeyCase, Param, ParamMap, ParamType, DURATION_PARAMS,
     };
     pub use crate::ops::{item_problem, url_problem};
     /// A Redis URL with its user information (password) replaced by `***`.

@@ -368,8 +368,8 @@ fn uniffi() -> String {
          //! core's reading and checks apply as for every language.\n\n\
          use std::sync::Arc;\n\
          use std::time::{Duration, SystemTime};\n\n\
-         use aliprefetch::internal::KeyCase;\n\n\
-         use crate::records::{Params, RateLimitPolicy, RetryPolicy};\n\
+         use aliprefetch::internal::{KeyCase, ParamMap};\n\n\
+         use crate::records::{RateLimitPolicy, RetryPolicy};\n\
          use crate::responses::*;\n\
          use crate::{Client, Credentials, RateLimitUrl};\n\
          use crate::value_sets::*;\n\
@@ -389,7 +389,7 @@ fn uniffi() -> String {
         out.push_str("}\n");
         out.push_str(&format!(
             "\nimpl TryFrom<{action}Request> for aliprefetch::{action}Request {{\n    type Error = AliPrefetchError;\n    \
-             fn try_from(r: {action}Request) -> Result<Self, AliPrefetchError> {{\n        let mut p = Params::default();\n"
+             fn try_from(r: {action}Request) -> Result<Self, AliPrefetchError> {{\n        let mut p = ParamMap::default();\n"
         ));
         for p in params(action) {
             out.push_str(&format!("        {};\n", uniffi_field(p).1));
@@ -408,7 +408,7 @@ fn uniffi() -> String {
             "\nimpl {name} {{\n    /// The core's options (read by its rules, as every language's are), with `progress`.\n    \
              pub(crate) fn into_core(\n        self,\n        progress: Option<aliprefetch::ProgressFn>,\n    \
              ) -> Result<aliprefetch::{name}, AliPrefetchError> {{\n        let r = self;\n        \
-             let mut p = Params::default();\n"
+             let mut p = ParamMap::default();\n"
         ));
         for d in decls {
             let as_param = Param { name: d.key, ty: d.ty, required: false, doc: "" };
@@ -426,7 +426,7 @@ fn uniffi() -> String {
     }
     uniffi_client_config(&mut out);
     out.push_str(
-        "\n/// The five operations, each a method of the client (another block of its methods is in `lib.rs`).\n\
+        "\n/// The five operations and the batches, methods of the client (another block of its methods is in `lib.rs`).\n\
          #[uniffi::export(async_runtime = \"tokio\")]\nimpl Client {\n",
     );
     for action in ACTIONS {
@@ -434,6 +434,41 @@ fn uniffi() -> String {
             "    pub async fn {m}(&self, request: {action}Request) -> Result<{action}Response, AliPrefetchError> {{\n        \
              crate::guarded(async {{ Ok(self.inner.{m}(&request.try_into()?).await?.into()) }}).await\n    }}\n",
             m = snake(action)
+        ));
+    }
+    // The batches (`BATCH_METHODS`): each whole (its report) and as it settles (`…_batch`, read with `next()`).
+    for m in aliprefetch::internal::BATCH_METHODS {
+        let (name, options) = (m.name, OPTIONS.iter().find(|(_, d, _)| *d == m.options).map(|(n, _, _)| *n));
+        let options = options.expect("a batch method's options are one of OPTIONS");
+        let (args, run, stream, report, batch) = match m.task_type {
+            None => (
+                "domain: String, urls: Vec<String>",
+                "preload_live_streams(&domain, urls, options)".to_owned(),
+                "stream_preload_live_streams(&domain, futures::stream::iter(urls), options)".to_owned(),
+                "PreloadReport",
+                "PreloadBatch",
+            ),
+            Some(t) => (
+                "media_ids: Vec<String>",
+                format!("media_batch(aliprefetch::TaskType::{t:?}, media_ids, options)"),
+                format!("media_stream(aliprefetch::TaskType::{t:?}, futures::StreamExt::boxed(futures::stream::iter(media_ids)), options)"),
+                "MediaReport",
+                "MediaBatch",
+            ),
+        };
+        let listener = "options: {options}, listener: Option<Arc<dyn crate::ProgressListener>>";
+        let listener = listener.replace("{options}", options);
+        out.push_str(&format!(
+            "\n    /// {doc}\n    pub async fn {name}(&self, {args}, {listener}) -> Result<crate::{report}, AliPrefetchError> {{\n        \
+             let options = options.into_core(crate::progress_fn(listener))?;\n        \
+             crate::guarded(async {{ Ok(self.inner.{run}.await?.into()) }}).await\n    }}\n\n    \
+             /// The same batch, whose items arrive as their requests settle: call `next()` until it returns null / nil.\n    \
+             /// Cancelling the coroutine or task that waits keeps every item already returned; `stop()` sends nothing\n    \
+             /// more and `unsettled()` names what was in flight.\n    \
+             pub fn {name}_batch(&self, {args}, {listener}) -> Result<Arc<crate::{batch}>, AliPrefetchError> {{\n        \
+             crate::guarded_sync(|| {{\n            let options = options.into_core(crate::progress_fn(listener))?;\n            \
+             Ok(Arc::new(crate::{batch}::new(self.inner.{stream}?)))\n        }})\n    }}\n",
+            doc = m.doc
         ));
     }
     out.push_str("}\n");

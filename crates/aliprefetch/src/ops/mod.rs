@@ -12,6 +12,7 @@ mod checks;
 mod decode;
 mod input;
 mod operation;
+mod param_map;
 mod params;
 mod schema;
 
@@ -22,5 +23,6 @@ pub use checks::{item_problem, url_problem, MAX_LIST_BYTES, MAX_URI_BYTES};
 pub(crate) use decode::{de, decode, require_request_id};
 pub(crate) use input::JsonInput;
 pub use operation::Operation;
+pub use param_map::ParamMap;
 pub use params::{call_params, duration_unit, wire_param, DURATION_PARAMS};
 pub use schema::{camel_case, KeyCase, Param, ParamType};

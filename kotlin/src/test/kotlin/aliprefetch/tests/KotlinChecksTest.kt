@@ -227,7 +227,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             val held = emulator.tasks().associate { it.playUrl to it.taskId }
             for (item in first) eq(held[item.url], item.taskId, "an emitted task is held")
             check(held.size < 1000) { "the batch stopped when the flow ended" }
-            val media = client.mediaBatch(TaskType.PRELOAD, listOf("m1", "m2"), MediaOptions(), null).asFlow().toList()
+            val media = client.preloadMediaBatch(listOf("m1", "m2"), MediaOptions(), null).asFlow().toList()
             eq(media.map { it.mediaId }.toSet(), setOf("m1", "m2"), "a media flow")
         }
     },
