@@ -6,6 +6,8 @@
 const util = require('node:util');
 
 const native = loadNative();
+// The core's lists of actions, batch methods and the result keys that hold times.
+const DECLARED = native.declarations();
 
 /**
  * The native addon: `ALIPREFETCH_NATIVE_PATH` if set, then a build in this folder (`npm run build` in a git
@@ -81,25 +83,21 @@ const MARKER = '\u0001aliprefetch:';
 
 /** The native layer's structured error as its class; anything else unchanged. */
 function rebuild(e) {
+  let error;
   if (e && typeof e.message === 'string' && e.message.startsWith(MARKER)) {
     const details = JSON.parse(e.message.slice(MARKER.length));
-    const Class = CLASSES[details.kind] ?? AliPrefetchError;
-    const error = new Class(details.message, details);
-    Error.captureStackTrace?.(error, rebuild);
-    return error;
+    error = new (CLASSES[details.kind] ?? AliPrefetchError)(details.message, details);
+  } else if (e && e.code === 'InvalidArg') {
+    // An argument napi could not convert.
+    error = new InvalidInputError(e.message, { kind: 'InvalidInput', rule: 'type' });
+  } else if (e && e.code === 'GenericFailure') {
+    // A panic caught at the boundary.
+    error = new AliPrefetchError(`internal error in the native addon: ${e.message}`, { kind: 'Internal' });
+  } else {
+    return e;
   }
-  // Unmarked errors from the addon: an argument napi could not convert, or a panic caught at the boundary.
-  if (e && e.code === 'InvalidArg') {
-    const error = new InvalidInputError(e.message, { kind: 'InvalidInput', rule: 'type' });
-    Error.captureStackTrace?.(error, rebuild);
-    return error;
-  }
-  if (e && e.code === 'GenericFailure') {
-    const error = new AliPrefetchError(`internal error in the native addon: ${e.message}`, { kind: 'Internal' });
-    Error.captureStackTrace?.(error, rebuild);
-    return error;
-  }
-  return e;
+  Error.captureStackTrace?.(error, rebuild);
+  return error;
 }
 
 function guard(fn) {
@@ -123,7 +121,7 @@ async function guardAsync(fn) {
 // Dates in arguments become the wire's time text in the addon (its bounded walk of JS values).
 
 // The keys of a task that hold times: the core's list.
-const TIMES = new Set(native.timeKeys());
+const TIMES = new Set(DECLARED.timeKeys);
 
 /** A result with its times (the core's list of the keys that hold one) as Dates, at any depth. */
 function withDates(value) {
@@ -284,14 +282,14 @@ class Client {
       Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
     const camel = (name) => name.replace(/_(.)/g, (_, c) => c.toUpperCase());
     // The five operations, one method each (`setLiveStreamPreloadTasks`, …): the core's list of actions.
-    for (const action of native.actions()) {
+    for (const action of DECLARED.actions) {
       define(action[0].toLowerCase() + action.slice(1), function (params) {
         return guardAsync(async () => withDates(await this.#native.execute(action, params)));
       });
     }
     // The batch methods (`preloadLiveStreams`, `iterRefreshMedia`, …): the core's list; a live batch takes
     // its domain first, a media batch none.
-    for (const { name, live } of native.batchMethods()) {
+    for (const { name, live } of DECLARED.batchMethods) {
       const args = (given) => (live ? given : [null, ...given]);
       define(camel(name), function (...given) {
         return this.#batch(name, ...args(given));

@@ -1,7 +1,6 @@
 //! JS values (as JSON) to the core's inputs, the core's answers to plain camelCase objects, and the
 //! core's errors to a payload the JS layer turns into its error classes.
 
-use aliprefetch::internal::KeyCase;
 use aliprefetch::AnyRequest;
 use napi::{Error, Result, Status};
 use serde_json::{Map, Value};
@@ -61,15 +60,4 @@ pub fn wire_pairs(params: Option<&Value>) -> Result<Vec<(String, String)>> {
 /// A result as JS sees it: the core's record with camelCase keys.
 pub fn record<R: aliprefetch::Record>(r: &R) -> Value {
     aliprefetch::internal::camel_case_keys(r.record())
-}
-
-/// A signer's input as the core reads it (`SIGN_V1_INPUTS`, camelCase keys), signed: its record.
-pub fn sign_v1(input: &Value) -> Result<Value> {
-    let o = object("input", Some(input))?;
-    Ok(record(&aliprefetch::internal::SignV1Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign()))
-}
-
-pub fn sign_v3(input: &Value) -> Result<Value> {
-    let o = object("input", Some(input))?;
-    Ok(record(&aliprefetch::internal::SignV3Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign()))
 }

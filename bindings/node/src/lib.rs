@@ -80,25 +80,17 @@ pub fn panic_later_for_tests<'env>(env: &'env Env, message: String) -> Result<Pr
     })
 }
 
-/// The keys of a preload task that hold times, in JavaScript naming: the core's list, which `index.js`
-/// turns into `Date`s.
+/// The core's lists that `index.js` builds on: the five operations' actions (a method each), the batch
+/// methods (two methods each; a live batch takes a domain) and the keys of a result that hold times
+/// (camelCase; `index.js` turns them into `Date`s).
 #[napi(catch_unwind)]
-pub fn time_keys() -> Vec<String> {
-    aliprefetch::internal::TIME_KEYS.iter().map(|k| aliprefetch::internal::camel_case(k)).collect()
-}
-
-/// The five operations' action names: the core's list, of which `index.js` makes one method each.
-#[napi(catch_unwind)]
-pub fn actions() -> Vec<&'static str> {
-    aliprefetch::internal::ACTIONS.to_vec()
-}
-
-/// The batch methods: the core's list (`BATCH_METHODS`), of which `index.js` makes two methods each; a live
-/// batch takes a domain.
-#[napi(catch_unwind)]
-pub fn batch_methods() -> Vec<Value> {
-    let methods = aliprefetch::internal::BATCH_METHODS.iter();
-    methods.map(|m| json!({"name": m.name, "live": m.task_type.is_none()})).collect()
+pub fn declarations() -> Value {
+    use aliprefetch::internal::{camel_case, ACTIONS, BATCH_METHODS, TIME_KEYS};
+    json!({
+        "actions": ACTIONS,
+        "batchMethods": BATCH_METHODS.iter().map(|m| json!({"name": m.name, "live": m.task_type.is_none()})).collect::<Vec<_>>(),
+        "timeKeys": TIME_KEYS.iter().map(|k| camel_case(k)).collect::<Vec<_>>(),
+    })
 }
 
 /// The `aliprefetch` command with `args` (the program's name first), as `npx aliprefetch` runs it;
@@ -315,15 +307,18 @@ impl Batch {
     }
 }
 
-/// The pure signers, for checking signatures against the official vectors.
+/// The pure signers, for checking signatures against the official vectors: the input as the core reads it
+/// (`SIGN_V1_INPUTS`, camelCase keys), the outcome as its record.
 #[napi(catch_unwind)]
 pub fn sign_v1(input: Json) -> Result<Value> {
-    convert::sign_v1(&input.into_value("input")?)
+    let o = convert::object("input", Some(&input.into_value("input")?))?;
+    Ok(convert::record(&aliprefetch::internal::SignV1Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign()))
 }
 
 #[napi(catch_unwind)]
 pub fn sign_v3(input: Json) -> Result<Value> {
-    convert::sign_v3(&input.into_value("input")?)
+    let o = convert::object("input", Some(&input.into_value("input")?))?;
+    Ok(convert::record(&aliprefetch::internal::SignV3Input::from_json(&o, KeyCase::Camel).map_err(error)?.sign()))
 }
 
 /// The runtime the addon's promises run on: one worker. A client's work is waiting on sockets, which one

@@ -4,20 +4,12 @@
 
 use std::sync::{Arc, Mutex};
 
-pub use aliprefetch::{AnyBatch, AnyItem};
+pub use aliprefetch::AnyBatch;
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
 
 use crate::results;
 use crate::runtime;
-
-fn item(py: Python<'_>, item: AnyItem) -> PyResult<Py<PyAny>> {
-    Ok(match item {
-        AnyItem::Live(i) => results::preload_item(py, i)?.into_any(),
-        AnyItem::Media(i) => results::media_item(py, i)?.into_any(),
-        AnyItem::Task(t) => results::preload_task(py, t)?.into_any(),
-    })
-}
 
 fn broken<T>(_: T) -> PyErr {
     PyRuntimeError::new_err("the batch is broken")
@@ -88,7 +80,7 @@ batch_methods!(BatchIterator {
             let next = runtime::block_on_here(py, batch.next());
             *self.batch.lock().map_err(broken)? = Some(batch);
             match next?.map_err(|e| crate::errors::to_py(py, e))? {
-                Some(i) => Ok(Some(item(py, i)?)),
+                Some(i) => Ok(Some(results::item(py, i)?)),
                 None => Ok(None),
             }
         })
@@ -122,7 +114,7 @@ batch_methods!(AsyncBatchIterator {
             let batch = self.batch.clone();
             let next = async move { batch.lock().await.next().await };
             let convert: crate::runtime::Convert<_> = Box::new(|py, next| match next {
-                Some(i) => item(py, i),
+                Some(i) => results::item(py, i),
                 None => Err(PyStopAsyncIteration::new_err(())),
             });
             Ok(runtime::spawn(py, next, convert)?.unbind())

@@ -35,10 +35,6 @@ impl Progress {
     }
 }
 
-pub fn preload_task(py: Python<'_>, t: aliprefetch::PreloadTask) -> PyResult<Py<PreloadTask>> {
-    of(py, &t)
-}
-
 pub fn preload_tasks(py: Python<'_>, tasks: Vec<aliprefetch::PreloadTask>) -> PyResult<Py<PyAny>> {
     let items: PyResult<Vec<Py<PreloadTask>>> = tasks.iter().map(|t| of(py, t)).collect();
     Ok(PyList::new(py, items?)?.into_any().unbind())
@@ -56,12 +52,14 @@ pub fn response(py: Python<'_>, r: aliprefetch::AnyResponse) -> PyResult<Py<PyAn
     })
 }
 
-pub fn preload_item(py: Python<'_>, i: aliprefetch::PreloadItem) -> PyResult<Py<PreloadItem>> {
-    of(py, &i)
-}
-
-pub fn media_item(py: Python<'_>, i: aliprefetch::MediaItem) -> PyResult<Py<MediaItem>> {
-    of(py, &i)
+/// The Python object of an item of a batch, or of a task of a query.
+pub fn item(py: Python<'_>, item: aliprefetch::AnyItem) -> PyResult<Py<PyAny>> {
+    use aliprefetch::AnyItem as I;
+    Ok(match &item {
+        I::Live(i) => of::<PreloadItem>(py, i)?.into_any(),
+        I::Media(i) => of::<MediaItem>(py, i)?.into_any(),
+        I::Task(t) => of::<PreloadTask>(py, t)?.into_any(),
+    })
 }
 
 /// The Python object of a batch's report of either kind.
