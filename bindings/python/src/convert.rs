@@ -72,15 +72,12 @@ fn to_json_within(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, path: &
         };
     }
     // Lists and tuples by index: a generic iterator asks each for a length hint first.
-    if let Ok(list) = value.cast::<PyList>() {
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         enter(py, field, value, path)?;
-        let items: PyResult<Vec<Value>> = list.iter().map(|item| to_json_within(py, field, &item, path)).collect();
-        path.pop();
-        return Ok(Value::Array(items?));
-    }
-    if let Ok(tuple) = value.cast::<PyTuple>() {
-        enter(py, field, value, path)?;
-        let items: PyResult<Vec<Value>> = tuple.iter().map(|item| to_json_within(py, field, &item, path)).collect();
+        let items: PyResult<Vec<Value>> = match value.cast::<PyList>() {
+            Ok(list) => list.iter().map(|item| to_json_within(py, field, &item, path)).collect(),
+            Err(_) => value.cast::<PyTuple>()?.iter().map(|item| to_json_within(py, field, &item, path)).collect(),
+        };
         path.pop();
         return Ok(Value::Array(items?));
     }

@@ -22,14 +22,9 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let kw = PyDict::new(py);
     let mut message = String::new();
     for (key, value) in e.fields(aliprefetch::internal::KeyCase::Snake) {
-        use serde_json::Value;
         match value {
-            Value::String(s) if key == "message" => message = s,
-            Value::String(s) => kw.set_item(key, s)?,
-            Value::Bool(b) => kw.set_item(key, b)?,
-            Value::Number(n) if n.is_f64() => kw.set_item(key, n.as_f64())?,
-            Value::Number(n) => kw.set_item(key, n.as_u64())?,
-            _ => kw.set_item(key, py.None())?,
+            serde_json::Value::String(s) if key == "message" => message = s,
+            value => kw.set_item(key, crate::mode::json_to_py(py, &value)?)?,
         }
     }
     let instance = class.call((message,), Some(&kw))?;
