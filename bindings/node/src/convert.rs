@@ -14,16 +14,6 @@ pub fn error(e: aliprefetch::Error) -> Error {
     Error::new(Status::GenericFailure, format!("{MARKER}{payload}"))
 }
 
-/// An error about a client option: the core names options in snake_case, the JS API in camelCase.
-pub fn option_error(e: aliprefetch::Error) -> Error {
-    match (e.kind(), e.field(), e.rule()) {
-        (aliprefetch::ErrorKind::InvalidInput, Some(field), Some(rule)) if field.contains('_') => {
-            invalid(&aliprefetch::internal::camel_case(field), rule, e.message())
-        }
-        _ => error(e),
-    }
-}
-
 /// An `InvalidInput` error for a value the binding cannot take.
 pub fn invalid(field: &str, rule: &str, message: impl Into<String>) -> Error {
     error(aliprefetch::Error::invalid_input(field, rule, message))
