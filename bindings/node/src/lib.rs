@@ -122,8 +122,8 @@ impl Client {
         let o = convert::object("options", options.map(|o| o.into_value("options")).transpose()?.as_ref())?;
         let mut config = ClientConfig::from_json(&o, KeyCase::Camel).map_err(error)?;
         config.user_agent.get_or_insert_with(|| format!("aliprefetch/{} (node)", env!("CARGO_PKG_VERSION")));
-        let client = aliprefetch::Client::from_config(config)
-            .map_err(|e| error(ClientConfig::name_for(e, KeyCase::Camel)))?;
+        let client =
+            aliprefetch::Client::from_config(config).map_err(|e| error(ClientConfig::name_for(e, KeyCase::Camel)))?;
         Ok(Client { inner: client })
     }
 
