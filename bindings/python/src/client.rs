@@ -9,7 +9,8 @@ use pyo3::types::PyDict;
 use crate::config::build_client;
 use crate::convert;
 use crate::errors::to_py;
-use crate::mode::{json_to_py, Asyncio, Blocking, Mode};
+use crate::json::json_to_py;
+use crate::mode::{Asyncio, Blocking, Mode};
 use crate::results::{self};
 
 /// One of the five operations, its keyword arguments those `method` declares for `action`.

@@ -28,7 +28,7 @@ impl Emulator {
     /// The control `name` with `args`, its answer as Python data.
     fn control(&self, py: Python<'_>, name: &str, args: Map<String, Value>) -> PyResult<Py<PyAny>> {
         let answer = self.handle.control(name, &args, KeyCase::Snake).map_err(|e| to_py(py, e))?;
-        crate::mode::json_to_py(py, &answer)
+        crate::json::json_to_py(py, &answer)
     }
 }
 

@@ -24,7 +24,7 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     for (key, value) in e.fields(aliprefetch::internal::KeyCase::Snake) {
         match value {
             serde_json::Value::String(s) if key == "message" => message = s,
-            value => kw.set_item(key, crate::mode::json_to_py(py, &value)?)?,
+            value => kw.set_item(key, crate::json::json_to_py(py, &value)?)?,
         }
     }
     let instance = class.call((message,), Some(&kw))?;

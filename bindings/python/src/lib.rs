@@ -12,6 +12,7 @@ mod credentials;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod errors;
+mod json;
 mod mode;
 mod results;
 mod runtime;

@@ -5,37 +5,11 @@ use std::sync::Arc;
 use aliprefetch::Error;
 use aliprefetch::ProgressFn;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
 
 use crate::batches::{AnyBatch, AsyncBatchIterator, BatchIterator};
 use crate::errors::to_py;
 use crate::results::Progress;
 use crate::runtime::{self, attach_from_runtime, Convert};
-
-/// A JSON value as Python objects.
-pub(crate) fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match v {
-        Value::Null => py.None(),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any().unbind(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.into_pyobject(py)?.into_any().unbind(),
-            None => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
-        },
-        Value::String(s) => s.into_pyobject(py)?.into_any().unbind(),
-        Value::Array(items) => {
-            let items: PyResult<Vec<Py<PyAny>>> = items.iter().map(|i| json_to_py(py, i)).collect();
-            PyList::new(py, items?)?.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let d = PyDict::new(py);
-            for (k, v) in map {
-                d.set_item(k, json_to_py(py, v)?)?;
-            }
-            d.into_any().unbind()
-        }
-    })
-}
 
 /// How a client finishes a call: blocking, or as an awaitable.
 pub trait Mode {
