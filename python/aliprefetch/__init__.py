@@ -2,7 +2,7 @@
 # Regenerate: UPDATE_SURFACE=1 cargo test -p aliprefetch --test surface_decl
 """Alibaba Cloud ApsaraVideo prefetch and relay APIs on the aliprefetch Rust core.
 
-``Client`` blocks (with the GIL released); ``AsyncClient`` returns awaitables for asyncio. Both sign
+``Client`` blocks (with the GIL released); ``AsyncClient`` returns coroutines for asyncio. Both sign
 byte-identically to the official SDKs (V3 by default, V1), refuse bad input before sending with an
 ``InvalidInputError`` naming the field, retry, pace under the documented quotas, split batches, page and
 wait. ``Emulator`` runs the local service in-process for tests.

@@ -2,7 +2,7 @@
 # Regenerate: UPDATE_SURFACE=1 cargo test -p aliprefetch --test surface_decl
 """The native module's public surface, checked against the compiled module by mypy.stubtest."""
 
-from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
 from types import TracebackType
@@ -148,8 +148,8 @@ class AsyncClient(_AsyncOperations):
     def pacing_is_shared(self) -> bool: ...
     def call(
         self, action: str, *, service: Service, params: Mapping[str, Any] | None = None, method: str = "POST"
-    ) -> Awaitable[dict[str, Any]]: ...
-    def presign(self, action: str, params: Mapping[str, Any]) -> Awaitable[SignedRequest]: ...
+    ) -> Coroutine[Any, Any, dict[str, Any]]: ...
+    def presign(self, action: str, params: Mapping[str, Any]) -> Coroutine[Any, Any, SignedRequest]: ...
 
 @final
 class Emulator:

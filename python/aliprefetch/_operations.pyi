@@ -2,7 +2,7 @@
 # Regenerate: UPDATE_PARAMS=1 cargo test -p aliprefetch --test params_decl
 """The five operations' keyword signatures, shared by ``Client`` and ``AsyncClient``."""
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import timedelta
 from enum import Enum
 from typing import Any, NotRequired, TypedDict
@@ -282,7 +282,7 @@ class _AsyncOperations:
         area: Area | Enum | None = None,
         preloaded_start_time: Time | None = None,
         preloaded_end_time: Time | None = None,
-    ) -> Awaitable[SetLiveStreamPreloadTasksResult]: ...
+    ) -> Coroutine[Any, Any, SetLiveStreamPreloadTasksResult]: ...
     def describe_live_stream_preload_tasks(
         self,
         *,
@@ -294,7 +294,7 @@ class _AsyncOperations:
         end_time: Time | None = None,
         page_size: int | None = None,
         page_num: int | None = None,
-    ) -> Awaitable[DescribeLiveStreamPreloadTasksResult]: ...
+    ) -> Coroutine[Any, Any, DescribeLiveStreamPreloadTasksResult]: ...
     def hot_live_rtc_stream(
         self,
         *,
@@ -306,7 +306,7 @@ class _AsyncOperations:
         video_msid: str,
         connection_timeout: int | timedelta | None = None,
         media_timeout: int | timedelta | None = None,
-    ) -> Awaitable[HotLiveRtcStreamResult]: ...
+    ) -> Coroutine[Any, Any, HotLiveRtcStreamResult]: ...
     def update_live_pull_to_push(
         self,
         *,
@@ -319,7 +319,7 @@ class _AsyncOperations:
         offset: int | timedelta | None = None,
         callback_url: str | None = None,
         file_index: int | None = None,
-    ) -> Awaitable[UpdateLivePullToPushResult]: ...
+    ) -> Coroutine[Any, Any, UpdateLivePullToPushResult]: ...
     def refresh_media_play_urls(
         self,
         *,
@@ -332,7 +332,7 @@ class _AsyncOperations:
         slice_flag: bool | None = None,
         slice_count: int | None = None,
         user_data: Mapping[str, Any] | str | None = None,
-    ) -> Awaitable[RefreshMediaPlayUrlsResult]: ...
+    ) -> Coroutine[Any, Any, RefreshMediaPlayUrlsResult]: ...
     def preload_live_streams(
         self,
         domain: str,
@@ -343,7 +343,7 @@ class _AsyncOperations:
         end: Time | None = None,
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
-    ) -> Awaitable[PreloadReport]: ...
+    ) -> Coroutine[Any, Any, PreloadReport]: ...
     def iter_preload_live_streams(
         self,
         domain: str,
@@ -368,7 +368,7 @@ class _AsyncOperations:
         user_data: Mapping[str, Any] | str | None = None,
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
-    ) -> Awaitable[MediaReport]: ...
+    ) -> Coroutine[Any, Any, MediaReport]: ...
     def iter_refresh_media(
         self,
         media_ids: _Strs,
@@ -396,7 +396,7 @@ class _AsyncOperations:
         user_data: Mapping[str, Any] | str | None = None,
         concurrency: int | None = None,
         progress: _ProgressCallback | None = None,
-    ) -> Awaitable[MediaReport]: ...
+    ) -> Coroutine[Any, Any, MediaReport]: ...
     def iter_preload_media(
         self,
         media_ids: _Strs,
@@ -430,4 +430,4 @@ class _AsyncOperations:
         timeout: Seconds | None = None,
         poll_interval: Seconds | None = None,
         progress: _ProgressCallback | None = None,
-    ) -> Awaitable[list[PreloadTask]]: ...
+    ) -> Coroutine[Any, Any, list[PreloadTask]]: ...

@@ -190,7 +190,7 @@ pub struct Client {
     client: aliprefetch::Client,
 }
 
-/// The client for asyncio: every call returns an awaitable driven by the core's runtime.
+/// The client for asyncio: every call returns a coroutine, driven by the core's runtime.
 #[pyclass(frozen, module = "aliprefetch._aliprefetch")]
 pub struct AsyncClient {
     client: aliprefetch::Client,

@@ -1,4 +1,4 @@
-//! How a client finishes a call and iterates a batch: blocking, or as asyncio awaitables.
+//! How a client finishes a call and iterates a batch: blocking, or as asyncio coroutines.
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use crate::errors::to_py;
 use crate::results::Progress;
 use crate::runtime::{self, attach_from_runtime, Convert};
 
-/// How a client finishes a call: blocking, or as an awaitable.
+/// How a client finishes a call: blocking, or as a coroutine.
 pub trait Mode {
     fn finish<T, F>(py: Python<'_>, fut: F, convert: Convert<T>) -> PyResult<Py<PyAny>>
     where
@@ -65,7 +65,7 @@ impl Mode for Asyncio {
         F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
         T: Send + 'static,
     {
-        Ok(runtime::spawn(py, fut, convert)?.unbind())
+        Ok(runtime::coroutine(py, runtime::spawn(py, fut, convert)?)?.unbind())
     }
 
     fn progress(py: Python<'_>, callback: Option<Bound<'_, PyAny>>) -> PyResult<Option<ProgressFn>> {

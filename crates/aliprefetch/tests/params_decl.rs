@@ -232,7 +232,7 @@ fn python() -> String {
     let mut out: String = HEADER.lines().map(|l| format!("# {l}\n")).collect();
     out.push_str(
         "\"\"\"The five operations' keyword signatures, shared by ``Client`` and ``AsyncClient``.\"\"\"\n\n\
-         from collections.abc import Awaitable, Callable, Mapping, Sequence\n\
+         from collections.abc import Callable, Coroutine, Mapping, Sequence\n\
          from datetime import timedelta\n\
          from enum import Enum\n\
          from typing import Any, NotRequired, TypedDict\n\n\
@@ -276,11 +276,12 @@ fn python() -> String {
             out.push_str(&format!("    {}: {ty}\n", p.key(KeyCase::Snake)));
         }
     }
-    for (class, wrap) in [("_Operations", None), ("_AsyncOperations", Some("Awaitable"))] {
+    // An async method returns a coroutine (so `asyncio.create_task` and `TaskGroup` take it).
+    for (class, wrap) in [("_Operations", None), ("_AsyncOperations", Some("Coroutine[Any, Any,"))] {
         out.push_str(&format!("\nclass {class}:\n"));
         for action in ACTIONS {
             let result = match wrap {
-                Some(w) => format!("{w}[{action}Result]"),
+                Some(w) => format!("{w} {action}Result]"),
                 None => format!("{action}Result"),
             };
             out.push_str(&format!("    def {}(\n        self,\n        *,\n", snake(action)));
@@ -292,7 +293,7 @@ fn python() -> String {
         }
         for (method, positional, _, decls, report, item) in batch_methods() {
             let (whole, each) = match wrap {
-                Some(w) => (format!("{w}[{report}]"), format!("AsyncBatchIterator[{item}]")),
+                Some(w) => (format!("{w} {report}]"), format!("AsyncBatchIterator[{item}]")),
                 None => (report.to_owned(), format!("BatchIterator[{item}]")),
             };
             for (name, returns) in [(method.to_owned(), whole), (format!("iter_{method}"), each)] {
@@ -310,7 +311,7 @@ fn python() -> String {
         }
         out.push_str(&format!("    ) -> {iterator}: ...\n"));
         let tasks = match wrap {
-            Some(w) => format!("{w}[list[PreloadTask]]"),
+            Some(w) => format!("{w} list[PreloadTask]]"),
             None => "list[PreloadTask]".to_owned(),
         };
         out.push_str(

@@ -327,7 +327,7 @@ fn py_def(out: &mut String, indent: &str, name: &str, params: &[String], returns
 
 fn py_member(out: &mut String, m: &Member, awaitable: bool) {
     let returns = py_type(m.returns, false);
-    let returns = if awaitable && m.awaits { format!("Awaitable[{returns}]") } else { returns };
+    let returns = if awaitable && m.awaits { format!("Coroutine[Any, Any, {returns}]") } else { returns };
     let mut params = py_args(m.args);
     match m.kind {
         Kind::New => {
@@ -369,7 +369,7 @@ fn python_init() -> String {
     let mut out: String = HEADER.lines().map(|l| format!("# {l}\n")).collect();
     out.push_str(
         "\"\"\"Alibaba Cloud ApsaraVideo prefetch and relay APIs on the aliprefetch Rust core.\n\n\
-         ``Client`` blocks (with the GIL released); ``AsyncClient`` returns awaitables for asyncio. Both sign\n\
+         ``Client`` blocks (with the GIL released); ``AsyncClient`` returns coroutines for asyncio. Both sign\n\
          byte-identically to the official SDKs (V3 by default, V1), refuse bad input before sending with an\n\
          ``InvalidInputError`` naming the field, retry, pace under the documented quotas, split batches, page and\n\
          wait. ``Emulator`` runs the local service in-process for tests.\n\"\"\"\n\n\
@@ -403,7 +403,7 @@ fn python() -> String {
         "\"\"\"The native module's public surface, checked against the compiled module by mypy.stubtest.\"\"\"\n\n",
     );
     out.push_str(
-        "from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence\n\
+        "from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Mapping, Sequence\n\
          from datetime import datetime\n\
          from os import PathLike\n\
          from types import TracebackType\n\
