@@ -8,7 +8,6 @@ use pyo3::prelude::*;
 
 use crate::batches::{AnyBatch, AsyncBatchIterator, BatchIterator};
 use crate::errors::to_py;
-use crate::results::Progress;
 use crate::runtime::{self, attach_from_runtime, Convert};
 
 /// How a client finishes a call: blocking, or as a coroutine.
@@ -45,7 +44,7 @@ impl Mode for Blocking {
             let cb = cb.unbind();
             Arc::new(move |p: aliprefetch::Progress| {
                 attach_from_runtime(|py| {
-                    let called = Py::new(py, Progress::of(p)).and_then(|arg| cb.call1(py, (arg,)));
+                    let called = crate::results::progress(py, &p).and_then(|arg| cb.call1(py, (arg,)));
                     if let Err(e) = called {
                         e.write_unraisable(py, Some(cb.bind(py)));
                     }
@@ -74,7 +73,7 @@ impl Mode for Asyncio {
         let cb = cb.unbind();
         Ok(Some(Arc::new(move |p: aliprefetch::Progress| {
             attach_from_runtime(|py| {
-                let scheduled = Py::new(py, Progress::of(p))
+                let scheduled = crate::results::progress(py, &p)
                     .and_then(|arg| runtime::call_soon(py, &event_loop, &cb, arg.into_any()));
                 if let Err(e) = scheduled {
                     e.write_unraisable(py, Some(cb.bind(py)));

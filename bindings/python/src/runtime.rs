@@ -213,17 +213,13 @@ fn settle_soon(py: Python<'_>, event_loop: &Py<PyAny>, future: &Py<PyAny>, ok: b
     Ok(())
 }
 
-/// `future` as a coroutine (what `asyncio.create_task`, `TaskGroup.create_task` and `asyncio.run` take):
-/// awaiting it awaits the future, and cancelling the task that awaits it cancels the future, which
-/// aborts its Rust task.
+/// `future` as a coroutine (what `asyncio.create_task` and `TaskGroup` take): awaiting it awaits the
+/// future, and cancelling the task that awaits it cancels the future, which aborts its Rust task.
 pub fn coroutine<'py>(py: Python<'py>, future: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     static AWAITING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let awaiting = AWAITING.get_or_try_init(py, || {
-        let code = c"async def awaiting(future):\n    return await future\n";
-        let module = PyModule::from_code(py, code, c"aliprefetch/_awaiting.py", c"aliprefetch._awaiting")?;
-        module.getattr("awaiting").map(Bound::unbind)
-    })?;
-    awaiting.bind(py).call1((future,))
+    let code = c"async def awaiting(future):\n    return await future\n";
+    let module = || PyModule::from_code(py, code, c"aliprefetch/_awaiting.py", c"aliprefetch._awaiting");
+    AWAITING.get_or_try_init(py, || module()?.getattr("awaiting").map(Bound::unbind))?.bind(py).call1((future,))
 }
 
 /// Calls `callback(arg)` on `event_loop`'s thread (from a runtime thread).

@@ -22,17 +22,9 @@ fn of<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
     object(py, RecordReader::of(&value.record()))
 }
 
-impl Progress {
-    pub fn of(p: aliprefetch::Progress) -> Self {
-        let record = p.record();
-        let r = RecordReader::of(&record);
-        Progress {
-            done: r.count("done"),
-            total: r.count("total"),
-            succeeded: r.count("succeeded"),
-            failed: r.count("failed"),
-        }
-    }
+/// The `Progress` object of a batch's or a wait's progress.
+pub fn progress(py: Python<'_>, p: &aliprefetch::Progress) -> PyResult<Py<Progress>> {
+    of(py, p)
 }
 
 pub fn preload_tasks(py: Python<'_>, tasks: Vec<aliprefetch::PreloadTask>) -> PyResult<Py<PyAny>> {
