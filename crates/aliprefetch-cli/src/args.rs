@@ -18,6 +18,8 @@ Exit codes:
   3  authentication or credentials: none found, or the service refused them
   4  throttled or service unavailable after retries (5xx, timeout, connection)
   5  any other error (the service refused the request, an unreadable answer)
+  130  interrupted (Ctrl-C): a batch prints what settled and names what was in flight; a wait or
+       watch (--wait, --watch) prints the tasks as last polled
 
 Credentials come from the default chain: ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (/ _SECURITY_TOKEN),
 the aliyun CLI profile (~/.aliyun/config.json, --profile or ALIBABA_CLOUD_PROFILE),

@@ -170,13 +170,14 @@ pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Exit, Fa
             "interrupted": settled.interrupted.is_some(),
             "waited": watched.is_some(),
             "timed_out": watched.as_ref().is_some_and(|w| w.timed_out),
+            "wait_interrupted": watched.as_ref().is_some_and(|w| w.interrupted),
             "items": items,
         }),
         items,
     }
     .print(global.output)
     .map_err(stdout_failed)?;
-    if settled.interrupted.is_some() {
+    if settled.interrupted.is_some() || watched.as_ref().is_some_and(|w| w.interrupted) {
         return Ok(Exit::Interrupted);
     }
     Ok(end.exit(Exit::of_items(ok, &failures)))
@@ -280,7 +281,9 @@ fn wait_summary(w: &Watched, total: usize, took: Duration, timeout: Duration) ->
     let complete = w.tasks.iter().filter(|t| t.status == "complete").count();
     let failed = w.tasks.iter().filter(|t| t.status == "failed").count();
     let open = total - complete - failed;
-    if w.timed_out {
+    if w.interrupted {
+        format!("interrupted: {complete} complete, {failed} failed, {open} still open or not polled yet ({took:.1?})")
+    } else if w.timed_out {
         format!("{complete} complete, {failed} failed, {open} still open after {}", humantime::format_duration(timeout))
     } else {
         format!("{complete} complete, {failed} failed ({:.1?})", took)
@@ -346,7 +349,7 @@ pub async fn tasks(global: &GlobalArgs, args: &TasksArgs) -> Result<Exit, Failur
         }
         let failures: Vec<ErrorKind> =
             tasks.iter().filter(|t| t.status != "complete").map(|_| ErrorKind::Api).collect();
-        exit = Exit::of_items(tasks.len() - failures.len(), &failures);
+        exit = if w.interrupted { Exit::Interrupted } else { Exit::of_items(tasks.len() - failures.len(), &failures) };
     } else {
         note(&format!("{} task{}", tasks.len(), if tasks.len() == 1 { "" } else { "s" }));
     }

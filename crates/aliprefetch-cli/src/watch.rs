@@ -13,10 +13,13 @@ pub struct Watched {
     pub tasks: Vec<PreloadTask>,
     /// The wait ran out of time before every task was complete or failed.
     pub timed_out: bool,
+    /// Ctrl-C ended the wait: `tasks` are the states of the last poll.
+    pub interrupted: bool,
 }
 
-/// Polls until every task is complete or failed, or `args.timeout` passes. The bar shows the summed
-/// `Process` of the tasks (ended tasks count as 100 %).
+/// Polls until every task is complete or failed, `args.timeout` passes, or Ctrl-C (which stops it at
+/// once, with the states of the last poll). The bar shows the summed `Process` of the tasks (ended tasks
+/// count as 100 %).
 pub async fn watch(client: &Client, domain: &str, ids: &[String], args: &WaitArgs) -> Result<Watched, Error> {
     let bar = crate::progress::process(ids.len());
     let latest: Arc<Mutex<Vec<PreloadTask>>> = Arc::default();
@@ -40,14 +43,20 @@ pub async fn watch(client: &Client, domain: &str, ids: &[String], args: &WaitArg
     // deadline is only a backstop.
     let mut options = WaitOptions::with(Some(args.timeout + Duration::from_secs(60)), Some(args.poll_interval), None);
     options.on_poll = Some(on_poll);
-    let result = tokio::time::timeout(args.timeout, client.wait_for_preload(domain, ids, options)).await;
+    // Installed before the first poll: a background job starts with SIGINT ignored, and this replaces it.
+    let ctrl_c = tokio::signal::ctrl_c();
+    let wait = tokio::time::timeout(args.timeout, client.wait_for_preload(domain, ids, options));
+    let result = tokio::select! {
+        biased;
+        _ = ctrl_c => None,
+        done = wait => Some(done),
+    };
     bar.finish_and_clear();
+    let latest = || std::mem::take(&mut *latest.lock().expect("progress lock"));
     match result {
-        Ok(Ok(tasks)) => Ok(Watched { tasks, timed_out: false }),
-        Ok(Err(e)) => Err(e),
-        Err(_elapsed) => {
-            let tasks = std::mem::take(&mut *latest.lock().expect("progress lock"));
-            Ok(Watched { tasks, timed_out: true })
-        }
+        Some(Ok(Ok(tasks))) => Ok(Watched { tasks, timed_out: false, interrupted: false }),
+        Some(Ok(Err(e))) => Err(e),
+        Some(Err(_elapsed)) => Ok(Watched { tasks: latest(), timed_out: true, interrupted: false }),
+        None => Ok(Watched { tasks: latest(), timed_out: false, interrupted: true }),
     }
 }

@@ -904,3 +904,93 @@ fn a_bad_media_id_line_is_reported_and_the_rest_submitted() {
     );
     assert_eq!(doc["succeeded"], 2);
 }
+
+/// How many DescribeLiveStreamPreloadTasks requests `emu` has answered.
+fn describes(emu: &Emulator) -> u64 {
+    emu.request_counts().iter().filter(|c| c.action == "DescribeLiveStreamPreloadTasks").map(|c| c.count).sum()
+}
+
+/// Starts `args` against `emu` (tasks that take an hour to complete, a wait of up to 10 minutes), waits
+/// until it has polled `polls` times (what the emulator counted, not a clock), then interrupts it with
+/// `interrupt` and returns its exit code, stdout and stderr.
+fn interrupted_wait(emu: &Emulator, args: &[&str], polls: u64, interrupt: &str) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let creds = emu.credentials();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("aliprefetch"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ALIBABA_CLOUD_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("HOME", home.path())
+        .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", creds.access_key_id())
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", creds.access_key_secret())
+        .args(["--endpoint", &emu.endpoint()])
+        .args(args)
+        .args(["--timeout", "10m", "--poll-interval", "100ms"]);
+    let mut child = match interrupt {
+        // A pseudo-terminal (util-linux `script`): Ctrl-C typed into it interrupts the foreground job.
+        "pty" => {
+            let line = std::iter::once(cmd.get_program())
+                .chain(cmd.get_args())
+                .map(|a| format!("'{}'", a.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut script = std::process::Command::new("script");
+            script.args(["-qefc", &line, "/dev/null"]).envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+            script.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        }
+        _ => cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(),
+    };
+    let before = describes(emu);
+    while describes(emu) < before + polls {
+        assert!(child.try_wait().unwrap().is_none(), "it ended before it was interrupted");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    if interrupt == "pty" {
+        use std::io::Write as _;
+        child.stdin.as_mut().unwrap().write_all(b"\x03").unwrap();
+    } else {
+        let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn sigint_during_preload_wait_prints_what_is_known_and_exits_130() {
+    let emu = emulator(r#"{"live": {"preload": {"seconds_to_complete": 3600}}}"#);
+    let urls = ["rtmp://play.example.com/live/w1", "rtmp://play.example.com/live/w2"];
+    let args = ["-o", "json", "live", "preload", "--domain", DOMAIN, "--wait", urls[0], urls[1]];
+    let r = interrupted_wait(&emu, &args, 2, "signal");
+    assert_eq!(r.code, 130, "{}", r.stderr);
+    assert!(r.stderr.contains("interrupted: 0 complete, 0 failed"), "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["wait_interrupted"], true);
+    // The report names the tasks the service holds.
+    let held: HashSet<String> = emu.tasks().into_iter().map(|t| t.task_id).collect();
+    let reported: HashSet<String> =
+        doc["items"].as_array().unwrap().iter().map(|i| i["task_id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(reported, held);
+}
+
+#[test]
+fn ctrl_c_in_a_terminal_stops_tasks_watch_with_the_tasks_and_130() {
+    let emu = emulator(r#"{"live": {"preload": {"seconds_to_complete": 3600}}}"#);
+    let urls = ["rtmp://play.example.com/live/t1", "rtmp://play.example.com/live/t2"];
+    let made = run(at(&emu).0.args(["-o", "json", "live", "preload", "--domain", DOMAIN, urls[0], urls[1]]));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let r = interrupted_wait(&emu, &["-o", "jsonl", "live", "tasks", "--domain", DOMAIN, "--watch"], 3, "pty");
+    assert_eq!(r.code, 130, "{}{}", r.stdout, r.stderr);
+    // `script` merges the job's stdout and stderr into the terminal's output.
+    assert!(r.stdout.contains("interrupted: 0 complete, 0 failed, 2 still open"), "{}", r.stdout);
+    for task in emu.tasks() {
+        assert!(r.stdout.contains(&task.task_id), "{} missing from {}", task.task_id, r.stdout);
+    }
+}
