@@ -136,6 +136,13 @@ test('a misspelt client option is refused naming it, and every declared one is t
       return true;
     });
   }
+  // A typo names the option meant, and so does a misspelt action of the documented quotas.
+  assert.throws(() => new aliprefetch.Client({ retry: { maxAttempt: 1 } }), /did you mean `maxAttempts`\?/);
+  assert.throws(() => new aliprefetch.Client({ pollInterval: 5 }), (e) => e.field === 'pollInterval' && !/did you mean/.test(e.message));
+  assert.throws(
+    () => new aliprefetch.Client({ rateLimits: { DescribeLiveStreamPreloadTask: 5 } }),
+    (e) => e.field === 'rateLimits' && /did you mean `DescribeLiveStreamPreloadTasks`\?/.test(e.message),
+  );
   assert.throws(() => new aliprefetch.Client({ retry: { maxAttempts: 0 } }), { field: 'maxAttempts', rule: 'range' });
   assert.throws(() => new aliprefetch.Client({ connectTimeoutMs: -1 }), { field: 'connectTimeoutMs', rule: 'range' });
   const client = new aliprefetch.Client({

@@ -118,7 +118,7 @@ def test_case(operation: str, service: str, case: dict[str, Any]) -> None:
 
 def test_keywords_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator: aliprefetch.Emulator) -> None:
     client = client_on(emulator)
-    with pytest.raises(TypeError, match="unexpected keyword argument 'domian_name'"):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'domian_name'. Did you mean 'domain_name'"):
         client.describe_live_stream_preload_tasks(domian_name="play.example.com")
     with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'domain_name'"):
         client.describe_live_stream_preload_tasks(page_size=5)
@@ -130,9 +130,18 @@ def test_keywords_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator:
     assert emulator.request_counts() == [], "nothing was sent"
 
 
+def test_a_misspelt_setting_or_action_names_the_one_meant() -> None:
+    with pytest.raises(TypeError, match="'regoin'. Did you mean 'region'"):
+        aliprefetch.Client(regoin="cn-beijing")  # type: ignore[call-arg]
+    with pytest.raises(aliprefetch.InvalidInputError, match="did you mean `SetLiveStreamPreloadTasks`"):
+        aliprefetch.Client(rate_limits={"SetLiveStreamPreloadTask": 5})
+    with pytest.raises(TypeError, match="'max_attempt'. Did you mean 'max_attempts'"):
+        aliprefetch.RetryConfig(max_attempt=2)  # type: ignore[call-arg]
+
+
 def test_batch_options_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator: aliprefetch.Emulator) -> None:
     client = client_on(emulator)
-    with pytest.raises(TypeError, match="unexpected keyword argument 'concurency'"):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'concurency'. Did you mean 'concurrency'"):
         client.preload_live_streams("play.example.com", ["rtmp://play.example.com/live/a"], concurency=3)
     with pytest.raises(TypeError, match="unexpected keyword argument 'slice_cnt'"):
         client.iter_refresh_media(["m1"], slice_cnt=2)

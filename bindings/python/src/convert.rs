@@ -179,10 +179,11 @@ pub fn keywords(
     let mut given = Vec::new();
     for (k, v) in kwargs.map(|d| d.iter()).into_iter().flatten() {
         let key: String = k.extract()?;
+        let allowed = || declared.iter().filter(|p| !except.contains(&p.name)).map(|p| p.key(KeyCase::Snake));
         let param = declared
             .iter()
             .find(|p| !except.contains(&p.name) && p.key(KeyCase::Snake) == key)
-            .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
+            .ok_or_else(|| unexpected(method, &key, allowed().collect()))?;
         given.push(param.name);
         put(param, &v)?;
     }
@@ -202,6 +203,13 @@ pub fn keywords(
     Ok(())
 }
 
+/// Python's own error for an unknown keyword, with the one `key` likely misspells (the core's `closest`).
+fn unexpected(method: &str, key: &str, known: Vec<String>) -> PyErr {
+    let meant = aliprefetch::internal::closest(key, known.iter().map(String::as_str));
+    let hint = meant.map(|m| format!(". Did you mean '{m}'?")).unwrap_or_default();
+    PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'{hint}"))
+}
+
 /// The keyword options of a batch method as the core's option map (keys as declared; values as the
 /// parameters they fill read them, named by those parameters). An unknown keyword is a `TypeError`
 /// naming it, as Python's own signature check raises.
@@ -217,7 +225,7 @@ pub fn option_map(
         let decl = decls
             .iter()
             .find(|d| d.key == key)
-            .ok_or_else(|| PyTypeError::new_err(format!("{method}() got an unexpected keyword argument '{key}'")))?;
+            .ok_or_else(|| unexpected(method, &key, decls.iter().map(|d| d.key.to_owned()).collect()))?;
         // A duration option is seconds (a number or a timedelta), as every Python duration here is.
         let value = match (decl.ty, v.cast::<PyDict>()) {
             (ParamType::Duration, _) if !v.is_none() => Value::from(seconds(py, decl.key, &v)?.as_secs_f64()),

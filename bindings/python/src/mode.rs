@@ -44,7 +44,8 @@ impl Mode for Blocking {
             let cb = cb.unbind();
             Arc::new(move |p: aliprefetch::Progress| {
                 attach_from_runtime(|py| {
-                    let called = crate::results::progress(py, &p).and_then(|arg| cb.call1(py, (arg,)));
+                    let called =
+                        crate::results::of::<crate::results::Progress>(py, &p).and_then(|arg| cb.call1(py, (arg,)));
                     if let Err(e) = called {
                         e.write_unraisable(py, Some(cb.bind(py)));
                     }
@@ -73,7 +74,7 @@ impl Mode for Asyncio {
         let cb = cb.unbind();
         Ok(Some(Arc::new(move |p: aliprefetch::Progress| {
             attach_from_runtime(|py| {
-                let scheduled = crate::results::progress(py, &p)
+                let scheduled = crate::results::of::<crate::results::Progress>(py, &p)
                     .and_then(|arg| runtime::call_soon(py, &event_loop, &cb, arg.into_any()));
                 if let Err(e) = scheduled {
                     e.write_unraisable(py, Some(cb.bind(py)));

@@ -291,6 +291,22 @@ impl RateLimits {
     pub fn documented_with<A: Into<String>>(limits: impl IntoIterator<Item = (A, u32)>) -> RateLimits {
         limits.into_iter().fold(RateLimits::documented(), |l, (a, n)| l.set(a, n))
     }
+
+    /// [`RateLimits::documented_with`] for limits a person wrote: an action that misspells one with a
+    /// documented quota ([`DOCUMENTED_QUOTAS`](crate::DOCUMENTED_QUOTAS)) is refused, naming it, rather than
+    /// left to pace nothing; any other action (one sent with `call`) is taken as given.
+    pub fn checked_with<A: AsRef<str>>(limits: impl IntoIterator<Item = (A, u32)>) -> Result<RateLimits, Error> {
+        let known: Vec<&str> = crate::DOCUMENTED_QUOTAS.iter().map(|(a, _)| *a).collect();
+        let mut checked = Vec::new();
+        for (action, n) in limits {
+            let action = action.as_ref();
+            if !known.contains(&action) && crate::error::closest(action, known.iter().copied()).is_some() {
+                return Err(Error::unknown_name("rate_limits", action, "an action with a quota", &known));
+            }
+            checked.push((action.to_owned(), n));
+        }
+        Ok(RateLimits::documented_with(checked))
+    }
 }
 
 /// Deserializers that give the same checks, and messages, as the typed paths.
@@ -358,7 +374,7 @@ mod de {
         match Option::<RateLimitData>::deserialize(d)? {
             None => Ok(None),
             Some(RateLimitData::Preset(name)) => RateLimits::preset(&name).map(Some).map_err(D::Error::custom),
-            Some(RateLimitData::Custom(m)) => Ok(Some(RateLimits::documented_with(m))),
+            Some(RateLimitData::Custom(m)) => RateLimits::checked_with(m).map(Some).map_err(D::Error::custom),
         }
     }
 }
@@ -412,6 +428,9 @@ mod tests {
         assert_eq!(c.retry, Some(RetryConfig::disabled()));
         let limits = c.rate_limits.clone().expect("limits");
         assert_eq!((limits.limit("HotLiveRtcStream"), limits.limit("X")), (None, Some(3)));
+        // A misspelt action with a documented quota is refused, naming the one meant.
+        let e = serde_json::from_str::<ClientConfig>(r#"{"rate_limits": {"HotLiveRtcStreams": 5}}"#).expect_err("typo");
+        assert!(e.to_string().contains("did you mean `HotLiveRtcStream`?"), "{e}");
         assert_eq!(Client::from_config(c).expect("builds").region(), "cn-beijing");
 
         for (bad, says) in [

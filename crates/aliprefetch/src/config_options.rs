@@ -65,14 +65,9 @@ pub const RETRY_OPTIONS: &[OptionDecl] = &[
 
 /// An error of the core's typed paths with its field renamed to the key the language gave.
 fn as_given(e: Error, decls: &[OptionDecl], case: KeyCase) -> Error {
-    match (e.field(), e.rule()) {
-        (Some(field), Some(rule)) if e.kind() == crate::ErrorKind::InvalidInput => {
-            match decls.iter().find(|d| d.key == field) {
-                Some(d) => Error::invalid_input(option_key(d, case), rule, e.message().to_owned()),
-                None => e,
-            }
-        }
-        _ => e,
+    match e.field().and_then(|field| decls.iter().find(|d| d.key == field)) {
+        Some(d) => e.renamed(&option_key(d, case)),
+        None => e,
     }
 }
 
@@ -121,7 +116,7 @@ fn rate_limits(key: &str, value: &Value) -> Result<RateLimits, Error> {
                 })?;
                 limits.push((action.clone(), n));
             }
-            Ok(RateLimits::documented_with(limits))
+            RateLimits::checked_with(limits).map_err(|e| e.renamed(key))
         }
         _ => Err(Error::invalid_input(key, "type", "must be \"documented\", \"disabled\" or limits by action")),
     }
@@ -317,5 +312,27 @@ mod tests {
             .expect("reads");
         let e = ClientConfig::name_for(crate::Client::from_config(c).expect_err("conflict"), KeyCase::Camel);
         assert_eq!(e.field(), Some("rateLimitUrl"));
+        // Said once, in the language's name (not `rateLimitUrl: rate_limit_url: …`).
+        assert!(e.message().starts_with("rateLimitUrl: ") && !e.message().contains("rate_limit_url"), "{e}");
+    }
+
+    #[test]
+    fn a_misspelt_name_is_refused_with_the_one_meant() {
+        for (given, case, meant) in [
+            (json!({"regoin": "x"}), KeyCase::Snake, "region"),
+            (json!({"retry": {"maxAttempt": 1}}), KeyCase::Camel, "maxAttempts"),
+            (json!({"readTimeout": 1}), KeyCase::Camel, "readTimeoutMs"),
+            (json!({"rateLimits": {"SetLiveStreamPreloadTask": 1}}), KeyCase::Camel, "SetLiveStreamPreloadTasks"),
+        ] {
+            let e = read(given.clone(), case).expect_err("refused");
+            assert!(e.message().contains(&format!("did you mean `{meant}`?")), "{given}: {e}");
+            assert_eq!(e.rule(), Some("unknown"), "{given}");
+        }
+        // A name near none is refused without a guess; an action far from every documented one is
+        // another action's limit (one sent with `call`), taken as given.
+        let e = read(json!({"colour": 1}), KeyCase::Snake).expect_err("refused");
+        assert!(!e.message().contains("did you mean"), "{e}");
+        let c = read(json!({"rate_limits": {"DescribeLiveStreamsOnlineList": 2}}), KeyCase::Snake).expect("reads");
+        assert_eq!(c.rate_limits.expect("limits").limit("DescribeLiveStreamsOnlineList"), Some(2));
     }
 }

@@ -97,6 +97,7 @@ pub mod internal {
     };
     pub use crate::config_options::{CLIENT_OPTIONS, RETRY_OPTIONS};
     pub use crate::credentials::cache::CredentialsCache;
+    pub use crate::error::closest;
     pub use crate::error_schema::{error_class, error_field_key, ErrorClass, ERROR_BASE, ERROR_CLASSES, ERROR_FIELDS};
     pub use crate::local_file::{read_lines, read_small_file, Line};
     pub use crate::ops::ACTIONS;

@@ -84,11 +84,7 @@ impl<'a> Given<'a> {
     fn new(input: &'a Map<String, Value>, decls: &'static [Param], case: KeyCase) -> Result<Self, Error> {
         if let Some(unknown) = input.keys().find(|k| !decls.iter().any(|d| &d.key(case) == *k)) {
             let known: Vec<String> = decls.iter().map(|d| d.key(case)).collect();
-            return Err(Error::invalid_input(
-                unknown.clone(),
-                "unknown",
-                format!("is not an input here (known: {})", known.join(", ")),
-            ));
+            return Err(Error::unknown_name(unknown, unknown, "an input here", &known));
         }
         Ok(Given { input, decls, case })
     }

@@ -15,16 +15,11 @@ pub use class::{object, FromRecord};
 pub use records::*;
 
 /// The result object of a core value.
-fn of<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
+pub fn of<T: FromRecord + pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>(
     py: Python<'_>,
     value: &impl Record,
 ) -> PyResult<Py<T>> {
     object(py, RecordReader::of(&value.record()))
-}
-
-/// The `Progress` object of a batch's or a wait's progress.
-pub fn progress(py: Python<'_>, p: &aliprefetch::Progress) -> PyResult<Py<Progress>> {
-    of(py, p)
 }
 
 pub fn preload_tasks(py: Python<'_>, tasks: Vec<aliprefetch::PreloadTask>) -> PyResult<Py<PyAny>> {

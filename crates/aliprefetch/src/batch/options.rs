@@ -237,7 +237,7 @@ pub fn option_key(decl: &OptionDecl, case: KeyCase) -> String {
 pub(crate) fn find_option<'a>(decls: &'a [OptionDecl], key: &str, case: KeyCase) -> Result<&'a OptionDecl, Error> {
     decls.iter().find(|d| option_key(d, case) == key).ok_or_else(|| {
         let known: Vec<String> = decls.iter().map(|d| option_key(d, case)).collect();
-        Error::invalid_input(key, "unknown", format!("is not an option here (known: {})", known.join(", ")))
+        Error::unknown_name(key, key, "an option here", &known)
     })
 }
 

@@ -7,7 +7,7 @@ mod answer;
 mod model;
 
 pub(crate) use answer::{from_response, is_clock_refusal};
-pub use model::{Error, ErrorKind};
+pub use model::{closest, Error, ErrorKind};
 
 #[cfg(test)]
 mod tests {

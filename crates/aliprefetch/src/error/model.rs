@@ -147,6 +147,30 @@ impl Error {
         e
     }
 
+    /// This invalid input's error with its field named `field` (as a language names it); any other error
+    /// unchanged.
+    pub(crate) fn renamed(self, field: &str) -> Self {
+        match (self.kind(), self.field(), self.rule()) {
+            (ErrorKind::InvalidInput, Some(old), Some(rule)) => {
+                let message = self.message();
+                let message = message.strip_prefix(old).and_then(|m| m.strip_prefix(": ")).unwrap_or(message);
+                Error::invalid_input(field, rule, message)
+            }
+            _ => self,
+        }
+    }
+
+    /// `name` (given for `field`) is not one of `known`, `what` says what it should have been ("a
+    /// parameter of this operation"): the rule `unknown`, the closest known name when one is near (a typo),
+    /// and the known ones.
+    pub(crate) fn unknown_name<S: AsRef<str>>(field: &str, name: &str, what: &str, known: &[S]) -> Self {
+        let known: Vec<&str> = known.iter().map(AsRef::as_ref).collect();
+        let hint = closest(name, known.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+        let subject = if field == name { String::new() } else { format!("`{name}` ") };
+        let message = format!("{subject}is not {what}{hint} (known: {})", known.join(", "));
+        Error::invalid_input(field, "unknown", message)
+    }
+
     pub(crate) fn with_code(mut self, code: impl Into<String>) -> Self {
         self.inner.code = Some(code.into());
         self
@@ -323,4 +347,20 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
+}
+
+/// The name of `known` that `name` most likely misspells: within a few edits (letters swapped, missing or
+/// added, another case or separator), at most 2 or a quarter of its length.
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let plain = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let given = plain(name);
+    known
+        .into_iter()
+        .map(|k| {
+            let k_plain = plain(k);
+            (strsim::damerau_levenshtein(&given, &k_plain), k_plain.chars().count(), k)
+        })
+        .filter(|(edits, len, _)| *edits <= (len / 4).max(2))
+        .min_by_key(|(edits, _, _)| *edits)
+        .map(|(_, _, k)| k)
 }

@@ -99,11 +99,7 @@ impl<'a> JsonInput<'a> {
         }
         let known = self.known.borrow();
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
-            Some(k) => Err(Error::invalid_input(
-                k.clone(),
-                "unknown",
-                format!("is not a parameter of this operation (known: {})", known.join(", ")),
-            )),
+            Some(k) => Err(Error::unknown_name(k, k, "a parameter of this operation", &known)),
             None => Ok(()),
         }
     }
