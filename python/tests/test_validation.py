@@ -139,6 +139,15 @@ def test_a_misspelt_setting_or_action_names_the_one_meant() -> None:
         aliprefetch.RetryConfig(max_attempt=2)  # type: ignore[call-arg]
 
 
+def test_a_task_id_that_cannot_be_one_is_refused_before_waiting(emulator: aliprefetch.Emulator) -> None:
+    client = client_on(emulator)
+    for given, rule in (("4be67dca-…", "placeholder"), ("4be67dca-...", "placeholder"), ("4be67dca 9f", "whitespace")):
+        with pytest.raises(aliprefetch.InvalidInputError) as caught:
+            client.wait_for_preload("play.example.com", [given], timeout=5)
+        assert (caught.value.field, caught.value.rule) == ("TaskId", rule)
+    assert emulator.request_counts() == [], "nothing was sent"
+
+
 def test_batch_options_are_the_cores_declaration_and_a_typo_is_a_type_error(emulator: aliprefetch.Emulator) -> None:
     client = client_on(emulator)
     with pytest.raises(TypeError, match="unexpected keyword argument 'concurency'. Did you mean 'concurrency'"):

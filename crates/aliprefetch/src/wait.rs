@@ -135,6 +135,9 @@ impl Client {
         options: WaitOptions,
     ) -> Result<Vec<PreloadTask>, Error> {
         crate::ops::require("DomainName", domain)?;
+        for id in task_ids {
+            crate::ops::task_id("TaskId", id.as_ref())?;
+        }
         if task_ids.is_empty() {
             return Ok(Vec::new());
         }

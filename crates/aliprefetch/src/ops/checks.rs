@@ -75,6 +75,23 @@ pub fn url_problem(url: &str) -> Option<(&'static str, String)> {
     None
 }
 
+/// A task id that cannot be one: blank, holding whitespace, or a placeholder with an ellipsis (`4be67dca-…`,
+/// copied from an example). The documentation fixes no format, so nothing stricter is checked.
+pub(crate) fn task_id(field: &str, id: &str) -> Result<(), Error> {
+    require(field, id)?;
+    if id.chars().any(char::is_whitespace) {
+        return Err(Error::invalid_input(
+            field,
+            "whitespace",
+            format!("holds whitespace, which no task id does: `{id}`"),
+        ));
+    }
+    if id.contains('…') || id.contains("...") {
+        return Err(Error::invalid_input(field, "placeholder", format!("is a placeholder with an ellipsis: `{id}`")));
+    }
+    Ok(())
+}
+
 /// Each item of a list of stream URLs must be a URL (see [`url_problem`]).
 pub(crate) fn url_items(field: &str, urls: &[String]) -> Result<(), Error> {
     for (i, url) in urls.iter().enumerate() {

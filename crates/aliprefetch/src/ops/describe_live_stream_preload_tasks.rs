@@ -89,7 +89,7 @@ impl Operation for DescribeLiveStreamPreloadTasksRequest {
     fn validate_at(&self, now: OffsetDateTime) -> Result<(), Error> {
         super::require("DomainName", &self.domain_name)?;
         if let Some(id) = &self.task_id {
-            super::require("TaskId", id)?;
+            super::task_id("TaskId", id)?;
         }
         super::count("PlayUrl", self.play_urls.len(), 0, MAX_URLS, "URLs")?;
         super::list_items("PlayUrl", &self.play_urls)?;

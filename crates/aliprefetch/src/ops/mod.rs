@@ -18,7 +18,9 @@ mod schema;
 
 pub use any::{params_of, AnyRequest, AnyResponse, ACTIONS};
 pub use checks::is_hls_url;
-pub(crate) use checks::{count, end_after_start, list_items, params_sendable, require, times_in_range, url_items};
+pub(crate) use checks::{
+    count, end_after_start, list_items, params_sendable, require, task_id, times_in_range, url_items,
+};
 pub use checks::{item_problem, url_problem, MAX_LIST_BYTES, MAX_URI_BYTES};
 pub(crate) use decode::{de, decode, require_request_id};
 pub(crate) use input::JsonInput;

@@ -110,7 +110,7 @@ impl Operation for UpdateLivePullToPushRequest {
     }
 
     fn validate_at(&self, now: OffsetDateTime) -> Result<(), Error> {
-        super::require("TaskId", &self.task_id)?;
+        super::task_id("TaskId", &self.task_id)?;
         super::times_in_range(&[("StartTime", self.start_time), ("EndTime", self.end_time)])?;
         super::end_after_start("StartTime", "EndTime", self.start_time, self.end_time)?;
         if let Some(e) = self.end_time {

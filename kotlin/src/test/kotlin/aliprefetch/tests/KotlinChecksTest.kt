@@ -397,7 +397,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     },
     "the shared validation table" to suspend {
         withEmulator { _, client ->
-            eq(VALIDATION_CASES.size, 118, "cases")
+            eq(VALIDATION_CASES.size, 122, "cases")
             val now = Instant.now().truncatedTo(ChronoUnit.SECONDS)
             for (case in VALIDATION_CASES) {
                 val params = resolveTimes(case.input, now)
