@@ -40,7 +40,8 @@ ErrorKind = Literal[
     "InvalidInput", "Credentials", "Auth", "Throttled", "Api", "Server", "Transport", "Timeout", "Decode", "Internal"
 ]
 
-#: A point in time: a ``datetime`` (naive ones are local time) or ``yyyy-MM-ddTHH:mm:ssZ``.
+#: A point in time: a ``datetime`` with its ``tzinfo`` (a naive one is refused) or RFC 3339 text
+#: (``2024-05-20T08:00:00Z``, ``2024-05-20T16:00:00+08:00``).
 Time = datetime | str
 #: A duration: seconds as a number, or a ``timedelta``.
 Seconds = float | timedelta

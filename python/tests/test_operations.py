@@ -125,6 +125,9 @@ def test_generic_call_and_presign(client: Any, emulator: aliprefetch.Emulator) -
     authorization = dict(signed.headers)["authorization"]
     assert authorization.startswith("ACS3-HMAC-SHA256 Credential=testid,")
     assert authorization not in repr(signed) and "<redacted>" in repr(signed)
+    # What a person reads: the method, the URL and the headers, the secrets redacted.
+    assert repr(signed).startswith(f'SignedRequest(method="POST", url="{emulator.endpoint}')
+    assert "authorization" in repr(signed) and "x-acs-date" in repr(signed)
     with pytest.raises(aliprefetch.InvalidInputError) as refused:
         run(client, "presign", "SetLiveStreamPreloadTasks", {"DomainName": DOMAIN})
     assert refused.value.field == "PlayUrl"

@@ -164,3 +164,27 @@ def test_batch_options_are_the_cores_declaration_and_a_typo_is_a_type_error(emul
         client.refresh_media(["m1"], result_type="Everything")
     assert (caught.value.field, caught.value.rule) == ("ResultType", "enum")
     assert emulator.request_counts() == [], "nothing was sent"
+
+
+def test_a_naive_datetime_is_refused_saying_why(emulator: aliprefetch.Emulator) -> None:
+    client = client_on(emulator)
+    naive = dt.datetime(2030, 1, 2, 8, 0)
+    with pytest.raises(aliprefetch.InvalidInputError) as caught:
+        client.describe_live_stream_preload_tasks(domain_name="play.example.com", start_time=naive)
+    assert (caught.value.field, caught.value.rule) == ("StartTime", "naive_time")
+    assert "tzinfo" in str(caught.value)
+    # Any offset is taken, and a time's text says what it takes.
+    with pytest.raises(aliprefetch.InvalidInputError, match=r"RFC 3339: 2024-05-20T08:00:00Z or"):
+        client.describe_live_stream_preload_tasks(domain_name="play.example.com", start_time="tomorrow")
+    assert emulator.request_counts() == [], "nothing was sent"
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "aliprefetch", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("aliprefetch "), done.stdout

@@ -130,8 +130,14 @@ fn enter(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, path: &mut Vec<u
     Ok(())
 }
 
-/// `datetime` → the instant (a naive one is local time, as `datetime.timestamp()` reads it).
+/// `datetime` → the instant. A naive one is refused: the same digits name another instant on each
+/// machine (Python would read it as local time without a word).
 fn datetime_of(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<OffsetDateTime> {
+    if value.getattr("tzinfo")?.is_none() {
+        let why = "is a naive datetime (no tzinfo), which names another instant on each machine: give it one, \
+                   e.g. datetime.now(timezone.utc) or .replace(tzinfo=timezone.utc)";
+        return Err(invalid(py, field, "naive_time", why));
+    }
     let seconds: f64 = value.call_method0("timestamp")?.extract()?;
     OffsetDateTime::from_unix_timestamp(seconds.floor() as i64).map_err(|e| {
         invalid(

@@ -103,7 +103,9 @@ impl SignedRequest {
     fn headers(&self) -> Vec<(&'static str, String)> {
         self.inner.headers.clone()
     }
+    /// The request as sent, with the signature and the token shown as `<redacted>` (the core's copy).
     fn __repr__(&self) -> String {
-        format!("{:?}", self.inner)
+        let r = self.inner.redacted();
+        format!("SignedRequest(method={:?}, url={:?}, headers={:?})", r.method.as_str(), r.url, r.headers)
     }
 }

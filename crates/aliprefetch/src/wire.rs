@@ -63,7 +63,10 @@ pub fn parse_timestamp(field: &str, s: &str) -> Result<OffsetDateTime, Error> {
             Error::invalid_input(
                 field,
                 "timestamp",
-                format!("`{s}` is not a UTC time in the form yyyy-MM-ddTHH:mm:ssZ"),
+                format!(
+                    "`{s}` is not a time with its offset (RFC 3339: 2024-05-20T08:00:00Z or \
+                     2024-05-20T16:00:00+08:00)"
+                ),
             )
         })?;
     check_instant(field, parsed).map_err(|_| {

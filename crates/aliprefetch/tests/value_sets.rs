@@ -50,7 +50,8 @@ fn python(sets: &[(&str, Vec<&str>)]) -> String {
         }
     }
     out.push_str(
-        "\n#: A point in time: a ``datetime`` (naive ones are local time) or ``yyyy-MM-ddTHH:mm:ssZ``.\n\
+        "\n#: A point in time: a ``datetime`` with its ``tzinfo`` (a naive one is refused) or RFC 3339 text\n\
+         #: (``2024-05-20T08:00:00Z``, ``2024-05-20T16:00:00+08:00``).\n\
          Time = datetime | str\n#: A duration: seconds as a number, or a ``timedelta``.\nSeconds = float | timedelta\n",
     );
     out
