@@ -28,18 +28,22 @@ pub fn object(name: &str, v: Option<&Value>) -> Result<Map<String, Value>> {
     }
 }
 
-/// One of the five operations from a params object, checked strictly by the core.
-pub fn request(action: &str, params: &Value) -> Result<AnyRequest> {
-    let map = match params {
-        Value::Object(m) => m
+/// A params object by the API's names (camelCase keys mapped to them; null values left out).
+pub fn params(name: &str, params: &Value) -> Result<Map<String, Value>> {
+    match params {
+        Value::Object(m) => Ok(m
             .iter()
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| (aliprefetch::internal::wire_param(k), v.clone()))
-            .collect(),
-        Value::Null => Map::new(),
-        _ => return Err(invalid("params", "type", "must be an object")),
-    };
-    AnyRequest::from_params(action, &map, true).map_err(error)
+            .collect()),
+        Value::Null => Ok(Map::new()),
+        _ => Err(invalid(name, "type", "must be an object")),
+    }
+}
+
+/// One of the five operations from a params object, checked strictly by the core.
+pub fn request(action: &str, given: &Value) -> Result<AnyRequest> {
+    AnyRequest::from_params(action, &params("params", given)?, true).map_err(error)
 }
 
 /// Query parameters for `call`: strings as given, arrays comma-joined, anything else as JSON text.

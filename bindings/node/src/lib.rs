@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use aliprefetch::internal::KeyCase;
 use aliprefetch::ProgressFn;
-use aliprefetch::{AnyBatch, AnyRequest, BatchJob, ClientConfig, Method, Service, WaitOptions};
+use aliprefetch::{AnyBatch, BatchJob, ClientConfig, Method, Service, WaitOptions};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
@@ -205,11 +205,10 @@ impl Client {
     /// Every task of a DescribeLiveStreamPreloadTasks query, a page at a time (see `Batch`).
     #[napi(catch_unwind)]
     pub fn preload_tasks(&self, query: Json) -> Result<Batch> {
-        let query = match convert::request("DescribeLiveStreamPreloadTasks", &query.into_value("query")?)? {
-            AnyRequest::DescribeLiveStreamPreloadTasks(q) => q,
-            _ => unreachable!("a Describe request"),
-        };
-        Ok(Batch { stream: Arc::new(tokio::sync::Mutex::new(self.inner.list_preload_tasks(query).map_err(error)?)) })
+        let query = convert::params("query", &query.into_value("query")?)?;
+        Ok(Batch {
+            stream: Arc::new(tokio::sync::Mutex::new(self.inner.list_preload_tasks_of(&query).map_err(error)?)),
+        })
     }
 
     #[napi(catch_unwind)]

@@ -108,12 +108,7 @@ macro_rules! client_class {
                         params,
                         &["PageNum"],
                     )?;
-                    let query = match AnyRequest::from_params("DescribeLiveStreamPreloadTasks", &p, true) {
-                        Ok(AnyRequest::DescribeLiveStreamPreloadTasks(q)) => q,
-                        Ok(_) => unreachable!("a Describe request"),
-                        Err(e) => return Err(to_py(py, e)),
-                    };
-                    <$mode>::batch(py, self.client.list_preload_tasks(query).map_err(|e| to_py(py, e))?)
+                    <$mode>::batch(py, self.client.list_preload_tasks_of(&p).map_err(|e| to_py(py, e))?)
                 })
             }
 

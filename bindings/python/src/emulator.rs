@@ -4,7 +4,7 @@
 use aliprefetch::internal::KeyCase;
 use aliprefetch_emulator::Handle;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use serde_json::{Map, Value};
 
 use crate::convert;
@@ -44,13 +44,11 @@ impl Emulator {
     ) -> PyResult<Self> {
         crate::errors::guarded(py, || {
             let mut options = Map::new();
-            // Fixtures: a dict (as its JSON), a str (JSON text or a path), or a path-like object.
+            // Fixtures: a dict (as its JSON), or a str (JSON text or a path) or path-like object (`os.fspath`).
             let fixtures = match fixtures.filter(|f| !f.is_none()) {
                 None => Value::Null,
-                Some(f) if f.is_instance_of::<PyDict>() || f.is_instance_of::<PyString>() => {
-                    convert::to_json(py, "fixtures", f)?
-                }
-                Some(f) => Value::String(py.import("os")?.call_method1("fspath", (f,))?.extract()?),
+                Some(f) if f.is_instance_of::<PyDict>() => convert::to_json(py, "fixtures", f)?,
+                Some(f) => convert::to_json(py, "fixtures", &py.import("os")?.call_method1("fspath", (f,))?)?,
             };
             options.insert("fixtures".into(), fixtures);
             options.insert("seed".into(), seed.into());

@@ -140,20 +140,6 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
-/// Sets the outcome of an asyncio future unless it was cancelled meanwhile (scheduled on its loop).
-#[pyfunction]
-pub fn _settle(future: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) -> PyResult<()> {
-    if future.call_method0("done")?.extract::<bool>()? {
-        return Ok(());
-    }
-    if ok {
-        future.call_method1("set_result", (value,))?;
-    } else {
-        future.call_method1("set_exception", (value,))?;
-    }
-    Ok(())
-}
-
 /// Aborts the Rust task of an asyncio future when that future is cancelled.
 #[pyclass(frozen)]
 struct Canceller {
@@ -206,20 +192,29 @@ where
     Ok(future)
 }
 
+/// The asyncio side, in Python: `settle` sets a future's outcome unless it was cancelled meanwhile (run
+/// on its loop); `awaiting` makes a future a coroutine (what `create_task` and `TaskGroup` take), and
+/// cancelling the task that awaits it cancels the future, which aborts its Rust task.
+fn helper<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let code = c"def settle(future, ok, value):
+    if not future.done():
+        (future.set_result if ok else future.set_exception)(value)
+async def awaiting(future):
+    return await future
+";
+    let module = || PyModule::from_code(py, code, c"aliprefetch/_asyncio.py", c"aliprefetch._asyncio");
+    MODULE.get_or_try_init(py, || module().map(Bound::unbind))?.bind(py).getattr(name)
+}
+
 fn settle_soon(py: Python<'_>, event_loop: &Py<PyAny>, future: &Py<PyAny>, ok: bool, value: Py<PyAny>) -> PyResult<()> {
-    static SETTLE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let settle = SETTLE.get_or_try_init(py, || wrap_pyfunction!(_settle, py).map(|f| f.into_any().unbind()))?;
-    event_loop.call_method1(py, "call_soon_threadsafe", (settle, future, ok, value))?;
+    event_loop.call_method1(py, "call_soon_threadsafe", (helper(py, "settle")?, future, ok, value))?;
     Ok(())
 }
 
-/// `future` as a coroutine (what `asyncio.create_task` and `TaskGroup` take): awaiting it awaits the
-/// future, and cancelling the task that awaits it cancels the future, which aborts its Rust task.
+/// `future` as a coroutine (see [`helper`]).
 pub fn coroutine<'py>(py: Python<'py>, future: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    static AWAITING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let code = c"async def awaiting(future):\n    return await future\n";
-    let module = || PyModule::from_code(py, code, c"aliprefetch/_awaiting.py", c"aliprefetch._awaiting");
-    AWAITING.get_or_try_init(py, || module()?.getattr("awaiting").map(Bound::unbind))?.bind(py).call1((future,))
+    helper(py, "awaiting")?.call1((future,))
 }
 
 /// Calls `callback(arg)` on `event_loop`'s thread (from a runtime thread).

@@ -1,9 +1,6 @@
 //! The pure signers (for checking signatures against the official vectors) and presigned requests.
 
-use aliprefetch::internal::{
-    KeyCase, Param, ParamType, RecordReader, SignV1Input, SignV3Input, SIGN_V1_INPUTS, SIGN_V3_INPUTS,
-};
-use aliprefetch::Record as _;
+use aliprefetch::internal::{KeyCase, Param, ParamType, SignV1Input, SignV3Input, SIGN_V1_INPUTS, SIGN_V3_INPUTS};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::{json, Map, Value};
@@ -11,7 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::convert;
 use crate::credentials::Credentials;
 use crate::errors::{invalid, to_py};
-use crate::results::{object, SignedV1, SignedV3};
+use crate::results::{of, SignedV1, SignedV3};
 
 /// A signer's body, when given (bytes, which the input map cannot hold).
 type Body = Option<Vec<u8>>;
@@ -58,8 +55,7 @@ fn inputs(
 pub fn sign_v1(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<Py<SignedV1>> {
     crate::errors::guarded(py, || {
         let (map, _) = inputs(py, "sign_v1", SIGN_V1_INPUTS, input)?;
-        let signed = SignV1Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?.sign();
-        object(py, RecordReader::of(&signed.record()))
+        of(py, &SignV1Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?.sign())
     })
 }
 
@@ -72,7 +68,7 @@ pub fn sign_v3(py: Python<'_>, input: Option<&Bound<'_, PyDict>>) -> PyResult<Py
         let (map, body) = inputs(py, "sign_v3", SIGN_V3_INPUTS, input)?;
         let mut request = SignV3Input::from_json(&map, KeyCase::Snake).map_err(|e| to_py(py, e))?;
         request.body = body.unwrap_or_default();
-        object(py, RecordReader::of(&request.sign().record()))
+        of(py, &request.sign())
     })
 }
 

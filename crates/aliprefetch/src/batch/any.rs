@@ -56,6 +56,15 @@ impl Client {
         let pages = self.preload_task_pages(query).map(|page| page.map(|p| p.preload_tasks)).boxed();
         Ok(AnyBatch::Tasks(TaskPages { pages: Some(pages), ready: VecDeque::new(), stopped: AtomicBool::new(false) }))
     }
+
+    /// [`Client::list_preload_tasks`] of a query given as DescribeLiveStreamPreloadTasks' parameters by
+    /// their API names (as a binding passes them), read and checked as the operation's are.
+    pub fn list_preload_tasks_of(
+        &self,
+        params: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<AnyBatch, Error> {
+        self.list_preload_tasks(DescribeLiveStreamPreloadTasksRequest::from_params(params, true)?)
+    }
 }
 
 /// One settled item of a batch, or one task of a query.
