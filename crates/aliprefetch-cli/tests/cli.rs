@@ -721,6 +721,16 @@ fn sigint_mid_batch_keeps_what_settled_and_names_what_is_unknown() {
 }
 
 #[test]
+fn a_misspelt_region_is_refused_naming_the_one_meant() {
+    let (mut cmd, _home) = bare();
+    let r =
+        run(cmd.args(["--dry-run", "--region", "cn-shangai", "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`cn-shangai` is not a known region"), "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean `cn-shanghai`?"), "{}", r.stderr);
+}
+
+#[test]
 fn rate_limit_option_is_checked() {
     let (mut cmd, _home) = bare();
     let r = run(cmd.args(["--rate-limit", "Nope=3", "live", "preload", "--domain", DOMAIN, "rtmp://h/a/s"]));

@@ -210,7 +210,8 @@ impl Service {
             Service::Vod => "vod",
         }
     }
-    /// The public endpoint for `region` (api.md: Live is global; VOD has regional hosts).
+    /// The public endpoint for `region` (api.md: Live is global; VOD has regional hosts). The region is
+    /// one of [`KNOWN_REGIONS`] (the client refuses others, naming the closest).
     pub fn endpoint_host(self, region: &str) -> &'static str {
         match self {
             Service::Live => "live.aliyuncs.com",
@@ -230,6 +231,42 @@ impl Service {
         }
     }
 }
+
+/// The regions a client derives its endpoints from: Alibaba Cloud's public regions. Any other region is
+/// refused (most likely a typo: `cn-shangai`); an explicit endpoint reaches anything else.
+pub const KNOWN_REGIONS: &[&str] = &[
+    "cn-qingdao",
+    "cn-beijing",
+    "cn-zhangjiakou",
+    "cn-huhehaote",
+    "cn-wulanchabu",
+    "cn-hangzhou",
+    "cn-shanghai",
+    "cn-nanjing",
+    "cn-fuzhou",
+    "cn-wuhan-lr",
+    "cn-shenzhen",
+    "cn-heyuan",
+    "cn-guangzhou",
+    "cn-chengdu",
+    "cn-hongkong",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ap-south-1",
+    "us-east-1",
+    "us-west-1",
+    "na-south-1",
+    "eu-west-1",
+    "eu-central-1",
+    "me-east-1",
+    "me-central-1",
+];
 
 impl FromStr for Service {
     type Err = Error;

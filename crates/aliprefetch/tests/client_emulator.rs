@@ -706,4 +706,16 @@ fn endpoints_parse_and_plain_http_is_refused_off_loopback() {
     let c = Client::builder().credentials(Credentials::new("a", "b")).region("cn-hangzhou").build().unwrap();
     assert_eq!(c.endpoint(Service::Vod).authority, "vod.cn-shanghai.aliyuncs.com");
     assert_eq!(c.endpoint(Service::Live).authority, "live.aliyuncs.com");
+    // A region the endpoints are derived from must be a known one: a typo names the one meant; an explicit
+    // endpoint reaches any other.
+    let e = Client::builder().credentials(Credentials::new("a", "b")).region("cn-shangai").build().unwrap_err();
+    assert_eq!((e.field(), e.rule()), (Some("region"), Some("unknown")));
+    assert!(e.message().contains("did you mean `cn-shanghai`?"), "{e}");
+    let c = Client::builder()
+        .credentials(Credentials::new("a", "b"))
+        .region("xx-moon-1")
+        .endpoint("https://vod.example.com")
+        .build()
+        .unwrap();
+    assert_eq!(c.region(), "xx-moon-1");
 }

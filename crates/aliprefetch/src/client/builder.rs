@@ -153,6 +153,12 @@ impl ClientBuilder {
         let pick = |specific: &Option<String>, service: Service| -> Result<Endpoint, Error> {
             match specific.as_ref().or(self.endpoint.as_ref()) {
                 Some(e) => Endpoint::parse(e, self.allow_insecure_http),
+                None if !crate::types::KNOWN_REGIONS.contains(&self.region.as_str()) => Err(Error::unknown_name(
+                    "region",
+                    &self.region,
+                    "a known region (an explicit endpoint reaches any other)",
+                    crate::types::KNOWN_REGIONS,
+                )),
                 None => Ok(Endpoint {
                     scheme: "https".to_owned(),
                     authority: service.endpoint_host(&self.region).to_owned(),
