@@ -82,7 +82,7 @@ pub use records::Record;
 pub use retry::RetryConfig;
 pub use types::{
     Area, Definition, MediaFormat, Method, PreloadStatus, PullToPushRegion, RegionCode, ResultType, Service,
-    StreamType, TaskType, WireEnum,
+    StreamType, TaskType, WireEnum, KNOWN_REGIONS,
 };
 pub use value_sets::value_sets;
 pub use wait::{PollFn, WaitOptions};
