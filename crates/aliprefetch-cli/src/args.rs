@@ -84,10 +84,12 @@ pub struct GlobalArgs {
     /// no credentials. With `-o jsonl`, one object per request: action, method, url, params.
     #[arg(long = "dry-run", visible_alias = "dryrun", global = true)]
     pub dry_run: bool,
-    /// Seconds to wait for a connection [default: 5, or the profile's connect_timeout].
+    /// Time to wait for a connection: seconds, or a duration such as 500ms [default: 5, or the profile's
+    /// connect_timeout].
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub connect_timeout: Option<std::time::Duration>,
-    /// Seconds to wait for answer data [default: 10, or the profile's read_timeout].
+    /// Time to wait for answer data: seconds, or a duration such as 30s [default: 10, or the profile's
+    /// read_timeout].
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub read_timeout: Option<std::time::Duration>,
     /// Retries after a failed attempt; 0 makes one attempt [default: 2, or the profile's retry_count].
@@ -95,13 +97,13 @@ pub struct GlobalArgs {
     pub retry_count: Option<u32>,
 }
 
-/// A positive number of seconds (fractions allowed), at most a day.
+/// A timeout: a duration ([`parse_duration`]) of more than 0 and at most a day.
 fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
-    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
-    if !(secs > 0.0 && secs <= 86_400.0) {
-        return Err(format!("`{s}` must be more than 0 and at most 86400 seconds"));
+    let d = parse_duration(s)?;
+    if d.is_zero() || d > Duration::from_secs(86_400) {
+        return Err(format!("`{s}` must be more than 0 and at most a day (86400 seconds)"));
     }
-    Ok(std::time::Duration::from_secs_f64(secs))
+    Ok(d)
 }
 
 /// One `--rate-limit`.
@@ -194,10 +196,10 @@ pub enum VodCommand {
 /// How long to wait, and how often to look.
 #[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
-    /// Give up waiting after this long (e.g. 90s, 10m).
+    /// Give up waiting after this long: seconds, or a duration (e.g. 90s, 10m).
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub timeout: Duration,
-    /// Time between polls while waiting (e.g. 500ms, 2s).
+    /// Time between polls while waiting: seconds, or a duration (e.g. 500ms, 2s).
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub poll_interval: Duration,
 }
@@ -385,8 +387,14 @@ fn parse_region_code(s: &str) -> Result<RegionCode, String> {
     s.parse::<RegionCode>().map_err(|e| e.message().trim_start_matches("RegionCode: ").to_owned())
 }
 
+/// Every duration option reads the same forms: a number of seconds (`90`, `1.5`) or a duration with its unit
+/// (`500ms`, `30s`, `10m`, `1h`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (write e.g. 500ms, 30s, 10m, 1h)"))
+    match s.trim().parse::<f64>() {
+        Ok(secs) => Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` must be 0 or more seconds")),
+        Err(_) => humantime::parse_duration(s.trim())
+            .map_err(|e| format!("{e} (write seconds, or a duration such as 500ms, 30s, 10m, 1h)")),
+    }
 }
 
 /// RFC 3339 (any offset, kept as the instant), `now`, or `now` plus or minus a duration. `now` is
@@ -442,6 +450,21 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_duration_option_reads_seconds_or_a_unit() {
+        // `--read-timeout 10s` was an error while `--timeout 90` wanted a unit: both forms now read everywhere.
+        for (given, secs) in [("90", 90.0), ("1.5", 1.5), ("10s", 10.0), ("500ms", 0.5), ("10m", 600.0)] {
+            assert_eq!(parse_duration(given).unwrap().as_secs_f64(), secs, "{given}");
+            assert_eq!(parse_seconds(given).unwrap().as_secs_f64(), secs, "{given}");
+        }
+        for bad in ["-1", "NaN", "ten", "0", "2d"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+        let cli = Cli::try_parse_from(["aliprefetch", "--read-timeout", "10s", "live", "tasks", "--domain", "d"])
+            .expect("a duration with its unit");
+        assert_eq!(cli.global.read_timeout, Some(Duration::from_secs(10)));
     }
 
     #[test]
