@@ -330,6 +330,8 @@ mod tests {
         }
         // A name near none is refused without a guess; an action far from every documented one is
         // another action's limit (one sent with `call`), taken as given.
+        // A hostile name of a megabyte is refused without a guess (and without comparing it).
+        assert_eq!(crate::error::closest(&"r".repeat(1 << 20), ["region"]), None);
         let e = read(json!({"colour": 1}), KeyCase::Snake).expect_err("refused");
         assert!(!e.message().contains("did you mean"), "{e}");
         let c = read(json!({"rate_limits": {"DescribeLiveStreamsOnlineList": 2}}), KeyCase::Snake).expect("reads");

@@ -356,9 +356,15 @@ pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
     let given = plain(name);
     known
         .into_iter()
-        .map(|k| {
+        .filter_map(|k| {
             let k_plain = plain(k);
-            (strsim::damerau_levenshtein(&given, &k_plain), k_plain.chars().count(), k)
+            let (len, most) = (k_plain.chars().count(), (k_plain.chars().count() / 4).max(2));
+            // The edits are at least the difference in length: a name far longer (a hostile one of megabytes)
+            // is not compared, so the distance's table stays small.
+            if given.chars().count() > len + most {
+                return None;
+            }
+            Some((strsim::damerau_levenshtein(&given, &k_plain), len, k))
         })
         .filter(|(edits, len, _)| *edits <= (len / 4).max(2))
         .min_by_key(|(edits, _, _)| *edits)
