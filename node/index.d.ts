@@ -110,7 +110,7 @@ export class Emulator {
   /** The first account (by default `testid` / `testsecret`). */
   readonly credentials: Credentials;
   /** Moves the emulator's clock forward (task lifecycles, windows, timestamp checks). */
-  advance(ms: number): void;
+  advance(by: string): void;
   now(): Date;
   /** Every prefetch task the emulator holds (what the service really holds, for tests). */
   tasks(): HeldPreloadTask[];

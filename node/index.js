@@ -372,8 +372,8 @@ class Emulator {
   }
 
   /** Moves the emulator's clock forward (task lifecycles, windows, timestamp checks). */
-  advance(ms) {
-    this.#control('advance', { ms });
+  advance(by) {
+    this.#control('advance', { by });
   }
 
   now() {

@@ -75,7 +75,7 @@ export async function everything(): Promise<void> {
     if (e instanceof InvalidInputError) console.log(e.field, e.rule);
     else if (e instanceof TimeoutError || e instanceof AliPrefetchError) console.log(e.kind, e.code, e.requestId);
   }
-  emu.advance(1000);
+  emu.advance('1s');
   console.log(emu.now().toISOString());
   await emu.stop();
 }

@@ -168,3 +168,21 @@ test('secrets stay out of inspection and JSON', () => {
   }
   assert.ok(util.inspect(creds).includes('LTAI-id'));
 });
+
+test('advance takes a duration with its unit, and refuses a bare number', () =>
+  withEmulator(fixtures(), async (emu) => {
+    // One form in every language: `advance(60_000)` once meant 60 s here and 16 h 40 min in Python.
+    const start = emu.now();
+    emu.advance('90s');
+    emu.advance('1h');
+    emu.advance('1500ms');
+    const moved = () => (emu.now() - start) / 1000;
+    assert.ok(Math.abs(moved() - 3691.5) <= 1, `moved ${moved()} s`);
+    assert.throws(() => emu.advance(60_000), (e) => {
+      assert.equal(e.field, 'by');
+      assert.equal(e.rule, 'unit');
+      assert.match(e.message, /"60s"/);
+      return true;
+    });
+    assert.ok(Math.abs(moved() - 3691.5) <= 1, 'a refused step does not move the clock');
+  }));

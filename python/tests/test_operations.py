@@ -211,3 +211,17 @@ def test_durations_go_on_the_wire_in_each_parameter_s_unit(emulator: aliprefetch
         "UpdateLivePullToPush", {"TaskId": RELAY_TASK, "Region": "cn-shanghai", "Offset": dt.timedelta(minutes=2)}
     )
     assert "Offset=120" in relay.url, relay.url
+
+
+def test_advance_takes_seconds_or_a_duration_with_its_unit(emulator: aliprefetch.Emulator) -> None:
+    # One form in every language: `advance(60_000)` once meant 60 s in Node and 16 h 40 min here.
+    start = emulator.now()
+    emulator.advance(90)
+    emulator.advance(dt.timedelta(minutes=1))
+    emulator.advance("1h")
+    emulator.advance("1500ms")
+    assert (emulator.now() - start).total_seconds() == pytest.approx(3600 + 150 + 1.5, abs=1)
+    with pytest.raises(aliprefetch.InvalidInputError) as refused:
+        emulator.advance("soon")
+    assert (refused.value.field, refused.value.rule) == ("by", "duration")
+    assert emulator.now() - start < dt.timedelta(hours=2), "a refused step does not move the clock"

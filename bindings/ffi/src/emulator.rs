@@ -52,7 +52,7 @@ impl Emulator {
 
     /// Moves the emulator's clock forward.
     pub fn advance(&self, by: Duration) {
-        self.control("advance", Map::from_iter([("seconds".to_owned(), by.as_secs_f64().into())]));
+        self.control("advance", Map::from_iter([("by".to_owned(), format!("{}ns", by.as_nanos()).into())]));
     }
 
     /// Every prefetch task the emulator holds, of every account, in creation order.

@@ -72,11 +72,15 @@ impl Emulator {
         self.credentials.clone()
     }
 
-    /// Moves the emulator's clock forward by `seconds` (a number or a timedelta).
-    fn advance(&self, py: Python<'_>, seconds: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Moves the emulator's clock forward by `by`: seconds (a number or a timedelta) or a duration with
+    /// its unit (`"90s"`, `"1h"`), as in every language.
+    fn advance(&self, py: Python<'_>, by: &Bound<'_, PyAny>) -> PyResult<()> {
         crate::errors::guarded(py, || {
-            let by = convert::seconds(py, "seconds", seconds)?.as_secs_f64();
-            self.control(py, "advance", Map::from_iter([("seconds".to_owned(), by.into())])).map(drop)
+            let by: Value = match by.extract::<String>() {
+                Ok(text) => text.into(),
+                Err(_) => convert::seconds(py, "by", by)?.as_secs_f64().into(),
+            };
+            self.control(py, "advance", Map::from_iter([("by".to_owned(), by)])).map(drop)
         })
     }
 

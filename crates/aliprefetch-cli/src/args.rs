@@ -390,11 +390,10 @@ fn parse_region_code(s: &str) -> Result<RegionCode, String> {
 /// Every duration option reads the same forms: a number of seconds (`90`, `1.5`) or a duration with its unit
 /// (`500ms`, `30s`, `10m`, `1h`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    match s.trim().parse::<f64>() {
-        Ok(secs) => Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` must be 0 or more seconds")),
-        Err(_) => humantime::parse_duration(s.trim())
-            .map_err(|e| format!("{e} (write seconds, or a duration such as 500ms, 30s, 10m, 1h)")),
-    }
+    aliprefetch::parse_duration("duration", s).map_err(|e| match e.rule() {
+        Some("range") => format!("`{s}` must be 0 or more seconds"),
+        _ => e.message().trim_start_matches("duration: ").to_owned(),
+    })
 }
 
 /// RFC 3339 (any offset, kept as the instant), `now`, or `now` plus or minus a duration. `now` is

@@ -11,8 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::{Config, Emulator, Fixtures};
 
-/// The controls of a running emulator, by their snake_case names: `advance` (by `seconds` in snake_case,
-/// `ms` in camelCase), `now` (the wire's time text), `tasks`, `refresh_jobs`, `request_counts` (the held
+/// The controls of a running emulator, by their snake_case names: `advance` (`by`: see [`step`]), `now` (the wire's time text), `tasks`, `refresh_jobs`, `request_counts` (the held
 /// records, keyed in the language's case) and `reset`.
 pub const CONTROLS: &[&str] = &["advance", "now", "tasks", "refresh_jobs", "request_counts", "reset"];
 
@@ -30,6 +29,24 @@ fn refused(field: &str, rule: &str, message: impl Into<String>) -> Error {
 /// A start option (its key is one word in every language's case), unless absent or null.
 fn option<'a>(options: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     options.get(key).filter(|v| !v.is_null())
+}
+
+/// A clock step as every language gives it: a duration with its unit (`"90s"`, `"500ms"`, `"1h"`), or a
+/// bare number of seconds where seconds are the language's unit (snake_case: Python, Kotlin, Swift). A bare
+/// number from JavaScript, whose other spans are milliseconds, is refused rather than guessed at.
+pub fn step(by: Option<&Value>, case: KeyCase) -> Result<Duration, Error> {
+    match by {
+        Some(Value::String(text)) if text.trim().parse::<f64>().is_err() || case == KeyCase::Snake => {
+            aliprefetch::parse_duration("by", text)
+        }
+        Some(Value::Number(n)) if case == KeyCase::Snake => aliprefetch::parse_duration("by", &n.to_string()),
+        Some(Value::Number(_) | Value::String(_)) => Err(refused(
+            "by",
+            "unit",
+            "needs its unit: a bare number could be seconds or milliseconds; write \"60s\", \"1500ms\" or \"2m\"",
+        )),
+        _ => Err(refused("by", "type", "must be a duration such as \"60s\", \"1500ms\" or \"2m\"")),
+    }
 }
 
 impl Handle {
@@ -87,11 +104,7 @@ impl Handle {
         };
         Ok(match name {
             "advance" => {
-                let (key, per_second) = if case == KeyCase::Camel { ("ms", 1000.0) } else { ("seconds", 1.0) };
-                let by = args.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN) / per_second;
-                let by = Duration::try_from_secs_f64(by)
-                    .map_err(|_| refused(key, "range", "must be a number of 0 or more"))?;
-                emu.advance(by);
+                emu.advance(step(args.get("by"), case)?);
                 Value::Null
             }
             "now" => Value::String(aliprefetch::format_timestamp(emu.now())),
@@ -119,5 +132,51 @@ impl Handle {
         if let Some(emu) = self.take() {
             emu.shutdown_blocking();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_clock_step_takes_one_form_in_every_language_and_no_bare_milliseconds() {
+        let secs = |v: Value, case| step(Some(&v), case).map(|d| d.as_secs_f64());
+        for case in [KeyCase::Snake, KeyCase::Camel] {
+            assert_eq!(secs(json!("90s"), case).ok(), Some(90.0));
+            assert_eq!(secs(json!("1500ms"), case).ok(), Some(1.5));
+            assert_eq!(secs(json!("1m 30s"), case).ok(), Some(90.0));
+            assert_eq!(
+                step(Some(&json!("soon")), case).err().and_then(|e| e.rule().map(str::to_owned)).as_deref(),
+                Some("duration")
+            );
+            assert!(step(None, case).is_err());
+        }
+        assert_eq!(secs(json!(60), KeyCase::Snake).ok(), Some(60.0));
+        assert_eq!(secs(json!("2.5"), KeyCase::Snake).ok(), Some(2.5));
+        // The trap the issue found: `advance(60_000)` meant a minute in one language and 16 h in another.
+        for bare in [json!(60_000), json!("60000")] {
+            let e = step(Some(&bare), KeyCase::Camel).expect_err("a bare number in JavaScript");
+            assert_eq!((e.field(), e.rule()), (Some("by"), Some("unit")), "{e}");
+        }
+        assert_eq!(
+            step(Some(&json!(-1)), KeyCase::Snake).err().and_then(|e| e.rule().map(str::to_owned)).as_deref(),
+            Some("range")
+        );
+    }
+
+    #[test]
+    fn advance_moves_the_clock_by_the_step() {
+        let handle = Handle::start(&Map::new()).expect("starts");
+        let now = |h: &Handle| {
+            let v = h.control("now", &Map::new(), KeyCase::Snake).expect("now");
+            aliprefetch::parse_timestamp("now", v.as_str().unwrap_or_default()).expect("a time")
+        };
+        let before = now(&handle);
+        let by = Map::from_iter([("by".to_owned(), json!("1h"))]);
+        handle.control("advance", &by, KeyCase::Camel).expect("advances");
+        assert_eq!((now(&handle) - before).whole_seconds(), 3600);
+        handle.stop();
     }
 }

@@ -136,6 +136,13 @@ async fn the_admin_api_lists_counts_advances_and_resets() {
     assert_ne!(before["now"], after["now"]);
     assert_eq!(emu.tasks()[0].status, "complete", "the clock moved past the task's run");
     assert_eq!(admin(&emu, reqwest::Method::POST, "advance").await.0, 400);
+    let (status, later) = admin(&emu, reqwest::Method::POST, "advance?by=1h").await;
+    assert_eq!(status, 200);
+    let t = |v: &serde_json::Value| aliprefetch::parse_timestamp("now", v["now"].as_str().unwrap()).unwrap();
+    assert_eq!((t(&later) - t(&after)).whole_seconds(), 3600, "by= takes a duration with its unit");
+    let (status, refused) = admin(&emu, reqwest::Method::POST, "advance?by=soon").await;
+    assert_eq!(status, 400);
+    assert!(refused["error"].as_str().unwrap().contains("500ms"), "{refused}");
     assert_eq!(admin(&emu, reqwest::Method::GET, "nothing").await.0, 404);
 
     let (status, _) = admin(&emu, reqwest::Method::POST, "reset").await;

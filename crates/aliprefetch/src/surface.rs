@@ -13,7 +13,8 @@ pub enum Shape {
     Text,
     Flag,
     Whole,
-    /// A span of time: seconds (a number or a `timedelta`) in Python, milliseconds in JavaScript.
+    /// A span of time: a duration with its unit (`"90s"`, `"1h"`) in every language; in Python also
+    /// seconds (a number or a `timedelta`).
     Span,
     /// A point in time given: `Time` (a `datetime`/`Date` or the wire's text).
     TimeIn,
@@ -331,7 +332,7 @@ pub const CLASSES: &[Class] = &[
             .only(In::Node),
             get("endpoint", Shape::Text).doc("`http://127.0.0.1:PORT`."),
             get("credentials", Shape::Class("Credentials")).doc("The first account (by default `testid` / `testsecret`)."),
-            method("advance", &[arg("seconds", Shape::Span)], Shape::Nothing)
+            method("advance", &[arg("by", Shape::Span)], Shape::Nothing)
                 .doc("Moves the emulator's clock forward (task lifecycles, windows, timestamp checks)."),
             method("now", &[], Shape::TimeOut),
             method("tasks", &[], Shape::Classes("HeldPreloadTask"))

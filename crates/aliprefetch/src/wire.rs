@@ -24,6 +24,20 @@ pub fn check_instant(field: &str, t: OffsetDateTime) -> Result<OffsetDateTime, E
     })
 }
 
+/// A duration as every language and the CLI take one in text: a number of seconds (`90`, `1.5`) or a
+/// duration with its unit (`500ms`, `30s`, `10m`, `1h`, `1m 30s`). Refused naming `field` otherwise.
+pub fn parse_duration(field: &str, text: &str) -> Result<std::time::Duration, Error> {
+    let text = text.trim();
+    match text.parse::<f64>() {
+        Ok(secs) => std::time::Duration::try_from_secs_f64(secs)
+            .map_err(|_| Error::invalid_input(field, "range", format!("must be 0 or more seconds, got {text:?}"))),
+        Err(_) => humantime::parse_duration(text).map_err(|e| {
+            let message = format!("{text:?}: {e} (write seconds, or a duration such as 500ms, 30s, 10m, 1h)");
+            Error::invalid_input(field, "duration", message)
+        }),
+    }
+}
+
 /// Formats an instant as `yyyy-MM-ddTHH:mm:ssZ` (converted to UTC, sub-seconds dropped). Never fails: an
 /// instant outside [`EARLIEST`]..=[`LATEST`] (which validation refuses) is clamped to that range.
 pub fn format_timestamp(t: OffsetDateTime) -> String {

@@ -78,7 +78,8 @@ fn ts_type(shape: Shape, input: bool, class: &str) -> String {
     match shape {
         Shape::Text => "string".into(),
         Shape::Flag => "boolean".into(),
-        Shape::Whole | Shape::Span => "number".into(),
+        Shape::Whole => "number".into(),
+        Shape::Span => "string".into(),
         Shape::TimeIn => "Time".into(),
         Shape::TimeOut => "Date".into(),
         Shape::Nothing => "void".into(),
@@ -92,13 +93,9 @@ fn ts_type(shape: Shape, input: bool, class: &str) -> String {
     }
 }
 
-/// A JavaScript argument's name: camelCase, and a span is in milliseconds.
+/// A JavaScript argument's name: camelCase.
 fn ts_name(a: &Arg) -> String {
-    if a.shape == Shape::Span {
-        "ms".into()
-    } else {
-        camel_case(a.name)
-    }
+    camel_case(a.name)
 }
 
 fn ts_args(args: &[Arg], class: &str) -> String {
@@ -268,7 +265,7 @@ fn py_type(shape: Shape, input: bool) -> String {
         Shape::Text => "str".into(),
         Shape::Flag => "bool".into(),
         Shape::Whole => "int".into(),
-        Shape::Span => "Seconds".into(),
+        Shape::Span => "Seconds | str".into(),
         Shape::TimeIn => "Time".into(),
         Shape::TimeOut => "datetime".into(),
         Shape::Nothing => "None".into(),

@@ -111,7 +111,7 @@ impl Default for ConnectionLimits {
 pub const ADMIN_PREFIX: &str = "/_emulator/";
 
 /// The unsigned admin API: `GET tasks`, `GET refresh_jobs`, `GET requests`, `GET now`,
-/// `POST advance?ms=N`, `POST reset`. Answers JSON.
+/// `POST advance?by=DURATION` (or `?ms=N`), `POST reset`. Answers JSON.
 pub(super) fn admin(shared: &Shared, route: &str, query: &str) -> Response<Full<Bytes>> {
     let now = shared.clock.now();
     let (status, body) = match route {
@@ -120,14 +120,20 @@ pub(super) fn admin(shared: &Shared, route: &str, query: &str) -> Response<Full<
         "requests" => (200, serde_json::json!({ "requests": shared.requests.snapshot() })),
         "now" => (200, serde_json::json!({ "now": aliprefetch::format_timestamp(now) })),
         "advance" => {
-            let ms =
-                form_pairs(query.as_bytes()).into_iter().find(|(k, _)| k == "ms").and_then(|(_, v)| v.parse().ok());
-            match ms {
-                Some(ms) => {
-                    shared.clock.advance(std::time::Duration::from_millis(ms));
+            let pairs = form_pairs(query.as_bytes());
+            let arg = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+            // `by` is a duration with its unit (as every binding's `advance` takes); `ms` the older form.
+            let step = match (arg("by"), arg("ms")) {
+                (Some(by), _) => aliprefetch::parse_duration("by", by).map_err(|e| e.to_string()),
+                (None, Some(ms)) => ms.parse().map(std::time::Duration::from_millis).map_err(|e| format!("ms: {e}")),
+                (None, None) => Err("advance needs by=<duration> (90s, 500ms, 1h) or ms=<milliseconds>".to_owned()),
+            };
+            match step {
+                Ok(step) => {
+                    shared.clock.advance(step);
                     (200, serde_json::json!({ "now": aliprefetch::format_timestamp(shared.clock.now()) }))
                 }
-                None => (400, serde_json::json!({ "error": "advance needs ms=<milliseconds>" })),
+                Err(error) => (400, serde_json::json!({ "error": error })),
             }
         }
         "reset" => {
