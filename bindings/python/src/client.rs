@@ -21,6 +21,7 @@ pub fn execute<M: Mode>(
     action: &str,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
+    crate::logs::refresh(py);
     crate::errors::guarded(py, || {
         let p = convert::keyword_params(py, method, action, params, &[])?;
         let request = AnyRequest::from_params(action, &p, true).map_err(|e| to_py(py, e))?;
@@ -48,6 +49,7 @@ pub fn batch<M: Mode>(
     progress: Option<Bound<'_, PyAny>>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
+    crate::logs::refresh(py);
     crate::errors::guarded(py, || {
         let m = batch_method(call.method).map_err(|e| to_py(py, e))?;
         let items = convert::to_json(py, m.items, items)?;
@@ -70,6 +72,7 @@ macro_rules! client_class {
             #[new]
             #[pyo3(signature = (**config))]
             fn new(py: Python<'_>, config: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+                crate::logs::refresh(py);
                 let client = crate::errors::guarded(py, || build_client(py, stringify!($class), config))?;
                 Ok($class { client })
             }

@@ -13,6 +13,7 @@ mod credentials;
 mod emulator;
 mod errors;
 mod json;
+mod logs;
 mod mode;
 mod results;
 mod runtime;

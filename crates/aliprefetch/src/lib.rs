@@ -40,6 +40,7 @@ mod error_schema;
 mod http;
 mod identity;
 mod local_file;
+pub mod log;
 mod ops;
 mod paginate;
 mod plan;

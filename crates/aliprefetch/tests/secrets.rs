@@ -210,6 +210,9 @@ fn errors_and_logs_never_show_secrets() {
         "client and emulator logged: {}",
         &logs[..logs.len().min(2000)]
     );
+    // The signed request is logged at TRACE with its signature, token and Authorization redacted.
+    assert!(logs.contains("signed request: ") && logs.contains("Signature=<redacted>"), "the signed request is logged");
+    let logs = logs.replace("Signature=<redacted>", "");
     assert_clean("the logs", &logs, &["Signature=".to_owned(), "ACS3-HMAC-SHA256 Credential".to_owned()]);
 }
 

@@ -48,9 +48,16 @@ impl Client {
                     // Credentials that were close to expiring may have been replaced meanwhile.
                     creds = self.inner.credentials.get_at(self.service_time(OffsetDateTime::now_utc())).await?;
                 }
+                let paced = waited.elapsed();
+                if paced >= Duration::from_millis(1) {
+                    tracing::debug!(action = call.action, "waited {} ms for the pacing quota", paced.as_millis());
+                }
                 check_credentials(&creds)?;
                 used_key = creds.security_token().is_some().then(|| creds.access_key_id().to_owned());
-                self.send_once(&call, &creds).await.map_err(|e| e.redact(&creds.secrets()))
+                let sent = tokio::time::Instant::now();
+                let outcome = self.send_once(&call, &creds).await.map_err(|e| e.redact(&creds.secrets()));
+                log_attempt(call.action, attempt, &outcome, sent.elapsed());
+                outcome.map(|(body, _, _)| body)
             }
             .instrument(span.clone())
             .await;
@@ -94,12 +101,24 @@ impl Client {
             let retryable = err.is_retryable();
             let delay = retry.delay(attempt, err.retry_after());
             let may_retry = retryable && attempt < retry.max_attempts && started.elapsed() + delay <= retry.max_elapsed;
-            span.in_scope(|| {
-                tracing::debug!(kind = %err.kind(), code = err.code(), will_retry = may_retry, delay_ms = delay.as_millis() as u64, "attempt failed")
-            });
             if !may_retry {
+                tracing::debug!(
+                    action = call.action,
+                    attempts = attempt,
+                    "not retried ({}): {}",
+                    if retryable { "the retry budget is spent" } else { "not retryable" },
+                    err.kind()
+                );
                 return Err(err);
             }
+            tracing::info!(
+                action = call.action,
+                attempt = attempt + 1,
+                max_attempts = retry.max_attempts,
+                "retrying in {} ms after {}",
+                delay.as_millis(),
+                err.code().unwrap_or(&err.kind().to_string())
+            );
             tokio::time::sleep(delay).await;
         }
     }
@@ -159,9 +178,16 @@ impl Client {
 
     /// Whether calls are paced through the shared backend right now: false without one
     /// ([`RateLimits::shared`]), and while Redis is away and this client paces itself at its share.
-    pub(super) async fn send_once(&self, call: &Call<'_>, creds: &Credentials) -> Result<bytes::Bytes, Error> {
+    /// Sends one attempt: the answer's body, HTTP status and request id (from its header).
+    pub(super) async fn send_once(
+        &self,
+        call: &Call<'_>,
+        creds: &Credentials,
+    ) -> Result<(bytes::Bytes, u16, Option<String>), Error> {
         let signed = self.sign_call(call, creds);
         check_sendable(&signed, &call.params)?;
+        // Formatted only when the level is wanted.
+        tracing::trace!("signed request: {}", signed.redacted().shown());
         let method = match signed.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -212,7 +238,7 @@ impl Client {
         };
         if (200..300).contains(&status) {
             tracing::Span::current().record("status", status);
-            return Ok(body);
+            return Ok((body, status, header_request_id));
         }
         let mut e = crate::error::from_response(status, retry_after, &body);
         if e.request_id().is_none() {
@@ -224,6 +250,33 @@ impl Client {
             span.record("request_id", id);
         }
         Err(e)
+    }
+}
+
+/// The one line per attempt: action, attempt, HTTP status or failure, error code, request id, time taken.
+fn log_attempt(
+    action: &str,
+    attempt: u32,
+    outcome: &Result<(bytes::Bytes, u16, Option<String>), Error>,
+    took: Duration,
+) {
+    let ms = took.as_millis() as u64;
+    match outcome {
+        Ok((_, status, request_id)) => {
+            tracing::debug!(action, attempt, status, request_id = request_id.as_deref().unwrap_or("-"), ms, "request")
+        }
+        Err(e) => match e.http_status() {
+            Some(status) => tracing::debug!(
+                action,
+                attempt,
+                status,
+                code = e.code().unwrap_or("-"),
+                request_id = e.request_id().unwrap_or("-"),
+                ms,
+                "request"
+            ),
+            None => tracing::debug!(action, attempt, failure = %e.kind(), ms, "request: {}", e.message()),
+        },
     }
 }
 

@@ -120,6 +120,15 @@ impl SignedRequest {
     }
 }
 
+impl SignedRequest {
+    /// One line: the method, the URL and the headers as they are (call [`SignedRequest::redacted`] first
+    /// for a line to log or show).
+    pub fn shown(&self) -> String {
+        let headers: Vec<String> = self.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        format!("{} {} [{}]", self.method.as_str(), self.url, headers.join(", "))
+    }
+}
+
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = self.redacted();

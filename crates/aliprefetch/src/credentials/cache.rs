@@ -82,6 +82,14 @@ impl CredentialsCache {
         };
         match self.provider.provide().await {
             Ok(fresh) => {
+                match fresh.expiration() {
+                    Some(at) => tracing::debug!(
+                        provider = self.provider.name(),
+                        "credentials fetched; they expire at {}",
+                        crate::wire::format_timestamp(at)
+                    ),
+                    None => tracing::debug!(provider = self.provider.name(), "credentials fetched"),
+                }
                 self.hold(fresh.clone());
                 Ok(fresh)
             }
