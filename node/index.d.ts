@@ -54,6 +54,24 @@ export type Action =
   | 'UpdateLivePullToPush'
   | 'RefreshMediaPlayUrls';
 
+/** The levels of the library's log lines, most verbose first. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+/** One log line: its level, the logger's dotted name (`aliprefetch.client.send`) and the text. */
+export interface LogRecord {
+  level: LogLevel;
+  name: string;
+  message: string;
+}
+/** Where log lines go: a function, or a logger object such as `console`, pino or winston. */
+export type Logger =
+  | ((record: LogRecord) => void)
+  | {
+      debug(message: string): void;
+      info(message: string): void;
+      warn(message: string): void;
+      error(message: string): void;
+    };
+
 export interface CredentialsInput {
   accessKeyId: string;
   accessKeySecret: string;
@@ -129,6 +147,8 @@ export function signV1(input: SignV1Input): SignedV1;
 export function signV3(input: SignV3Input): SignedV3;
 /** Runs the `aliprefetch` command with `args` (without the program name), as the console script does; returns its exit code. */
 export function runCli(args: readonly string[]): number;
+/** Sends the library's log lines (one per attempt, retries, pacing waits, credential fetches; the signed request, redacted, at `trace`) to `logger` from `level` up: a function taking `{ level, name, message }`, or an object with `debug`/`info`/`warn`/`error` methods (`console`, pino, winston). `null` stops them. `DEBUG=aliprefetch` (or `aliprefetch:trace`) does this for stderr when the package loads. */
+export function setLogger(logger: Logger | null, options?: { level?: LogLevel }): void;
 /** The package's version (the workspace's). */
 export const version: string;
 
@@ -150,6 +170,7 @@ declare const aliprefetch: {
   signV1: typeof signV1;
   signV3: typeof signV3;
   runCli: typeof runCli;
+  setLogger: typeof setLogger;
   version: string;
 };
 export default aliprefetch;

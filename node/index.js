@@ -425,6 +425,49 @@ function signV3({ credentials, ...rest }) {
   return guard(() => native.signV3({ ...rest, credentials: nativeCredentials(credentials) }));
 }
 
+// -------------------------------------------------------------------------------------------- logging
+
+/** Where the library's log lines go: a function of `{ level, name, message }`, or a logger object. */
+function setLogger(logger, { level = 'debug', ...rest } = {}) {
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) {
+    throw new errors.InvalidInputError(`${unknown[0]}: is not a setLogger option (level)`, { kind: 'InvalidInput', field: unknown[0], rule: 'unknown' });
+  }
+  let deliver = null;
+  if (typeof logger === 'function') {
+    deliver = logger;
+  } else if (logger && typeof logger === 'object') {
+    const missing = ['debug', 'info', 'warn', 'error'].filter((m) => typeof logger[m] !== 'function');
+    if (missing.length > 0) {
+      throw new errors.InvalidInputError(`logger: has no ${missing.join('/')} method`, { kind: 'InvalidInput', field: 'logger', rule: 'type' });
+    }
+    // `trace` goes to `debug`: console.trace prints a stack.
+    deliver = ({ level: at, name, message }) => logger[at === 'trace' ? 'debug' : at](`${name}: ${message}`);
+  } else if (logger !== null && logger !== undefined) {
+    throw new errors.InvalidInputError('logger: must be a function, a logger object or null', { kind: 'InvalidInput', field: 'logger', rule: 'type' });
+  }
+  // A logger that throws is the user's to fix; it must not take the process down from a native callback.
+  const safe = deliver && ((record) => {
+    try {
+      deliver(record);
+    } catch (e) {
+      process.emitWarning(`aliprefetch: the logger threw: ${e && e.message}`);
+    }
+  });
+  guard(() => native.setLogSink(safe, String(level)));
+}
+
+/** `DEBUG=aliprefetch` (or `aliprefetch*`, `aliprefetch:trace`, `*`): log lines on stderr from the start. */
+function loggerFromEnv(debug) {
+  const names = String(debug || '').split(/[\s,]+/);
+  const level = names.includes('aliprefetch:trace') ? 'trace'
+    : names.some((n) => ['*', 'aliprefetch', 'aliprefetch*', 'aliprefetch:*'].includes(n)) ? 'debug' : null;
+  if (level) {
+    setLogger(({ level: at, name, message }) => process.stderr.write(`${new Date().toISOString()} ${at.toUpperCase()} ${name}: ${message}\n`), { level });
+  }
+}
+loggerFromEnv(process.env.DEBUG);
+
 module.exports = {
   ...Object.fromEntries(Object.entries(errors).filter(([name]) => name !== 'CLASSES')),
   Client,
@@ -433,6 +476,7 @@ module.exports = {
   SignedRequest,
   signV1,
   signV3,
+  setLogger,
   version: native.version(),
   /** Runs the `aliprefetch` command (what `npx aliprefetch` does); returns its exit code. */
   runCli: (args) => guard(() => native.runCli(['aliprefetch', ...args])),

@@ -21,6 +21,7 @@ export const {
   signV1,
   signV3,
   runCli,
+  setLogger,
   version,
 } = aliprefetch;
 

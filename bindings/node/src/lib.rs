@@ -329,3 +329,44 @@ fn init() {
         napi::bindgen_prelude::create_custom_tokio_runtime(rt);
     }
 }
+
+/// A JS log callback: weak (it never keeps the process alive) and with a bounded queue (a line that
+/// finds it full is dropped rather than held).
+type LogCallback = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false, true, 4096>;
+
+struct NodeLogs {
+    callback: Option<LogCallback>,
+    /// The most verbose level wanted.
+    level: tracing::Level,
+}
+
+impl aliprefetch::log::LogSink for NodeLogs {
+    fn enabled(&self, level: tracing::Level, _: &str) -> bool {
+        self.callback.is_some() && level <= self.level
+    }
+
+    fn log(&self, level: tracing::Level, name: &str, message: &str) {
+        if let Some(cb) = &self.callback {
+            let level = level.as_str().to_ascii_lowercase();
+            cb.call(
+                json!({ "level": level, "name": name, "message": message }),
+                ThreadsafeFunctionCallMode::NonBlocking,
+            );
+        }
+    }
+}
+
+/// Sends the core's log lines from `level` up (`trace`, `debug`, `info`, `warn`, `error`) to `callback`,
+/// which `index.js` hands to the user's logger; `null` stops them. False when another `tracing`
+/// subscriber (the CLI's, in this process) already has them.
+#[napi(catch_unwind)]
+pub fn set_log_sink(callback: Option<LogCallback>, level: String) -> Result<bool> {
+    let level = level.parse::<tracing::Level>().map_err(|_| {
+        error(aliprefetch::Error::invalid_input(
+            "level",
+            "enum",
+            format!("{level:?} is not a log level (trace, debug, info, warn, error)"),
+        ))
+    })?;
+    Ok(aliprefetch::log::set_log_sink(Arc::new(NodeLogs { callback, level })))
+}

@@ -374,4 +374,19 @@ pub const FUNCTIONS: &[Member] = &[
          its exit code.",
     ),
     method("_tasks_in_flight", &[], Shape::Whole).only(In::Python),
+    method(
+        "set_logger",
+        &[
+            arg("logger", Shape::Each { python: "None", typescript: "Logger | null" }),
+            arg("level", Shape::Each { python: "str", typescript: "LogLevel" }).keyword().or("'debug'"),
+        ],
+        Shape::Nothing,
+    )
+    .doc(
+        "Sends the library's log lines (one per attempt, retries, pacing waits, credential fetches; the signed \
+         request, redacted, at `trace`) to `logger` from `level` up: a function taking `{ level, name, message }`, or \
+         an object with `debug`/`info`/`warn`/`error` methods (`console`, pino, winston). `null` stops them. \
+         `DEBUG=aliprefetch` (or `aliprefetch:trace`) does this for stderr when the package loads.",
+    )
+    .only(In::Node),
 ];

@@ -176,7 +176,9 @@ fn typescript() -> String {
     for module in ["./value-sets", "./params", "./records", "./errors"] {
         let names: Vec<&String> = used
             .iter()
-            .filter(|n| !local.contains(n.as_str()) && !["Action", "Time", "Date"].contains(&n.as_str()))
+            .filter(|n| {
+                !local.contains(n.as_str()) && !["Action", "Time", "Date", "Logger", "LogLevel"].contains(&n.as_str())
+            })
             .filter(|n| ts_module(n) == module)
             .collect();
         let list: Vec<String> = names.iter().map(|n| format!("  {n},\n")).collect();
@@ -190,6 +192,14 @@ fn typescript() -> String {
          export type List<T extends string = string> = readonly T[] | string;\n\
          /** One of the five operations. */\n\
          export type Action =\n{};\n\n\
+         /** The levels of the library's log lines, most verbose first. */\n\
+         export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';\n\
+         /** One log line: its level, the logger's dotted name (`aliprefetch.client.send`) and the text. */\n\
+         export interface LogRecord {{\n  level: LogLevel;\n  name: string;\n  message: string;\n}}\n\
+         /** Where log lines go: a function, or a logger object such as `console`, pino or winston. */\n\
+         export type Logger =\n  | ((record: LogRecord) => void)\n  | {{\n      debug(message: string): void;\n      \
+         info(message: string): void;\n      warn(message: string): void;\n      error(message: string): void;\n    \
+         }};\n\n\
          export interface CredentialsInput {{\n  accessKeyId: string;\n  accessKeySecret: string;\n  \
          securityToken?: string | null;\n}}\n\n\
          /** A running batch: `for await (const item of batch)`; leaving the loop early stops it. */\n\
