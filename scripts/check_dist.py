@@ -129,6 +129,16 @@ def main() -> None:
             natives.append(
                 (f"{jar.name}:linux-x86-64/libaliprefetch_ffi.so", z.read("linux-x86-64/libaliprefetch_ffi.so"))
             )
+    sources = base / f"aliprefetch-{version}-sources.jar"
+    expect(sources.is_file(), f"missing {sources.name}")
+    if sources.is_file():
+        with zipfile.ZipFile(sources) as z:
+            names = z.namelist()
+            # What a Java or Kotlin user's IDE shows: the generated bindings and the hand-written extensions.
+            kotlin = ("aliprefetch_ffi.kt", "Batches.kt", "JavaForms.kt", "Logging.kt")
+            for wanted in (f"io/aliprefetch/{name}" for name in kotlin):
+                expect(wanted in names, f"{sources.name}: no {wanted}")
+            expect(not any(n.endswith(".so") for n in names), f"{sources.name}: holds a native library")
 
     for what, data in natives:
         needed = glibc_needed(data, what)

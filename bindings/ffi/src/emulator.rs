@@ -55,6 +55,13 @@ impl Emulator {
         self.control("advance", Map::from_iter([("by".to_owned(), format!("{}ns", by.as_nanos()).into())]));
     }
 
+    /// The emulator's clock (which `advance` moves); the Unix epoch once stopped.
+    pub fn now(&self) -> std::time::SystemTime {
+        let now = self.control("now", Map::new());
+        let now = aliprefetch::parse_timestamp("now", now.as_str().unwrap_or_default());
+        now.map(crate::record_reader::system_time).unwrap_or(std::time::SystemTime::UNIX_EPOCH)
+    }
+
     /// Every prefetch task the emulator holds, of every account, in creation order.
     pub fn tasks(&self) -> Vec<HeldPreloadTask> {
         self.held("tasks")

@@ -37,16 +37,16 @@ impl AliPrefetchError {
     pub fn recommend(&self) -> Option<String> {
         self.0.recommend().map(str::to_owned)
     }
-    pub fn http_status(&self) -> Option<u16> {
-        self.0.http_status()
+    pub fn http_status(&self) -> Option<i32> {
+        self.0.http_status().map(i32::from)
     }
     /// Whether trying again may succeed.
     pub fn retryable(&self) -> bool {
         self.0.is_retryable()
     }
     /// Attempts made (0: nothing was sent).
-    pub fn attempts(&self) -> u32 {
-        self.0.attempts()
+    pub fn attempts(&self) -> i64 {
+        i64::from(self.0.attempts())
     }
     /// The API field an invalid input is about.
     pub fn field(&self) -> Option<String> {

@@ -4,7 +4,7 @@
 
 use aliprefetch::internal::RecordReader;
 
-use crate::record_reader::FromRecord;
+use crate::record_reader::{signed, FromRecord};
 
 /// A prefetch task as the emulator holds it.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -72,12 +72,12 @@ pub struct RequestCount {
     pub action: String,
     /// `ok`, an error code, `reset`, or `lost:…` for an executed request whose answer was lost.
     pub outcome: String,
-    pub count: u64,
+    pub count: i64,
 }
 
 impl FromRecord for RequestCount {
     fn from_record(r: &RecordReader<'_>) -> Self {
-        RequestCount { action: r.text("action"), outcome: r.text("outcome"), count: r.count("count") }
+        RequestCount { action: r.text("action"), outcome: r.text("outcome"), count: signed(r.count("count")) }
     }
 }
 

@@ -299,3 +299,34 @@ pub use held::*;
 pub fn library_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// Where the core's log lines go on the JVM or in Swift (called from the runtime's threads). Kotlin's
+/// `AliPrefetchLogging.install()` sends them to `java.util.logging` (and so to SLF4J through its JUL bridge).
+#[uniffi::export(with_foreign)]
+pub trait LogListener: Send + Sync {
+    /// Whether lines at `level` (`trace`, `debug`, `info`, `warn`, `error`) for the logger `name` are wanted.
+    fn is_enabled(&self, level: String, name: String) -> bool;
+    /// One line, never holding a secret.
+    fn log(&self, level: String, name: String, message: String);
+}
+
+struct ForeignLogs(Option<Arc<dyn LogListener>>);
+
+impl aliprefetch::log::LogSink for ForeignLogs {
+    fn enabled(&self, level: tracing::Level, name: &str) -> bool {
+        self.0.as_ref().is_some_and(|l| l.is_enabled(level.as_str().to_ascii_lowercase(), name.to_owned()))
+    }
+
+    fn log(&self, level: tracing::Level, name: &str, message: &str) {
+        if let Some(l) = &self.0 {
+            l.log(level.as_str().to_ascii_lowercase(), name.to_owned(), message.to_owned());
+        }
+    }
+}
+
+/// Sends the core's log lines to `listener` (`None` stops them); false when another `tracing` subscriber
+/// of the process already has them.
+#[uniffi::export]
+pub fn set_log_listener(listener: Option<Arc<dyn LogListener>>) -> bool {
+    aliprefetch::log::set_log_sink(Arc::new(ForeignLogs(listener)))
+}

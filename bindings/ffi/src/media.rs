@@ -5,7 +5,7 @@
 use aliprefetch::internal::RecordReader;
 use aliprefetch::Record as _;
 
-use crate::record_reader::{from_record, FromRecord};
+use crate::record_reader::{from_record, signed, FromRecord};
 use crate::responses::ItemFailure;
 
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -18,7 +18,7 @@ pub enum MediaOutcome {
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct MediaItem {
-    pub index: u64,
+    pub index: i64,
     pub media_id: String,
     pub outcome: MediaOutcome,
     /// The job the id is in (as in `outcome`).
@@ -43,7 +43,7 @@ impl FromRecord for MediaItem {
             _ => MediaOutcome::NotFound,
         };
         MediaItem {
-            index: r.count("index"),
+            index: signed(r.count("index")),
             media_id: r.text("media_id"),
             outcome,
             job_id,
@@ -64,10 +64,10 @@ impl From<aliprefetch::MediaItem> for MediaItem {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct MediaReport {
     pub items: Vec<MediaItem>,
-    pub duplicates_removed: u64,
-    pub requests: u64,
+    pub duplicates_removed: i64,
+    pub requests: i64,
     /// Requests sent again after an answer was lost (a repeated purge or prefetch has the same effect).
-    pub repeated_requests: u64,
+    pub repeated_requests: i64,
     pub job_ids: Vec<String>,
     /// Every item is in a job.
     pub all_succeeded: bool,
@@ -79,9 +79,9 @@ impl From<aliprefetch::MediaReport> for MediaReport {
         let r = RecordReader::of(&record);
         MediaReport {
             items: r.items("items").map(from_record).collect(),
-            duplicates_removed: r.count("duplicates_removed"),
-            requests: r.count("requests"),
-            repeated_requests: r.count("repeated_requests"),
+            duplicates_removed: signed(r.count("duplicates_removed")),
+            requests: signed(r.count("requests")),
+            repeated_requests: signed(r.count("repeated_requests")),
             job_ids: r.texts("job_ids"),
             all_succeeded: r.boolean("all_succeeded"),
         }

@@ -34,6 +34,11 @@ impl Member for ErrorKind {
     }
 }
 
+/// A count as the JVM holds numbers: signed (a count beyond `i64::MAX` cannot occur).
+pub(crate) fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 pub(crate) fn system_time(t: OffsetDateTime) -> SystemTime {
     let secs = t.unix_timestamp();
     if secs >= 0 {

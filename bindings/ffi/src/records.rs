@@ -11,7 +11,7 @@ pub enum RetryPolicy {
     /// One attempt.
     Disabled,
     Custom {
-        max_attempts: u32,
+        max_attempts: i32,
         base_delay: Duration,
         max_delay: Duration,
         max_elapsed: Duration,
@@ -25,6 +25,8 @@ impl TryFrom<RetryPolicy> for aliprefetch::RetryConfig {
             RetryPolicy::Standard => Ok(aliprefetch::RetryConfig::standard()),
             RetryPolicy::Disabled => Ok(aliprefetch::RetryConfig::disabled()),
             RetryPolicy::Custom { max_attempts, base_delay, max_delay, max_elapsed } => {
+                let max_attempts = u32::try_from(max_attempts)
+                    .map_err(|_| aliprefetch::Error::invalid_input("max_attempts", "range", "must be 1 or more"))?;
                 aliprefetch::RetryConfig::custom(
                     Some(max_attempts),
                     Some(base_delay),
@@ -44,16 +46,31 @@ pub enum RateLimitPolicy {
     Disabled,
     /// The documented quotas with these per-second limits by action (0 lifts one).
     Custom {
-        per_second: HashMap<String, u32>,
+        per_second: HashMap<String, i32>,
     },
 }
 
-impl From<RateLimitPolicy> for aliprefetch::RateLimits {
-    fn from(r: RateLimitPolicy) -> Self {
+impl TryFrom<RateLimitPolicy> for aliprefetch::RateLimits {
+    type Error = aliprefetch::Error;
+    fn try_from(r: RateLimitPolicy) -> Result<Self, aliprefetch::Error> {
         match r {
-            RateLimitPolicy::Documented => aliprefetch::RateLimits::documented(),
-            RateLimitPolicy::Disabled => aliprefetch::RateLimits::disabled(),
-            RateLimitPolicy::Custom { per_second } => aliprefetch::RateLimits::documented_with(per_second),
+            RateLimitPolicy::Documented => Ok(aliprefetch::RateLimits::documented()),
+            RateLimitPolicy::Disabled => Ok(aliprefetch::RateLimits::disabled()),
+            RateLimitPolicy::Custom { per_second } => {
+                let mut limits = Vec::with_capacity(per_second.len());
+                for (action, n) in per_second {
+                    let n = u32::try_from(n).map_err(|_| {
+                        aliprefetch::Error::invalid_input(
+                            "rate_limits",
+                            "range",
+                            format!("{action}: must be 0 or more"),
+                        )
+                    })?;
+                    limits.push((action, n));
+                }
+                // A misspelt action is refused, naming the closest, as in every language.
+                aliprefetch::RateLimits::checked_with(limits)
+            }
         }
     }
 }

@@ -54,9 +54,9 @@ pub struct DescribeLiveStreamPreloadTasksRequest {
     #[uniffi(default)]
     pub end_time: Option<SystemTime>,
     #[uniffi(default)]
-    pub page_size: Option<u32>,
+    pub page_size: Option<i32>,
     #[uniffi(default)]
-    pub page_num: Option<u32>,
+    pub page_num: Option<i32>,
 }
 
 impl TryFrom<DescribeLiveStreamPreloadTasksRequest> for aliprefetch::DescribeLiveStreamPreloadTasksRequest {
@@ -127,7 +127,7 @@ pub struct UpdateLivePullToPushRequest {
     #[uniffi(default)]
     pub callback_url: Option<String>,
     #[uniffi(default)]
-    pub file_index: Option<u32>,
+    pub file_index: Option<i32>,
 }
 
 impl TryFrom<UpdateLivePullToPushRequest> for aliprefetch::UpdateLivePullToPushRequest {
@@ -162,7 +162,7 @@ pub struct RefreshMediaPlayUrlsRequest {
     #[uniffi(default)]
     pub slice_flag: Option<bool>,
     #[uniffi(default)]
-    pub slice_count: Option<u32>,
+    pub slice_count: Option<i32>,
     /// A JSON object, or its text.
     #[uniffi(default)]
     pub user_data: Option<String>,
@@ -195,7 +195,7 @@ pub struct PreloadOptions {
     #[uniffi(default)]
     pub end: Option<SystemTime>,
     #[uniffi(default)]
-    pub concurrency: Option<u32>,
+    pub concurrency: Option<i32>,
 }
 
 impl PreloadOptions {
@@ -230,11 +230,11 @@ pub struct MediaOptions {
     #[uniffi(default)]
     pub slice_flag: Option<bool>,
     #[uniffi(default)]
-    pub slice_count: Option<u32>,
+    pub slice_count: Option<i32>,
     #[uniffi(default)]
     pub user_data: Option<String>,
     #[uniffi(default)]
-    pub concurrency: Option<u32>,
+    pub concurrency: Option<i32>,
 }
 
 impl MediaOptions {
@@ -348,7 +348,7 @@ impl ClientConfig {
         core.connect_timeout = c.connect_timeout;
         core.read_timeout = c.read_timeout;
         core.retry = c.retry.map(TryInto::try_into).transpose()?;
-        core.rate_limits = c.rate_limits.map(Into::into);
+        core.rate_limits = c.rate_limits.map(TryInto::try_into).transpose()?;
         core.rate_limit_url = c.rate_limit_url.map(|u| u.url.clone());
         core.allow_insecure_http = c.allow_insecure_http;
         core.user_agent = c.user_agent;

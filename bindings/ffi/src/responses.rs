@@ -10,7 +10,7 @@ use aliprefetch::Record as _;
 use crate::value_sets::*;
 use aliprefetch::internal::RecordReader;
 
-use crate::record_reader::{from_record, member, system_time, FromRecord};
+use crate::record_reader::{from_record, member, signed, system_time, FromRecord};
 
 /// One URL of a SetLiveStreamPreloadTasks answer.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -213,19 +213,19 @@ impl From<aliprefetch::RefreshMediaPlayUrlsResponse> for RefreshMediaPlayUrlsRes
 /// How far a batch or a wait has come.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct Progress {
-    pub done: u64,
-    pub total: u64,
-    pub succeeded: u64,
-    pub failed: u64,
+    pub done: i64,
+    pub total: i64,
+    pub succeeded: i64,
+    pub failed: i64,
 }
 
 impl FromRecord for Progress {
     fn from_record(r: &RecordReader<'_>) -> Self {
         Progress {
-            done: r.count("done"),
-            total: r.count("total"),
-            succeeded: r.count("succeeded"),
-            failed: r.count("failed"),
+            done: signed(r.count("done")),
+            total: signed(r.count("total")),
+            succeeded: signed(r.count("succeeded")),
+            failed: signed(r.count("failed")),
         }
     }
 }
@@ -267,7 +267,7 @@ impl From<aliprefetch::ItemFailure> for ItemFailure {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct PreloadItem {
     /// Where the URL stood in the input (repeats included).
-    pub index: u64,
+    pub index: i64,
     pub url: String,
     pub task_id: Option<String>,
     /// The URL has a task.
@@ -282,7 +282,7 @@ pub struct PreloadItem {
 impl FromRecord for PreloadItem {
     fn from_record(r: &RecordReader<'_>) -> Self {
         PreloadItem {
-            index: r.count("index"),
+            index: signed(r.count("index")),
             url: r.text("url"),
             task_id: r.optional("task_id", RecordReader::text),
             succeeded: r.boolean("succeeded"),
@@ -303,10 +303,10 @@ impl From<aliprefetch::PreloadItem> for PreloadItem {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct PreloadReport {
     pub items: Vec<PreloadItem>,
-    pub duplicates_removed: u64,
-    pub requests: u64,
+    pub duplicates_removed: i64,
+    pub requests: i64,
     /// Lookups made to settle lost answers.
-    pub lookups: u64,
+    pub lookups: i64,
     /// Every item has a task.
     pub all_succeeded: bool,
 }
@@ -315,9 +315,9 @@ impl FromRecord for PreloadReport {
     fn from_record(r: &RecordReader<'_>) -> Self {
         PreloadReport {
             items: r.items("items").map(from_record).collect(),
-            duplicates_removed: r.count("duplicates_removed"),
-            requests: r.count("requests"),
-            lookups: r.count("lookups"),
+            duplicates_removed: signed(r.count("duplicates_removed")),
+            requests: signed(r.count("requests")),
+            lookups: signed(r.count("lookups")),
             all_succeeded: r.boolean("all_succeeded"),
         }
     }

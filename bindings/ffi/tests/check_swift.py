@@ -37,7 +37,7 @@ KINDS = [
     "`internal`",
 ]
 ACCESSORS = ["kind() -> ErrorKind", "code() -> String?", "errorMessage() -> String", "requestId() -> String?",
-             "httpStatus() -> UInt16?", "retryable() -> Bool", "attempts() -> UInt32", "field() -> String?",
+             "httpStatus() -> Int32?", "retryable() -> Bool", "attempts() -> Int64", "field() -> String?",
              "rule() -> String?", "hostId() -> String?", "recommend() -> String?",
              "retryAfter() -> TimeInterval?"]  # fmt: skip
 
@@ -66,7 +66,8 @@ def main() -> None:
     if not kinds or re.findall(r"case (\S+)", kinds.group(1)) != KINDS:
         problems.append(f"the error kinds {KINDS}")
     for declaration in ["open class Emulator", "public protocol ProgressListener", "open class Credentials",
-                        "public struct ClientConfig", "public enum Area"]:  # fmt: skip
+                        "public struct ClientConfig", "public enum Area", "public protocol LogListener",
+                        "public func setLogListener(listener: LogListener?) -> Bool"]:  # fmt: skip
         if declaration not in source:
             problems.append(declaration)
     manifest = (package / "Package.swift").read_text()

@@ -177,15 +177,16 @@ fn python() -> String {
 }
 
 /// A field's UniFFI type and how the core's error gives it: the core's accessor of the same name,
-/// but `is_retryable`; the widths of the counts are the core's (`u16` for a status, `u32` for attempts).
+/// but `is_retryable`; the counts are signed (`i32` for a status, `i64` for attempts), as the JVM's numbers are.
 fn uniffi_accessor(f: &FieldDecl) -> (String, String) {
     let key = f.key;
     let (ty, read) = match f.ty {
         FieldType::Member(set) => (set.to_owned(), format!("self.0.{key}().into()")),
         FieldType::Text => ("String".to_owned(), format!("self.0.{key}().map(str::to_owned)")),
         FieldType::Bool => ("bool".to_owned(), format!("self.0.is_{key}()")),
-        FieldType::Count if key == "http_status" => ("u16".to_owned(), format!("self.0.{key}()")),
-        FieldType::Count => ("u32".to_owned(), format!("self.0.{key}()")),
+        // Signed, as the JVM's numbers are: Kotlin gives an unsigned accessor a name Java cannot call.
+        FieldType::Count if key == "http_status" => ("i32".to_owned(), format!("self.0.{key}().map(i32::from)")),
+        FieldType::Count => ("i64".to_owned(), format!("i64::from(self.0.{key}())")),
         FieldType::Duration => ("Duration".to_owned(), format!("self.0.{key}()")),
         other => panic!("no UniFFI accessor for an error field of type {other:?}"),
     };

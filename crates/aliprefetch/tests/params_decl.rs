@@ -339,7 +339,8 @@ fn uniffi_field(p: &Param) -> (String, String) {
         ParamType::Text | ParamType::JsonObject => ("String".to_owned(), "text".to_owned(), field.clone()),
         ParamType::Time => ("SystemTime".into(), "time".into(), field.clone()),
         ParamType::Integer => ("i64".into(), "int".into(), field.clone()),
-        ParamType::Count => ("u32".into(), "count".into(), field.clone()),
+        // Signed, as the JVM's numbers are: Kotlin gives an unsigned field a name Java cannot call.
+        ParamType::Count => ("i32".into(), "count".into(), field.clone()),
         ParamType::Duration => ("Duration".into(), "duration".into(), field.clone()),
         ParamType::Boolean => ("bool".into(), "boolean".into(), field.clone()),
         ParamType::Enum(set) => (set.to_owned(), format!("member::<aliprefetch::{set}, _>"), field.clone()),
@@ -493,7 +494,7 @@ fn uniffi_client_config(out: &mut String) {
             ParamType::Enum("SignatureVersion") => ("Option<SignatureVersion>", "c.{k}.map(Into::into)"),
             ParamType::Credentials => ("Option<Arc<Credentials>>", "c.{k}.map(|c| c.inner.clone())"),
             ParamType::Retry => ("Option<RetryPolicy>", "c.{k}.map(TryInto::try_into).transpose()?"),
-            ParamType::RateLimits => ("Option<RateLimitPolicy>", "c.{k}.map(Into::into)"),
+            ParamType::RateLimits => ("Option<RateLimitPolicy>", "c.{k}.map(TryInto::try_into).transpose()?"),
             // An object, so that the record's generated `toString` (`description`) cannot show a password.
             ParamType::Secret => ("Option<Arc<RateLimitUrl>>", "c.{k}.map(|u| u.url.clone())"),
             other => panic!("no UniFFI field for a setting of type {other:?}"),

@@ -144,7 +144,8 @@ fn ffi_field(f: &FieldDecl) -> (String, String) {
     let (ty, method, then) = match f.ty {
         FieldType::Text | FieldType::OpenMember(_) => ("String".to_owned(), "text", ""),
         FieldType::Int => ("i64".into(), "int", ""),
-        FieldType::Count => ("u64".into(), "count", ""),
+        // Signed, as the JVM's numbers are: Kotlin gives an unsigned field a name Java cannot call.
+        FieldType::Count => ("i64".into(), "count", "signed"),
         FieldType::Float => ("f64".into(), "float", ""),
         FieldType::Bool => ("bool".into(), "boolean", ""),
         FieldType::Time => ("SystemTime".into(), "time", "system_time"),
@@ -174,7 +175,7 @@ fn uniffi() -> String {
          use aliprefetch::Record as _;\n\n\
          use crate::value_sets::*;\n",
     );
-    out.push_str("use aliprefetch::internal::RecordReader;\n\nuse crate::record_reader::{from_record, member, system_time, FromRecord};\n");
+    out.push_str("use aliprefetch::internal::RecordReader;\n\nuse crate::record_reader::{from_record, member, signed, system_time, FromRecord};\n");
     for r in RECORDS.iter().filter(|r| !FFI_BY_HAND.contains(&r.name)) {
         out.push_str(&format!("\n/// {}\n#[derive(Debug, Clone, uniffi::Record)]\npub struct {} {{\n", r.doc, r.core));
         for f in r.fields {
@@ -283,7 +284,7 @@ fn uniffi_held() -> String {
     out.push_str(
         "//! What the emulator holds, as UniFFI records read from the JSON of the emulator's types.\n\n\
          use aliprefetch::internal::RecordReader;\n\n\
-         use crate::record_reader::FromRecord;\n",
+         use crate::record_reader::{signed, FromRecord};\n",
     );
     for r in HELD_RECORDS {
         out.push_str(&format!("\n/// {}\n#[derive(Debug, Clone, uniffi::Record)]\npub struct {} {{\n", r.doc, r.name));

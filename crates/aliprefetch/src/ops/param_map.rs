@@ -45,7 +45,8 @@ impl ParamMap {
         }
     }
 
-    pub fn count(&mut self, name: &str, v: Option<u32>) {
+    /// A count as a language gives it (signed on the JVM); the operation's rules refuse one below 0.
+    pub fn count(&mut self, name: &str, v: Option<i32>) {
         if let Some(v) = v {
             self.put(name, v);
         }

@@ -1,4 +1,5 @@
-// The README's Kotlin example is Readme.kt (after its package line), and it prints what the README shows.
+// The README's Kotlin and Java examples are Readme.kt and ReadmeJava.java (after their package lines), and they print
+// what the README shows.
 package readme
 
 import java.io.ByteArrayOutputStream
@@ -10,6 +11,19 @@ import org.junit.jupiter.api.Test
 class ReadmeTest {
     private val section: String = File("../README.md").readText().let { it.substring(it.indexOf("## Kotlin and Swift")) }
     private val blocks = Regex("```kotlin\\n(.*?)```\\s*```text\\n(.*?)```", RegexOption.DOT_MATCHES_ALL).find(section)!!.groupValues
+    private val javaBlocks = Regex("```java\\n(.*?)```\\s*```text\\n(.*?)```", RegexOption.DOT_MATCHES_ALL).find(section)!!.groupValues
+
+    private fun printed(run: () -> Unit): String {
+        val captured = ByteArrayOutputStream()
+        val original = System.out
+        System.setOut(PrintStream(captured, true, "UTF-8"))
+        try {
+            run()
+        } finally {
+            System.setOut(original)
+        }
+        return captured.toString("UTF-8")
+    }
 
     @Test
     fun `the README's Kotlin block is Readme kt`() {
@@ -19,14 +33,17 @@ class ReadmeTest {
 
     @Test
     fun `the example prints what the README shows`() {
-        val captured = ByteArrayOutputStream()
-        val original = System.out
-        System.setOut(PrintStream(captured, true, "UTF-8"))
-        try {
-            main()
-        } finally {
-            System.setOut(original)
-        }
-        assertEquals(blocks[2], captured.toString("UTF-8"))
+        assertEquals(blocks[2], printed { main() })
+    }
+
+    @Test
+    fun `the README's Java block is ReadmeJava java`() {
+        val example = File("src/test/java/readme/ReadmeJava.java").readText()
+        assertEquals(example.split("\n", limit = 3)[2], javaBlocks[1])
+    }
+
+    @Test
+    fun `the Java example prints what the README shows`() {
+        assertEquals(javaBlocks[2], printed { ReadmeJava.main(arrayOf()) })
     }
 }

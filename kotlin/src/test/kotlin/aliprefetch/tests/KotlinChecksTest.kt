@@ -25,7 +25,7 @@ const val RELAY_TASK = "fd245384-4067-4f91-9d75-9666a6bc0001"
 const val FIXTURES = """{"live": {"preload": {"seconds_to_complete": 1},
   "pull_to_push_tasks": [{"task_id": "$RELAY_TASK", "region": "cn-shanghai", "state": "scheduled",
     "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z"}]}}"""
-val FAST_RETRY = RetryPolicy.Custom(3u, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(30))
+val FAST_RETRY = RetryPolicy.Custom(3, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(30))
 
 class CheckFailed(message: String) : Exception(message)
 
@@ -144,12 +144,12 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             val given = urls("batch", 1000) + listOf("http://$DOMAIN/live/s.m3u8", "rtmp-x://play.example.com/live/s")
             val report = client.preloadLiveStreams(DOMAIN, given, PreloadOptions(), listener)
             eq(report.items.map { it.url }, given, "every URL once, in order")
-            eq(report.requests, 11uL, "1,001 URLs sent, in requests of 100")
+            eq(report.requests, 11L, "1,001 URLs sent, in requests of 100")
             val failed = report.items.filter { it.taskId == null }.map { Triple(it.url, it.failure?.code, it.failure?.kind) }
             eq(failed, listOf(Triple("http://$DOMAIN/live/s.m3u8", "hls", ErrorKind.INVALID_INPUT),
                 Triple("rtmp-x://play.example.com/live/s", "TaskNotCreated", ErrorKind.API)), "failures with reasons and kinds")
             val last = seen.maxByOrNull { it.done }!!
-            eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002uL, 1002uL, 1000uL, 2uL), "last progress")
+            eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002L, 1002L, 1000L, 2L), "last progress")
         }
     },
     "lost answers: every URL ends with one task and the report says which" to suspend {
@@ -179,7 +179,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             // A sanity bound; the claims are checked item by item above.
             check(unknown * 100 <= given.size * 5) { "$unknown unknown" }
             // An executed request whose answer was lost has its URLs found by a lookup.
-            if (lostSet > 0uL) check(report.lookups > 0uL && report.items.any { it.foundByLookup }) { "$lostSet answers lost, none found" }
+            if (lostSet > 0L) check(report.lookups > 0L && report.items.any { it.foundByLookup }) { "$lostSet answers lost, none found" }
         } finally {
             emulator.stop()
         }
@@ -190,7 +190,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             val client = Client(ClientConfig(endpoint = emulator.endpoint(), credentials = emulator.credentials(),
                 rateLimits = RateLimitPolicy.Disabled))
             val given = urls("cancel", 4000)
-            val batch = client.preloadLiveStreamsBatch(DOMAIN, given, PreloadOptions(concurrency = 2u), null)
+            val batch = client.preloadLiveStreamsBatch(DOMAIN, given, PreloadOptions(concurrency = 2), null)
             val returned = Collections.synchronizedList(mutableListOf<PreloadItem>())
             val enough = CompletableDeferred<Unit>()
             coroutineScope {
@@ -221,7 +221,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     },
     "a batch as a Flow: take(n) stops it" to suspend {
         withEmulator { emulator, client ->
-            val batch = client.preloadLiveStreamsBatch(DOMAIN, urls("flow", 1000), PreloadOptions(concurrency = 1u), null)
+            val batch = client.preloadLiveStreamsBatch(DOMAIN, urls("flow", 1000), PreloadOptions(concurrency = 1), null)
             val first = batch.asFlow().take(150).toList()
             eq(first.size, 150, "150 items")
             val held = emulator.tasks().associate { it.playUrl to it.taskId }
@@ -234,14 +234,14 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     "media batches of 20" to suspend {
         withEmulator("""{"vod": {"media": [${(0 until 41).joinToString(",") { "{\"media_id\": \"m$it\"}" }}]}}""") { _, client ->
             val report = client.preloadMedia((0 until 43).map { "m$it" }, MediaOptions(), null)
-            eq(listOf(report.items.size.toULong(), report.requests), listOf(43uL, 3uL), "43 ids in 3 requests")
+            eq(listOf(report.items.size.toLong(), report.requests), listOf(43L, 3L), "43 ids in 3 requests")
             eq(report.items.filter { it.outcome is MediaOutcome.NotFound }.map { it.mediaId }, listOf("m41", "m42"), "unknown media")
         }
     },
     "paging" to suspend {
         withEmulator { _, client ->
             client.preloadLiveStreams(DOMAIN, urls("page", 45), PreloadOptions(), null)
-            val pages = client.preloadTaskPages(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = 10u))
+            val pages = client.preloadTaskPages(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = 10))
             val sizes = mutableListOf<Int>()
             while (true) {
                 val page = pages.next() ?: break
@@ -265,7 +265,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                 client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, emptyList()))
             }
             eq(listOf(e.field(), e.rule(), e.code()), listOf("PlayUrl", "required", null), "field and rule")
-            eq(e.attempts(), 0u, "nothing was sent")
+            eq(e.attempts(), 0L, "nothing was sent")
             eq(e.message, e.errorMessage(), "Throwable.message is the error's sentence")
             eq(e.toString(), e.errorMessage(), "and so is toString()")
             val region = fails(ErrorKind.INVALID_INPUT) {
@@ -285,7 +285,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             eq(shared.pacingIsShared(), false, "not shared until Redis answers")
             // The request records are generated from the core's declaration and read by the core.
             val page = fails(ErrorKind.INVALID_INPUT) {
-                client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = 500u))
+                client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = 500))
             }
             eq(listOf(page.field(), page.rule()), listOf("PageSize", "range"), "a page size past 100")
             val far = fails(ErrorKind.INVALID_INPUT) {
@@ -305,7 +305,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     "throttling, retried then raised" to suspend {
         withEmulator("""{"faults": {"error_rate": 1.0, "errors": ["Throttling.User"]}}""") { _, client ->
             val e = fails(ErrorKind.THROTTLED) { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
-            eq(listOf(e.code(), e.retryable(), e.attempts()), listOf("Throttling.User", true, 3u), "throttled")
+            eq(listOf(e.code(), e.retryable(), e.attempts()), listOf("Throttling.User", true, 3L), "throttled")
             check(e.retryAfter() != null && e.retryAfter()!! > Duration.ZERO) { "the wait the service asked for: ${e.retryAfter()}" }
         }
     },
@@ -349,7 +349,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                 val client = Client(ClientConfig(endpoint = emulator.endpoint()))
                 client.setLiveStreamPreloadTasks(SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("rtmp://$DOMAIN/rrsa/s1")))
                 eq(emulator.tasks().map { it.playUrl }, listOf("rtmp://$DOMAIN/rrsa/s1"), "created with the role's credentials")
-                eq(stsCalls("ok"), 1uL, "one AssumeRoleWithOIDC")
+                eq(stsCalls("ok"), 1L, "one AssumeRoleWithOIDC")
                 java.nio.file.Files.writeString(token, "stolen-token-123")
                 val fresh = Client(ClientConfig(endpoint = emulator.endpoint()))
                 val e = fails(ErrorKind.CREDENTIALS) { fresh.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
@@ -422,7 +422,89 @@ fun resolveTimes(json: String, now: Instant): String =
         "\"" + (if (sign == "-") now.minusSeconds(seconds) else now.plusSeconds(seconds)).toString() + "\""
     }
 
+/** Log records of JUL's logger `aliprefetch` and its children, kept while `block` runs at `level`. */
+suspend fun <T> logged(level: java.util.logging.Level, block: suspend () -> T): Pair<T, List<java.util.logging.LogRecord>> {
+    val records = Collections.synchronizedList(mutableListOf<java.util.logging.LogRecord>())
+    val keep = object : java.util.logging.Handler() {
+        override fun publish(record: java.util.logging.LogRecord) { records.add(record) }
+        override fun flush() {}
+        override fun close() {}
+    }
+    keep.level = java.util.logging.Level.ALL
+    val logger = java.util.logging.Logger.getLogger("aliprefetch")
+    logger.level = level
+    logger.addHandler(keep)
+    check(AliPrefetchLogging.install()) { "the JUL listener was installed" }
+    try {
+        return block() to records.toList()
+    } finally {
+        logger.removeHandler(keep)
+        logger.level = java.util.logging.Level.OFF
+    }
+}
+
+val JVM_CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
+    "java.util.logging gets a line per attempt, the retries, and the signed request redacted at FINEST" to suspend {
+        val secret = "sEcReT-stssecret-42"
+        val token = "ToKeN-value-99"
+        val sts = """{"accounts": [{"access_key_id": "STS.demo", "access_key_secret": "$secret", "security_token": "$token"}],
+            "faults": {"error_rate": 1.0, "errors": ["Throttling.User"]}}"""
+        val (_, records) = logged(java.util.logging.Level.ALL) {
+            withEmulator(sts) { _, client ->
+                fails(ErrorKind.THROTTLED) { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+            }
+        }
+        val send = records.filter { it.loggerName == "aliprefetch.client.send" }
+        val attempts = send.filter { it.message.startsWith("request ") }
+        eq(attempts.size, 3, "a line per attempt: ${send.map { it.message }}")
+        check(attempts.all { it.level == java.util.logging.Level.FINE && "status=400 code=Throttling.User request_id=" in it.message }) {
+            "each attempt at FINE with its status, code and request id: ${attempts.map { it.message }}"
+        }
+        eq(send.count { it.level == java.util.logging.Level.INFO && it.message.startsWith("retrying in ") }, 2, "two retries at INFO")
+        val signed = send.filter { it.level == java.util.logging.Level.FINEST }.map { it.message }
+        check(signed.size == 3 && signed.all { "authorization: <redacted>" in it && "x-acs-security-token: <redacted>" in it }) {
+            "the signed request at FINEST, redacted: $signed"
+        }
+        check(records.none { secret in it.message || token in it.message }) { "no secret is logged" }
+        val (_, quiet) = logged(java.util.logging.Level.WARNING) {
+            withEmulator { _, client -> client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+        }
+        eq(quiet.filter { it.loggerName.startsWith("aliprefetch.client") }, listOf(), "nothing below the logger's level")
+    },
+    "Java's forms: blocking and CompletableFuture calls, signed counts, the error's fields on the one exception" to suspend {
+        withEmulator { emulator, client ->
+            val request = DescribeLiveStreamPreloadTasksRequest(DOMAIN)
+            eq(client.describeLiveStreamPreloadTasksBlocking(request).totalNum, 0L, "blocking")
+            eq(client.describeLiveStreamPreloadTasksAsync(request).get().totalNum, 0L, "a CompletableFuture")
+            val refused = client.setLiveStreamPreloadTasksAsync(SetLiveStreamPreloadTasksRequest(DOMAIN, listOf("https://cdn.example.com/s.m3u8")))
+            val cause = throws<java.util.concurrent.ExecutionException> { refused.get() }.cause as AliPrefetchException
+            eq(listOf(cause.field(), cause.rule(), cause.httpStatus(), cause.attempts()), listOf("PlayUrl", "hls", null, 0L), "the error's fields")
+            check(cause.message!!.lines().size == 1) { "a one-line message: ${cause.message}" }
+            val negative = fails(ErrorKind.INVALID_INPUT) { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN, pageSize = -1)) }
+            eq(negative.field(), "PageSize", "a negative count is refused naming its field")
+            val misspelt = throws<AliPrefetchException> {
+                Client(ClientConfig(endpoint = emulator.endpoint(), rateLimits = RateLimitPolicy.Custom(mapOf("SetLiveStreamPreloadTask" to 5))))
+            }
+            check("SetLiveStreamPreloadTasks" in misspelt.errorMessage()) { "a misspelt action names the closest: ${misspelt.errorMessage()}" }
+            // Getters with plain names: the Kotlin properties of signed types compile to getX(), which Java calls.
+            val getter = PreloadReport::class.java.methods.map { it.name }
+            check("getRequests" in getter && "getDuplicatesRemoved" in getter) { "plain getters: $getter" }
+            check(AliPrefetchException::class.java.methods.any { it.name == "httpStatus" }) { "httpStatus() on the base exception" }
+        }
+    },
+    "advance takes a Duration and moves the emulator's clock by it" to suspend {
+        withEmulator { emulator, _ ->
+            val before = emulator.now()
+            emulator.advance(Duration.ofMinutes(90))
+            eq(Duration.between(before, emulator.now()).toMinutes(), 90L, "the clock moved 90 minutes")
+        }
+    },
+)
+
 class KotlinChecksTest {
+    @TestFactory
+    fun jvm(): List<DynamicTest> = JVM_CHECKS.map { (name, body) -> DynamicTest.dynamicTest(name) { runBlocking { body() } } }
+
     @TestFactory
     fun checks(): List<DynamicTest> = CHECKS.map { (name, body) -> DynamicTest.dynamicTest(name) { runBlocking { body() } } }
 }
