@@ -21,9 +21,11 @@ Exit codes:
   130  interrupted (Ctrl-C): a batch prints what settled and names what was in flight; a wait or
        watch (--wait, --watch) prints the tasks as last polled
 
-Credentials come from the default chain: ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (/ _SECURITY_TOKEN),
-the aliyun CLI profile (~/.aliyun/config.json, --profile or ALIBABA_CLOUD_PROFILE),
-~/.alibabacloud/credentials, the ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.
+Credentials come from the default chain, in this order: ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET
+(/ _SECURITY_TOKEN), the OIDC role (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and
+ALIBABA_CLOUD_OIDC_TOKEN_FILE, as RRSA sets them), the aliyun CLI profile (~/.aliyun/config.json,
+--profile or ALIBABA_CLOUD_PROFILE), ~/.alibabacloud/credentials, the ECS RAM role,
+ALIBABA_CLOUD_CREDENTIALS_URI.
 Try it with no account: aliprefetch --emulator live preload --domain play.example.com rtmp://play.example.com/live/s1";
 
 /// Warm CDN caches before a live event, watch prefetch progress, steer relay tasks, and purge or
@@ -75,9 +77,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N|ACTION=N", value_parser = parse_rate_limit)]
     pub rate_limit: Vec<RateLimitArg>,
     /// Share the pacing with every process and host on the account through Redis: redis://… or
-    /// rediss://… (TLS), with optional ?key_prefix=…&fallback_share=…&timeout_ms=… [default: the
-    /// ALIPREFETCH_RATE_LIMIT_URL environment variable, else this process paces alone]. While Redis
-    /// is away, this process paces itself at fallback_share (default 0.25) of each quota.
+    /// rediss://… (TLS), with optional ?key_prefix=…&account=…&fallback_share=…&timeout_ms=… (account:
+    /// the name the quota is kept under, default the AccessKeyId; give the account's id when role
+    /// sessions each have their own temporary AccessKeyId) [default: the ALIPREFETCH_RATE_LIMIT_URL
+    /// environment variable, else this process paces alone]. While Redis is away, this process paces
+    /// itself at fallback_share (default 0.25) of each quota.
     #[arg(long, global = true, value_name = "URL")]
     pub rate_limit_url: Option<String>,
     /// Validate, batch and plan, then print what would be sent (no signature) and send nothing; needs

@@ -578,6 +578,12 @@ fn completions_and_help() {
         "3  authentication",
         "4  throttled",
         "5  any other",
+        "130  interrupted",
+        // Every step of the credential chain, and every parameter of the shared pacing's URL.
+        "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+        "ALIBABA_CLOUD_CREDENTIALS_URI",
+        "account=…",
+        "fallback_share=…",
     ] {
         assert!(r.stdout.contains(code), "`{code}` in --help");
     }
