@@ -6,10 +6,13 @@ const { test } = require('node:test');
 const aliprefetch = require('..');
 const { DOMAIN, fixtures, withEmulator, clientOn, urls } = require('./helpers');
 
+// A URL the client takes and the emulator refuses inside a success (its `refused_urls` fixture).
+const REFUSED = 'rtmp://play.example.com/live/refused';
+
 test('a 5,000-URL batch reports every URL once, with progress', () =>
-  withEmulator(fixtures({ quotas: { SetLiveStreamPreloadTasks: 0 } }), async (emu) => {
+  withEmulator(fixtures({ quotas: { SetLiveStreamPreloadTasks: 0 }, live: { preload: { seconds_to_complete: 1, refused_urls: [REFUSED] } } }), async (emu) => {
     const client = clientOn(emu, { rateLimits: 'disabled' });
-    const given = [...urls('big', 4998), `http://${DOMAIN}/live/s.m3u8`, 'rtmp-x://play.example.com/live/s', urls('big', 1)[0]];
+    const given = [...urls('big', 4998), `http://${DOMAIN}/live/s.m3u8`, REFUSED, urls('big', 1)[0]];
     const seen = [];
     const report = await client.preloadLiveStreams(DOMAIN, given, { area: 'domestic', onProgress: (p) => seen.push(p) });
     assert.deepEqual([report.items.length, report.duplicatesRemoved, report.requests], [5000, 1, 50]);
@@ -21,7 +24,7 @@ test('a 5,000-URL batch reports every URL once, with progress', () =>
     const failed = report.items.filter((i) => !i.succeeded).map((i) => [i.url, i.failure.kind, i.failure.code]);
     assert.deepEqual(failed, [
       [`http://${DOMAIN}/live/s.m3u8`, 'InvalidInput', 'hls'],
-      ['rtmp-x://play.example.com/live/s', 'Api', 'TaskNotCreated'],
+      [REFUSED, 'Api', 'TaskNotCreated'],
     ]);
     assert.equal(new Set(report.items.filter((i) => i.succeeded).map((i) => i.taskId)).size, 4998);
     // Progress arrives through the event loop; let the last callbacks run.

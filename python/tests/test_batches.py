@@ -12,6 +12,10 @@ import pytest
 import aliprefetch
 from conftest import DOMAIN, client_on, fixtures, run
 
+# A URL the client takes and the emulator refuses inside a success (its `refused_urls` fixture).
+REFUSED = "rtmp://play.example.com/live/refused"
+REFUSING = {"preload": {"seconds_to_complete": 1, "refused_urls": [REFUSED]}}
+
 
 def urls(prefix: str, n: int) -> list[str]:
     return [f"rtmp://{DOMAIN}/{prefix}/s{i}" for i in range(n)]
@@ -19,11 +23,11 @@ def urls(prefix: str, n: int) -> list[str]:
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_a_5000_url_batch_reports_every_url_once_with_progress(mode: str) -> None:
-    with aliprefetch.Emulator(fixtures(quotas={"SetLiveStreamPreloadTasks": 0})) as emu:
+    with aliprefetch.Emulator(fixtures(quotas={"SetLiveStreamPreloadTasks": 0}, live=REFUSING)) as emu:
         client = client_on(emu, mode, rate_limits="disabled")
         given = urls("big", 4998) + [
             f"http://{DOMAIN}/live/s.m3u8",
-            "rtmp-x://play.example.com/live/s",
+            REFUSED,
             urls("big", 1)[0],
         ]
         seen: list[aliprefetch.Progress] = []
@@ -42,7 +46,7 @@ def test_a_5000_url_batch_reports_every_url_once_with_progress(mode: str) -> Non
         failed = {i.url: (i.failure.kind, i.failure.code) for i in report.failed() if i.failure}
         assert failed == {
             f"http://{DOMAIN}/live/s.m3u8": ("InvalidInput", "hls"),
-            "rtmp-x://play.example.com/live/s": ("Api", "TaskNotCreated"),
+            REFUSED: ("Api", "TaskNotCreated"),
         }
         assert len(report.succeeded()) == 4998 and not report.all_succeeded
         assert len({i.task_id for i in report.succeeded()}) == 4998

@@ -118,11 +118,11 @@ fn the_main_job_waits_until_the_tasks_are_complete() {
 
 #[test]
 fn a_2500_url_file_reports_every_url_exactly_once() {
-    let emu = emulator("");
+    let emu = emulator(r#"{"live": {"preload": {"refused_urls": ["rtmp://play.example.com/live/refused"]}}}"#);
     let dir = tempfile::tempdir().unwrap();
     let mut input = urls("big", 2498);
     input.push(format!("http://{DOMAIN}/live/s.m3u8")); // refused before sending
-    input.push("rtmp-x://play.example.com/live/s".to_owned()); // refused by the service
+    input.push("rtmp://play.example.com/live/refused".to_owned()); // refused by the service (a fixture)
     let path = dir.path().join("urls.txt");
     std::fs::write(&path, format!("# tonight's streams\n{}\n", input.join("\n"))).unwrap();
 
@@ -140,7 +140,7 @@ fn a_2500_url_file_reports_every_url_exactly_once() {
         .filter(|l| l["ok"] == false)
         .map(|l| (l["url"].as_str().unwrap(), l["error"]["code"].as_str().unwrap()))
         .collect();
-    assert_eq!(failed, [(input[2498].as_str(), "hls"), ("rtmp-x://play.example.com/live/s", "TaskNotCreated")]);
+    assert_eq!(failed, [(input[2498].as_str(), "hls"), ("rtmp://play.example.com/live/refused", "TaskNotCreated")]);
     let ids: HashSet<&str> = lines.iter().filter_map(|l| l["task_id"].as_str()).collect();
     assert_eq!(ids.len(), 2498, "a distinct task per URL");
     assert!(r.stderr.contains("2498 of 2500 URLs have a prefetch task (25 requests"), "{}", r.stderr);

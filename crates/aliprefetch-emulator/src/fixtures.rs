@@ -207,6 +207,10 @@ pub struct PreloadFixtures {
     /// Every n-th task created ends `failed` (0: none).
     #[serde(default)]
     pub fail_one_in: u64,
+    /// URLs the service refuses inside a success (`Description: InvalidUrl`, no task), as it does a URL it
+    /// cannot play: a client's test of a partial failure.
+    #[serde(default)]
+    pub refused_urls: Vec<String>,
 }
 
 fn five() -> f64 {
@@ -215,7 +219,7 @@ fn five() -> f64 {
 
 impl Default for PreloadFixtures {
     fn default() -> Self {
-        PreloadFixtures { seconds_to_complete: 5.0, fail_one_in: 0 }
+        PreloadFixtures { seconds_to_complete: 5.0, fail_one_in: 0, refused_urls: Vec::new() }
     }
 }
 

@@ -210,7 +210,7 @@ impl Services {
         let mut messages = Vec::with_capacity(req.play_urls.len());
         let mut ok: usize = 0;
         for url in &req.play_urls {
-            if !looks_like_stream_url(url) {
+            if self.preload.refused_urls.contains(url) {
                 messages.push(json!({"PlayUrl": url, "TaskId": "", "Description": "InvalidUrl"}));
                 continue;
             }
@@ -493,14 +493,4 @@ fn parse<O: Operation>(
     let req = O::from_params(params, false).map_err(to_api)?;
     req.validate_at(now).map_err(to_api)?;
     Ok(req)
-}
-
-/// `scheme://host…`, as stream URLs are.
-fn looks_like_stream_url(url: &str) -> bool {
-    url.split_once("://").is_some_and(|(scheme, rest)| {
-        !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric())
-            && !rest.is_empty()
-            && !rest.starts_with('/')
-    })
 }

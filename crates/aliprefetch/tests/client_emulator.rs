@@ -31,7 +31,7 @@ fn fixtures(extra: &str) -> Fixtures {
             "pull_to_push_tasks": [{{"task_id": "{TASK}", "region": "cn-shanghai", "state": "scheduled",
                 "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z",
                 "source_urls": ["rtmp://origin.example.com/app/stream"]}}],
-            "preload": {{"seconds_to_complete": 0.6}}
+            "preload": {{"seconds_to_complete": 0.6, "refused_urls": ["rtmp://h/a/refused", "rtmp://play.example.com/live/refused"]}}
         }},
         "vod": {{"media": [{{"media_id": "m-ok"}}, {{"media_id": "m-forbidden", "forbidden": true}}]}}
         {extra}
@@ -149,7 +149,7 @@ async fn service_refusals_arrive_as_typed_errors() {
     let set = c
         .set_live_stream_preload_tasks(&SetLiveStreamPreloadTasksRequest::new(
             DOMAIN,
-            ["rtmp://h/a/s", "rtmp-x://h/a/s"],
+            ["rtmp://h/a/s", "rtmp://h/a/refused"],
         ))
         .await
         .unwrap();
@@ -375,8 +375,8 @@ async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
     let mut input: Vec<String> = (0..1000).map(|i| format!("rtmp://play.example.com/live/stream{i}")).collect();
     input.insert(10, "rtmp://play.example.com/live/stream3".to_owned()); // a duplicate
     input.push("http://play.example.com/live/s.m3u8".to_owned()); // HLS: refused without sending
-                                                                  // A URL the client takes (RFC 3986 lets a scheme hold `-`) and the emulator refuses, inside a success.
-    input.push("rtmp-x://play.example.com/live/s".to_owned());
+                                                                  // A URL the client takes and the emulator refuses (its `refused_urls` fixture), inside a success.
+    input.push("rtmp://play.example.com/live/refused".to_owned());
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let progress = seen.clone();
     let report = c
@@ -399,7 +399,7 @@ async fn a_batch_of_1000_urls_reports_every_url_exactly_once() {
         report.failed().map(|i| (i.url.as_str(), i.failure.as_ref().unwrap().code.as_str())).collect();
     assert_eq!(
         failed,
-        [("http://play.example.com/live/s.m3u8", "hls"), ("rtmp-x://play.example.com/live/s", "TaskNotCreated")]
+        [("http://play.example.com/live/s.m3u8", "hls"), ("rtmp://play.example.com/live/refused", "TaskNotCreated")]
     );
     let kinds: Vec<ErrorKind> = report.failed().map(|i| i.failure.as_ref().unwrap().kind).collect();
     assert_eq!(kinds, [ErrorKind::InvalidInput, ErrorKind::Api], "refused before sending, refused by the service");

@@ -72,8 +72,19 @@ pub fn url_problem(url: &str) -> Option<(&'static str, String)> {
     if !well_formed {
         return Some(("not_a_url", format!("is not a URL (scheme://host/path): `{}`", shown())));
     }
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    if !STREAM_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+        let why =
+            format!("has the scheme `{scheme}`, which no live stream is played with ({})", STREAM_SCHEMES.join(", "));
+        return Some(("scheme", why));
+    }
     None
 }
+
+/// The schemes a live stream is played with, which the prefetch operations take: RTMP (and over TLS), FLV
+/// over HTTP(S), and ARTC (Real-Time Streaming). The host is not checked: the seeds' own example pairs the
+/// domain `example.com` with a URL on another host.
+pub const STREAM_SCHEMES: &[&str] = &["rtmp", "rtmps", "http", "https", "artc"];
 
 /// A task id that cannot be one: blank, holding whitespace, or a placeholder with an ellipsis (`4be67dca-…`,
 /// copied from an example). The documentation fixes no format, so nothing stricter is checked.

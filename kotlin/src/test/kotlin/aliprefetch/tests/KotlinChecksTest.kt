@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory
 
 const val DOMAIN = "play.example.com"
 const val RELAY_TASK = "fd245384-4067-4f91-9d75-9666a6bc0001"
-const val FIXTURES = """{"live": {"preload": {"seconds_to_complete": 1},
+const val REFUSED = "rtmp://play.example.com/live/refused"
+const val FIXTURES = """{"live": {"preload": {"seconds_to_complete": 1, "refused_urls": ["$REFUSED"]},
   "pull_to_push_tasks": [{"task_id": "$RELAY_TASK", "region": "cn-shanghai", "state": "scheduled",
     "start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z"}]}}"""
 val FAST_RETRY = RetryPolicy.Custom(3, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(30))
@@ -141,13 +142,13 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
                     seen.add(progress)
                 }
             }
-            val given = urls("batch", 1000) + listOf("http://$DOMAIN/live/s.m3u8", "rtmp-x://play.example.com/live/s")
+            val given = urls("batch", 1000) + listOf("http://$DOMAIN/live/s.m3u8", REFUSED)
             val report = client.preloadLiveStreams(DOMAIN, given, PreloadOptions(), listener)
             eq(report.items.map { it.url }, given, "every URL once, in order")
             eq(report.requests, 11L, "1,001 URLs sent, in requests of 100")
             val failed = report.items.filter { it.taskId == null }.map { Triple(it.url, it.failure?.code, it.failure?.kind) }
             eq(failed, listOf(Triple("http://$DOMAIN/live/s.m3u8", "hls", ErrorKind.INVALID_INPUT),
-                Triple("rtmp-x://play.example.com/live/s", "TaskNotCreated", ErrorKind.API)), "failures with reasons and kinds")
+                Triple(REFUSED, "TaskNotCreated", ErrorKind.API)), "failures with reasons and kinds")
             val last = seen.maxByOrNull { it.done }!!
             eq(listOf(last.done, last.total, last.succeeded, last.failed), listOf(1002L, 1002L, 1000L, 2L), "last progress")
         }
@@ -397,7 +398,7 @@ val CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
     },
     "the shared validation table" to suspend {
         withEmulator { _, client ->
-            eq(VALIDATION_CASES.size, 122, "cases")
+            eq(VALIDATION_CASES.size, 125, "cases")
             val now = Instant.now().truncatedTo(ChronoUnit.SECONDS)
             for (case in VALIDATION_CASES) {
                 val params = resolveTimes(case.input, now)
