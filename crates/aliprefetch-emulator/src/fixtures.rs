@@ -1,4 +1,6 @@
-//! The fixture file (spec/emulator.md): every section optional, with permissive defaults.
+//! The fixture file: every section optional, with permissive defaults. Documented in `docs/fixtures.md`;
+//! its JSON Schema, `fixtures.schema.json`, is generated from these types (a unit test below keeps it current,
+//! `UPDATE_SCHEMA=1` rewrites it) and `tests/fixtures_schema.rs` validates the examples against it.
 
 use std::collections::HashMap;
 
@@ -7,10 +9,15 @@ use time::OffsetDateTime;
 
 /// The whole fixture file.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fixtures {
+    /// The schema's address, for editors; ignored.
+    #[serde(default, rename = "$schema")]
+    pub schema: Option<String>,
     /// Where the emulator's clock starts (then runs forward). Omitted: the real clock.
-    #[serde(default, with = "opt_time")]
+    #[serde(default, deserialize_with = "opt_time::deserialize")]
+    #[cfg_attr(test, schemars(with = "Option<String>", extend("format" = "date-time")))]
     pub now: Option<OffsetDateTime>,
     /// Seconds the clock runs ahead of (positive) or behind (negative) the real clock, or `now`: a service
     /// whose clock differs from the client's, for testing clock-skew correction. Omitted: 0.
@@ -34,6 +41,7 @@ pub struct Fixtures {
 
 /// What the emulated STS accepts. Omitted: any well-formed role ARN and any non-empty OIDC token.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StsFixtures {
     /// The role ARNs that exist (`EntityNotExist.Role` for others).
@@ -115,6 +123,7 @@ impl Fixtures {
 }
 
 #[derive(Clone, Deserialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     pub access_key_id: String,
@@ -136,6 +145,7 @@ impl std::fmt::Debug for Account {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LiveFixtures {
     /// Omitted: every domain exists with prefetch enabled.
@@ -151,6 +161,7 @@ pub struct LiveFixtures {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
     pub name: String,
@@ -163,6 +174,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PullToPushTask {
     pub task_id: String,
@@ -170,9 +182,11 @@ pub struct PullToPushTask {
     /// `scheduled`, `running` or `stopped`.
     #[serde(default = "scheduled")]
     pub state: TaskState,
-    #[serde(default, with = "opt_time")]
+    #[serde(default, deserialize_with = "opt_time::deserialize")]
+    #[cfg_attr(test, schemars(with = "Option<String>", extend("format" = "date-time")))]
     pub start_time: Option<OffsetDateTime>,
-    #[serde(default, with = "opt_time")]
+    #[serde(default, deserialize_with = "opt_time::deserialize")]
+    #[cfg_attr(test, schemars(with = "Option<String>", extend("format" = "date-time")))]
     pub end_time: Option<OffsetDateTime>,
     #[serde(default)]
     pub source_urls: Vec<String>,
@@ -191,6 +205,7 @@ fn scheduled() -> TaskState {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TaskState {
     Scheduled,
@@ -199,6 +214,7 @@ pub enum TaskState {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PreloadFixtures {
     /// From creation (or the preload start, if later) to `complete`. Fractions allowed.
@@ -224,6 +240,7 @@ impl Default for PreloadFixtures {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VodFixtures {
     /// Omitted: every media id exists.
@@ -232,6 +249,7 @@ pub struct VodFixtures {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Media {
     pub media_id: String,
@@ -243,15 +261,20 @@ pub struct Media {
 /// (nothing is created or changed, as at a real gateway); `ambiguous_rate` strikes **after** it was
 /// executed, losing the answer of a request whose effect stands.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Faults {
     /// Share of requests answered with one of `errors`, before execution.
     #[serde(default)]
+    #[cfg_attr(test, schemars(range(min = 0.0, max = 1.0)))]
     pub error_rate: f64,
+    /// The codes answered (default InternalError, ServiceUnavailable and Throttling.User).
     #[serde(default = "default_fault_errors")]
+    #[cfg_attr(test, schemars(with = "Vec<FaultCode>"))]
     pub errors: Vec<String>,
     /// Share of connections closed without an answer, before execution.
     #[serde(default)]
+    #[cfg_attr(test, schemars(range(min = 0.0, max = 1.0)))]
     pub reset_rate: f64,
     /// Added before every request is executed.
     #[serde(default)]
@@ -260,6 +283,7 @@ pub struct Faults {
     /// connection reset, or an answer held back for `ambiguous_delay_ms` (one of the three, drawn
     /// evenly).
     #[serde(default)]
+    #[cfg_attr(test, schemars(range(min = 0.0, max = 1.0)))]
     pub ambiguous_rate: f64,
     /// How long an ambiguous answer is held back (default 15000: longer than a client's read timeout).
     #[serde(default = "default_ambiguous_delay")]
@@ -277,6 +301,20 @@ impl Default for Faults {
             ambiguous_delay_ms: default_ambiguous_delay(),
         }
     }
+}
+
+/// The codes a fault may answer with (what `crate::response::fault_status` knows).
+#[cfg(test)]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code, reason = "only its schema is used")]
+enum FaultCode {
+    InternalError,
+    ServiceUnavailable,
+    #[schemars(rename = "Throttling.User")]
+    ThrottlingUser,
+    #[schemars(rename = "Throttling.Api")]
+    ThrottlingApi,
+    Throttling,
 }
 
 fn default_ambiguous_delay() -> u64 {
@@ -301,6 +339,22 @@ mod opt_time {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_committed_json_schema_is_the_fixture_types() {
+        let mut schema = schemars::schema_for!(Fixtures);
+        schema.insert("title".into(), "aliprefetch emulator fixtures".into());
+        let text = serde_json::to_string_pretty(&schema).expect("a schema is JSON") + "\n";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures.schema.json");
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &text).expect("writes the schema");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == text,
+            "fixtures.schema.json is stale: UPDATE_SCHEMA=1 cargo test -p aliprefetch-emulator --lib"
+        );
+    }
 
     #[test]
     fn a_binding_gives_fixtures_as_an_object_text_or_a_path() {
