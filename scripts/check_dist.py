@@ -47,6 +47,9 @@ def main() -> None:
     pom = (ROOT / "kotlin" / "pom.xml").read_text()
     pom_version = re.search(r"<artifactId>aliprefetch</artifactId>\s*<version>([^<]+)</version>", pom)
     expect(pom_version is not None and pom_version.group(1) == version, "kotlin/pom.xml's version")
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    heading = re.search(rf"^## {re.escape(version)}\b", changelog, re.M)
+    expect(heading is not None, f"CHANGELOG.md has no heading for {version}")
 
     # crates
     for crate in ["aliprefetch", "aliprefetch-emulator", "aliprefetch-cli"]:
@@ -139,6 +142,18 @@ def main() -> None:
             for wanted in (f"io/aliprefetch/{name}" for name in kotlin):
                 expect(wanted in names, f"{sources.name}: no {wanted}")
             expect(not any(n.endswith(".so") for n in names), f"{sources.name}: holds a native library")
+
+    # The API reference: each language's page of the client names the operations (scripts/docs).
+    references = {
+        "docs/rust/aliprefetch/struct.Client.html": "set_live_stream_preload_tasks",
+        "docs/python/aliprefetch.html": "set_live_stream_preload_tasks",
+        "docs/node/classes/Client.html": "setLiveStreamPreloadTasks",
+        "docs/kotlin/aliprefetch/io.aliprefetch/-client/index.html": "setLiveStreamPreloadTasksBlocking",
+    }
+    for page, name in references.items():
+        path = dist / page
+        expect(path.is_file() and name in path.read_text(errors="replace"), f"{page}: missing, or without {name}")
+    expect((dist / "docs" / "index.html").is_file(), "docs/index.html: missing")
 
     for what, data in natives:
         needed = glibc_needed(data, what)

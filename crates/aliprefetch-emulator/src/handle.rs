@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::{Config, Emulator, Fixtures};
 
-/// The controls of a running emulator, by their snake_case names: `advance` (`by`: see [`step`]), `now` (the wire's time text), `tasks`, `refresh_jobs`, `request_counts` (the held
+/// The controls of a running emulator, by their snake_case names: `advance` (`by`: a duration, as `step` reads it), `now` (the wire's time text), `tasks`, `refresh_jobs`, `request_counts` (the held
 /// records, keyed in the language's case) and `reset`.
 pub const CONTROLS: &[&str] = &["advance", "now", "tasks", "refresh_jobs", "request_counts", "reset"];
 
