@@ -186,3 +186,24 @@ test('advance takes a duration with its unit, and refuses a bare number', () =>
     });
     assert.ok(Math.abs(moved() - 3691.5) <= 1, 'a refused step does not move the clock');
   }));
+
+test('a misspelt parameter is named in camelCase, with the closest camelCase name; one given twice is refused', async () => {
+  const client = new aliprefetch.Client({ endpoint: 'http://127.0.0.1:9', credentials: new aliprefetch.Credentials('a', 'b') });
+  await assert.rejects(
+    client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: [`rtmp://${DOMAIN}/live/s`], aera: 'domestic' }),
+    (e) => {
+      assert.equal(e.field, 'aera');
+      assert.equal(e.rule, 'unknown');
+      assert.match(e.message, /did you mean `area`\?/);
+      assert.match(e.message, /known: domainName, playUrls, area, preloadedStartTime, preloadedEndTime, regionId\)/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrl: [`rtmp://${DOMAIN}/live/a`], playUrls: [`rtmp://${DOMAIN}/live/b`] }),
+    (e) => e instanceof aliprefetch.InvalidInputError && e.rule === 'duplicate',
+  );
+  await assert.rejects(async () => {
+    for await (const task of client.preloadTasks({ domainName: DOMAIN, stauts: 'complete' })) assert.fail(`a task: ${task}`);
+  }, (e) => e.field === 'stauts' && /`status`/.test(e.message));
+});

@@ -28,22 +28,10 @@ pub fn object(name: &str, v: Option<&Value>) -> Result<Map<String, Value>> {
     }
 }
 
-/// A params object by the API's names (camelCase keys mapped to them; null values left out).
-pub fn params(name: &str, params: &Value) -> Result<Map<String, Value>> {
-    match params {
-        Value::Object(m) => Ok(m
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (aliprefetch::internal::wire_param(k), v.clone()))
-            .collect()),
-        Value::Null => Ok(Map::new()),
-        _ => Err(invalid(name, "type", "must be an object")),
-    }
-}
-
 /// One of the five operations from a params object, checked strictly by the core.
 pub fn request(action: &str, given: &Value) -> Result<AnyRequest> {
-    AnyRequest::from_params(action, &params("params", given)?, true).map_err(error)
+    let given = object("params", Some(given))?;
+    AnyRequest::from_language_params(action, &given, aliprefetch::internal::KeyCase::Camel).map_err(error)
 }
 
 /// Query parameters for `call`: strings as given, arrays comma-joined, anything else as JSON text.

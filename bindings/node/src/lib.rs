@@ -205,10 +205,11 @@ impl Client {
     /// Every task of a DescribeLiveStreamPreloadTasks query, a page at a time (see `Batch`).
     #[napi(catch_unwind)]
     pub fn preload_tasks(&self, query: Json) -> Result<Batch> {
-        let query = convert::params("query", &query.into_value("query")?)?;
-        Ok(Batch {
-            stream: Arc::new(tokio::sync::Mutex::new(self.inner.list_preload_tasks_of(&query).map_err(error)?)),
-        })
+        let request = convert::request("DescribeLiveStreamPreloadTasks", &query.into_value("query")?)?;
+        let aliprefetch::AnyRequest::DescribeLiveStreamPreloadTasks(query) = request else {
+            return Err(error(aliprefetch::Error::invalid_input("query", "type", "is not a preload task query")));
+        };
+        Ok(Batch { stream: Arc::new(tokio::sync::Mutex::new(self.inner.list_preload_tasks(query).map_err(error)?)) })
     }
 
     #[napi(catch_unwind)]

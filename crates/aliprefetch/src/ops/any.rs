@@ -1,6 +1,6 @@
 //! A request or response of any of the five operations.
 
-use super::schema::Param;
+use super::schema::{KeyCase, Param};
 use super::{
     describe_live_stream_preload_tasks, hot_live_rtc_stream, refresh_media_play_urls, set_live_stream_preload_tasks,
     update_live_pull_to_push, Operation,
@@ -101,6 +101,39 @@ impl AnyRequest {
     }
 }
 
+impl AnyRequest {
+    /// [`AnyRequest::from_params`] of parameters as a language gives them: keyed in `case` (`playUrls`,
+    /// `play_urls`) or by their API names (`PlayUrl`). A key that is neither is refused naming it as it
+    /// was given, with the operation's names and the closest of them in the same case (`aera`: did you
+    /// mean `area`?), not in the wire's PascalCase.
+    pub fn from_language_params(action: &str, given: &Map<String, Value>, case: KeyCase) -> Result<Self, Error> {
+        let mut wire = Map::with_capacity(given.len());
+        let mut as_given: Vec<(String, &str)> = Vec::with_capacity(given.len());
+        for (key, value) in given.iter().filter(|(_, v)| !v.is_null()) {
+            let name = super::params::wire_param(key);
+            if let Some((_, first)) = as_given.iter().find(|(n, _)| *n == name) {
+                let message = format!("names the same parameter as `{first}` ({name}); give it once");
+                return Err(Error::invalid_input(key, "duplicate", message));
+            }
+            as_given.push((name.clone(), key));
+            wire.insert(name, value.clone());
+        }
+        Self::from_params(action, &wire, true).map_err(|e| match (e.rule(), e.field()) {
+            (Some("unknown"), Some(field)) => {
+                let key = as_given.iter().find(|(name, _)| name == field).map_or(field, |(_, key)| *key);
+                let known: Vec<String> = params_of(action)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| p.key(case))
+                    .chain([if case == KeyCase::Snake { "region_id" } else { "regionId" }.to_owned()])
+                    .collect();
+                Error::unknown_name(key, key, &format!("a parameter of {action}"), &known)
+            }
+            _ => e,
+        })
+    }
+}
+
 /// The request parameters of the operation named `action`, in the order of its builder.
 pub fn params_of(action: &str) -> Option<&'static [Param]> {
     use super::describe_live_stream_preload_tasks::DescribeLiveStreamPreloadTasksRequest as Describe;
@@ -167,6 +200,47 @@ mod tests {
                 (p.name.to_owned(), v)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_language_s_misspelt_parameter_is_named_in_its_case() {
+        let given = |pairs: &[(&str, &str)]| -> Map<String, Value> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect()
+        };
+        let set = "SetLiveStreamPreloadTasks";
+        let e = AnyRequest::from_language_params(
+            set,
+            &given(&[("domainName", "d"), ("playUrls", "rtmp://a/b/c"), ("aera", "x")]),
+            KeyCase::Camel,
+        )
+        .expect_err("a misspelt key");
+        assert_eq!((e.field(), e.rule()), (Some("aera"), Some("unknown")));
+        assert!(e.message().contains("did you mean `area`?"), "{e}");
+        assert!(
+            e.message().contains("known: domainName, playUrls, area, preloadedStartTime, preloadedEndTime, regionId"),
+            "{e}"
+        );
+        let e = AnyRequest::from_language_params(
+            set,
+            &given(&[("domain_name", "d"), ("play_url", "rtmp://a/b/c"), ("aera", "x")]),
+            KeyCase::Snake,
+        )
+        .expect_err("a misspelt key");
+        assert!(e.message().contains("did you mean `area`?") && e.message().contains("play_urls"), "{e}");
+        let e = AnyRequest::from_language_params(
+            set,
+            &given(&[("domainName", "d"), ("playUrl", "rtmp://a/b/c"), ("playUrls", "rtmp://a/b/d")]),
+            KeyCase::Camel,
+        )
+        .expect_err("one parameter twice");
+        assert_eq!((e.field(), e.rule()), (Some("playUrls"), Some("duplicate")), "{e}");
+        // The API's own names are taken too.
+        let ok = AnyRequest::from_language_params(
+            set,
+            &given(&[("DomainName", "d"), ("PlayUrl", "rtmp://a/b/c")]),
+            KeyCase::Camel,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]
