@@ -42,7 +42,7 @@ import type {
 } from './errors';
 export * from './errors';
 
-/** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */
+/** A point in time: a `Date`, RFC 3339 text (`2024-05-20T08:00:00Z`), or relative to now (`now+10m`). */
 export type Time = Date | string;
 /** A list: an array, or a comma-separated string. */
 export type List<T extends string = string> = readonly T[] | string;

@@ -207,3 +207,23 @@ test('a misspelt parameter is named in camelCase, with the closest camelCase nam
     for await (const task of client.preloadTasks({ domainName: DOMAIN, stauts: 'complete' })) assert.fail(`a task: ${task}`);
   }, (e) => e.field === 'stauts' && /`status`/.test(e.message));
 });
+
+test('a time may be relative to now, as on the command line', () =>
+  withEmulator(fixtures(), async (emu) => {
+    const client = clientOn(emu);
+    await client.setLiveStreamPreloadTasks({
+      domainName: DOMAIN, playUrls: [`rtmp://${DOMAIN}/live/rel`], preloadedStartTime: 'now+1h', preloadedEndTime: 'now + 2h 30m',
+    });
+    await client.preloadLiveStreams(DOMAIN, [`rtmp://${DOMAIN}/live/opt`], { start: 'now+10m' });
+    const { preloadTasks } = await client.describeLiveStreamPreloadTasks({ domainName: DOMAIN });
+    const byUrl = Object.fromEntries(preloadTasks.map((t) => [t.playUrl, t]));
+    const now = Date.now();
+    const near = (date, seconds) => Math.abs((date - now) / 1000 - seconds) < 120;
+    assert.ok(near(byUrl[`rtmp://${DOMAIN}/live/rel`].preloadedStartTime, 3600), 'now+1h');
+    assert.ok(near(byUrl[`rtmp://${DOMAIN}/live/rel`].preloadedEndTime, 9000), 'now + 2h 30m');
+    assert.ok(near(byUrl[`rtmp://${DOMAIN}/live/opt`].preloadedStartTime, 600), 'a batch option: now+10m');
+    await assert.rejects(
+      client.setLiveStreamPreloadTasks({ domainName: DOMAIN, playUrls: ['rtmp://a/b/c'], preloadedStartTime: 'now+soon' }),
+      (e) => e.field === 'PreloadedStartTime' && e.rule === 'timestamp',
+    );
+  }));

@@ -41,7 +41,7 @@ ErrorKind = Literal[
 ]
 
 #: A point in time: a ``datetime`` with its ``tzinfo`` (a naive one is refused) or RFC 3339 text
-#: (``2024-05-20T08:00:00Z``, ``2024-05-20T16:00:00+08:00``).
+#: (``2024-05-20T08:00:00Z``, ``2024-05-20T16:00:00+08:00``), or relative to now (``now+10m``, ``now-1h``).
 Time = datetime | str
 #: A duration: seconds as a number, or a ``timedelta``.
 Seconds = float | timedelta

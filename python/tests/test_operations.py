@@ -225,3 +225,22 @@ def test_advance_takes_seconds_or_a_duration_with_its_unit(emulator: aliprefetch
         emulator.advance("soon")
     assert (refused.value.field, refused.value.rule) == ("by", "duration")
     assert emulator.now() - start < dt.timedelta(hours=2), "a refused step does not move the clock"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_time_may_be_relative_to_now_as_on_the_command_line(emulator: aliprefetch.Emulator, mode: str) -> None:
+    client = client_on(emulator, mode)
+    run(client, "set_live_stream_preload_tasks", domain_name=DOMAIN, play_urls=[f"rtmp://{DOMAIN}/live/rel"],
+        preloaded_start_time="now+1h", preloaded_end_time="now + 2h 30m")  # fmt: skip
+    run(client, "preload_live_streams", DOMAIN, [f"rtmp://{DOMAIN}/live/opt"], start="now+10m")
+    tasks = {t.play_url: t for t in run(client, "describe_live_stream_preload_tasks", domain_name=DOMAIN).preload_tasks}
+    now = dt.datetime.now(dt.timezone.utc)
+    for url, start, end in [("rel", 3600, 9000), ("opt", 600, None)]:
+        task = tasks[f"rtmp://{DOMAIN}/live/{url}"]
+        assert abs((task.preloaded_start_time - now).total_seconds() - start) < 120, task
+        if end is not None:
+            assert abs((task.preloaded_end_time - now).total_seconds() - end) < 120, task
+    with pytest.raises(aliprefetch.InvalidInputError) as refused:
+        run(client, "set_live_stream_preload_tasks", domain_name=DOMAIN, play_urls=["rtmp://a/b/c"],
+            preloaded_start_time="now+soon")  # fmt: skip
+    assert (refused.value.field, refused.value.rule) == ("PreloadedStartTime", "timestamp")

@@ -24,7 +24,7 @@ pub fn execute<M: Mode>(
     crate::logs::refresh(py);
     crate::errors::guarded(py, || {
         let p = convert::keyword_params(py, method, action, params, &[])?;
-        let request = AnyRequest::from_params(action, &p, true).map_err(|e| to_py(py, e))?;
+        let request = AnyRequest::from_language_params(action, &p, KeyCase::Snake).map_err(|e| to_py(py, e))?;
         let client = client.clone();
         M::finish(py, async move { client.execute_any(&request).await }, Box::new(results::response))
     })

@@ -413,27 +413,12 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
 }
 
 fn parse_time_at(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String> {
-    let s = s.trim();
-    if let Some(rest) = s.strip_prefix("now") {
-        let rest = rest.trim();
-        if rest.is_empty() {
-            return Ok(now);
-        }
-        let usage = || format!("`{s}`: write now, now+DURATION or now-DURATION");
-        let (sign, amount) = match rest.chars().next() {
-            Some(c @ ('+' | '-')) => (c, &rest[1..]),
-            _ => return Err(usage()),
-        };
-        let d = humantime::parse_duration(amount.trim()).map_err(|e| format!("`{s}`: {e}"))?;
-        let d = time::Duration::try_from(d).map_err(|e| format!("`{s}`: {e}"))?;
-        let t = if sign == '+' { now.checked_add(d) } else { now.checked_sub(d) };
-        let out_of_range = || format!("`{s}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z");
-        return t.and_then(|t| aliprefetch::internal::check_instant("time", t).ok()).ok_or_else(out_of_range);
-    }
-    // The core's parser: any RFC 3339 time, converted to UTC, refused outside the range a timestamp holds.
-    aliprefetch::parse_timestamp("time", s).map_err(|e| match e.rule() {
-        Some("time_range") => format!("`{s}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z"),
-        _ => format!("`{s}` is not an RFC 3339 time such as 2024-05-20T08:00:00Z, nor now±DURATION"),
+    // The core's reader, as every language's: RFC 3339 (converted to UTC), `now` or `now±DURATION`, refused
+    // outside the range a timestamp holds.
+    aliprefetch::parse_time_input("time", s, now).map_err(|e| match e.rule() {
+        Some("time_range") => format!("`{}` is outside 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z", s.trim()),
+        _ if s.trim().starts_with("now") => format!("`{}`: write now, now+DURATION or now-DURATION", s.trim()),
+        _ => format!("`{}` is not an RFC 3339 time such as 2024-05-20T08:00:00Z, nor now±DURATION", s.trim()),
     })
 }
 

@@ -87,7 +87,7 @@ pub use types::{
 };
 pub use value_sets::value_sets;
 pub use wait::{PollFn, WaitOptions};
-pub use wire::{format_timestamp, parse_duration, parse_timestamp};
+pub use wire::{format_timestamp, parse_duration, parse_time_input, parse_timestamp};
 
 /// What the emulator, the bindings and the tests need beyond the API: wire helpers, the action list,
 /// the credentials cache. Not part of the API; may change at any time.

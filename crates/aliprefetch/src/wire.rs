@@ -24,6 +24,54 @@ pub fn check_instant(field: &str, t: OffsetDateTime) -> Result<OffsetDateTime, E
     })
 }
 
+/// A time as a person gives one, in every language and the CLI: RFC 3339 with its offset (as
+/// [`parse_timestamp`] reads it), `now`, or `now` plus or minus a duration (`now+10m`, `now-1h`, `now + 2h 30m`),
+/// against `now` (in whole seconds, like the wire format). Only where a person writes a time: what travels
+/// on the wire is never relative.
+pub fn parse_time_input(field: &str, s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, Error> {
+    let s = s.trim();
+    let Some(rest) = s.strip_prefix("now") else {
+        return parse_timestamp(field, s);
+    };
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Ok(now);
+    }
+    let usage = || Error::invalid_input(field, "timestamp", format!("`{s}`: write now, now+DURATION or now-DURATION"));
+    let (sign, amount) = match rest.split_at_checked(1) {
+        Some((sign @ ("+" | "-"), amount)) => (sign, amount),
+        _ => return Err(usage()),
+    };
+    let by = parse_duration(field, amount).map_err(|_| usage())?;
+    let by = time::Duration::try_from(by).map_err(|_| usage())?;
+    let at = if sign == "+" { now.checked_add(by) } else { now.checked_sub(by) };
+    at.and_then(|t| check_instant(field, t).ok()).ok_or_else(|| {
+        Error::invalid_input(
+            field,
+            "time_range",
+            format!("`{s}` must be between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z"),
+        )
+    })
+}
+
+/// Replaces each relative time (`now+10m`) among `params` whose name `is_time` says holds a time with its
+/// wire text, against the current time: what a binding does to a person's parameters before they are read.
+pub fn resolve_relative_times(
+    params: &mut serde_json::Map<String, serde_json::Value>,
+    is_time: impl Fn(&str) -> bool,
+) -> Result<(), Error> {
+    let now = OffsetDateTime::now_utc();
+    for (name, value) in params.iter_mut() {
+        if let serde_json::Value::String(s) = value {
+            if is_time(name) && s.trim_start().starts_with("now") {
+                *value = format_timestamp(parse_time_input(name, s, now)?).into();
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A duration as every language and the CLI take one in text: a number of seconds (`90`, `1.5`) or a
 /// duration with its unit (`500ms`, `30s`, `10m`, `1h`, `1m 30s`). Refused naming `field` otherwise.
 pub fn parse_duration(field: &str, text: &str) -> Result<std::time::Duration, Error> {
@@ -148,6 +196,29 @@ pub fn format_bool(b: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_s_time_may_be_relative_to_now() {
+        let now = time::macros::datetime!(2024-05-20 08:00:00.750 UTC);
+        let at = |s: &str| parse_time_input("start", s, now).map(format_timestamp);
+        assert_eq!(at("now").ok().as_deref(), Some("2024-05-20T08:00:00Z"));
+        assert_eq!(at("now+10m").ok().as_deref(), Some("2024-05-20T08:10:00Z"));
+        assert_eq!(at(" now - 1h 30m ").ok().as_deref(), Some("2024-05-20T06:30:00Z"));
+        assert_eq!(at("now+90").ok().as_deref(), Some("2024-05-20T08:01:30Z"), "a bare number is seconds");
+        assert_eq!(at("2024-05-20T16:00:00+08:00").ok().as_deref(), Some("2024-05-20T08:00:00Z"));
+        for wrong in ["now*2", "now+soon", "nowish", "tomorrow"] {
+            let e = at(wrong).expect_err(wrong);
+            assert_eq!((e.field(), e.rule()), (Some("start"), Some("timestamp")), "{wrong}: {e}");
+        }
+        assert_eq!(at("now-100000d").err().and_then(|e| e.rule().map(str::to_owned)).as_deref(), Some("time_range"));
+        let mut params = serde_json::Map::from_iter([
+            ("StartTime".to_owned(), serde_json::Value::from("now+1h")),
+            ("Note".to_owned(), serde_json::Value::from("now+1h")),
+        ]);
+        resolve_relative_times(&mut params, |name| name == "StartTime").expect("resolves");
+        assert!(params["StartTime"].as_str().is_some_and(|t| parse_timestamp("t", t).is_ok()), "{params:?}");
+        assert_eq!(params["Note"], "now+1h", "only the times are resolved");
+    }
 
     #[test]
     fn times_out_of_range_are_refused_not_panicked_on() {

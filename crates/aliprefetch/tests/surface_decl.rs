@@ -186,7 +186,7 @@ fn typescript() -> String {
     }
     let actions: Vec<String> = ACTIONS.iter().map(|a| format!("  | '{a}'")).collect();
     out.push_str(&format!(
-        "\n/** A point in time: a `Date`, or `yyyy-MM-ddTHH:mm:ssZ`. */\n\
+        "\n/** A point in time: a `Date`, RFC 3339 text (`2024-05-20T08:00:00Z`), or relative to now (`now+10m`). */\n\
          export type Time = Date | string;\n\
          /** A list: an array, or a comma-separated string. */\n\
          export type List<T extends string = string> = readonly T[] | string;\n\

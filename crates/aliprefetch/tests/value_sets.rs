@@ -51,7 +51,7 @@ fn python(sets: &[(&str, Vec<&str>)]) -> String {
     }
     out.push_str(
         "\n#: A point in time: a ``datetime`` with its ``tzinfo`` (a naive one is refused) or RFC 3339 text\n\
-         #: (``2024-05-20T08:00:00Z``, ``2024-05-20T16:00:00+08:00``).\n\
+         #: (``2024-05-20T08:00:00Z``, ``2024-05-20T16:00:00+08:00``), or relative to now (``now+10m``, ``now-1h``).\n\
          Time = datetime | str\n#: A duration: seconds as a number, or a ``timedelta``.\nSeconds = float | timedelta\n",
     );
     out

@@ -281,6 +281,8 @@ fn read_options(
             }
         }
     }
+    let is_time = |name: &str| decls.iter().any(|d| d.param == Some(name) && d.ty == ParamType::Time);
+    crate::wire::resolve_relative_times(&mut params, is_time)?;
     Ok((params, concurrency))
 }
 

@@ -118,6 +118,9 @@ impl AnyRequest {
             as_given.push((name.clone(), key));
             wire.insert(name, value.clone());
         }
+        let declared = params_of(action).unwrap_or_default();
+        let is_time = |name: &str| declared.iter().any(|p| p.name == name && p.ty == super::schema::ParamType::Time);
+        crate::wire::resolve_relative_times(&mut wire, is_time)?;
         Self::from_params(action, &wire, true).map_err(|e| match (e.rule(), e.field()) {
             (Some("unknown"), Some(field)) => {
                 let key = as_given.iter().find(|(name, _)| name == field).map_or(field, |(_, key)| *key);
