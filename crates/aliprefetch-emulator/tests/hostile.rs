@@ -189,6 +189,58 @@ async fn an_unsigned_action_header_does_not_choose_the_action() {
     let body: Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
     assert_eq!(body["Code"], "IncompleteSignature", "{body}");
     assert!(body["Message"].as_str().unwrap().contains("x-acs-action"), "{body}");
+
+    // What the official Java core SDK sends in V3 mode: every x-acs-* header signed, and not `host` (its HTTP
+    // client adds it afterwards). Taken, as the service takes it; the signature still covers the rest.
+    let java_core = [
+        "content-type",
+        "x-acs-action",
+        "x-acs-content-sha256",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-version",
+    ];
+    let sign_without_host = |nonce: &str| {
+        v3::sign(
+            &v3::Request {
+                method: "POST",
+                path: "/",
+                host: &host,
+                action: "DescribeLiveStreamPreloadTasks",
+                version: "2016-11-01",
+                query: &[("DomainName".to_owned(), DOMAIN.to_owned())],
+                headers: &[("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned())],
+                body: b"",
+                signed_headers: v3::SignedHeaders::Named(&java_core),
+            },
+            &Credentials::new("testid", "testsecret"),
+            emu.now(),
+            nonce,
+        )
+    };
+    let send = |signed: v3::Signed, action: Option<&'static str>| {
+        let mut req = reqwest::Client::new()
+            .post(format!("{}/?DomainName={DOMAIN}", emu.endpoint()))
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in &signed.headers {
+            let v = if *k == "x-acs-action" { action.map_or(v.clone(), str::to_owned) } else { v.clone() };
+            req = req.header(*k, v);
+        }
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, serde_json::from_str::<Value>(&resp.text().await.unwrap()).unwrap())
+        }
+    };
+    let (status, body) = send(sign_without_host("n-java-core-v3"), None).await;
+    assert_eq!(status, 200, "the Java core SDK's V3 request is taken: {body}");
+    assert!(body.get("TotalNum").is_some(), "{body}");
+    // Its signed headers are still verified: another action than the one signed is a mismatch.
+    let (status, body) = send(sign_without_host("n-java-core-v3-2"), Some("SetLiveStreamPreloadTasks")).await;
+    assert_eq!((status, body["Code"].as_str()), (400, Some("SignatureDoesNotMatch")), "{body}");
+    // And a replayed nonce is refused.
+    let (status, body) = send(sign_without_host("n-java-core-v3"), None).await;
+    assert_eq!((status, body["Code"].as_str()), (400, Some("SignatureNonceUsed")), "{body}");
 }
 
 /// Reads until the server closes the connection; panics if it is still open after `guard`.
