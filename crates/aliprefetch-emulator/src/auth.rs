@@ -339,7 +339,18 @@ fn verify_v3(
     let string_to_sign = v3::string_to_sign_from(canonical);
     let expected = v3::signature(&account.access_key_secret, &string_to_sign);
     if !sign::signatures_equal(&expected, &auth.signature) {
-        return Err(mismatch(&string_to_sign));
+        // For the inspector: the canonical request as text, which the answer does not carry.
+        let mut text = String::new();
+        v3::write_canonical_request(
+            &mut text,
+            req.method,
+            req.path,
+            &sign::canonical_query(req.query),
+            &signed,
+            &names,
+            &v3::hash_payload(req.body),
+        );
+        return Err(ApiError { canonical_request: Some(text), ..mismatch(&string_to_sign) });
     }
     if !nonces.check_and_record(&auth.access_key_id, nonce, now) {
         return Err(ApiError::bad_request("SignatureNonceUsed", "Specified signature nonce was used already."));

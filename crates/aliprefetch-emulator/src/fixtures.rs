@@ -108,18 +108,23 @@ impl Fixtures {
             }
             t.region.parse::<aliprefetch::PullToPushRegion>().map_err(|e| format!("live.pull_to_push_tasks: {e}"))?;
         }
-        for r in [self.faults.error_rate, self.faults.reset_rate, self.faults.ambiguous_rate] {
-            if !(0.0..=1.0).contains(&r) {
-                return Err(format!("faults: rates are between 0 and 1, got {r}"));
-            }
-        }
-        for code in &self.faults.errors {
-            if crate::response::fault_status(code).is_none() {
-                return Err(format!("faults.errors: `{code}` is not one of InternalError, ServiceUnavailable, Throttling.User, Throttling.Api, Throttling"));
-            }
-        }
-        Ok(())
+        check_faults(&self.faults)
     }
+}
+
+/// The rules of `faults`, for the fixtures and for faults set while the emulator runs.
+pub(crate) fn check_faults(faults: &Faults) -> Result<(), String> {
+    for r in [faults.error_rate, faults.reset_rate, faults.ambiguous_rate] {
+        if !(0.0..=1.0).contains(&r) {
+            return Err(format!("faults: rates are between 0 and 1, got {r}"));
+        }
+    }
+    for code in &faults.errors {
+        if crate::response::fault_status(code).is_none() {
+            return Err(format!("faults.errors: `{code}` is not one of InternalError, ServiceUnavailable, Throttling.User, Throttling.Api, Throttling"));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Deserialize, PartialEq, Eq)]
@@ -260,7 +265,7 @@ pub struct Media {
 /// Seeded faults. `error_rate`, `reset_rate` and `latency_ms` strike **before** a request is executed
 /// (nothing is created or changed, as at a real gateway); `ambiguous_rate` strikes **after** it was
 /// executed, losing the answer of a request whose effect stands.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Faults {

@@ -72,34 +72,52 @@ pub enum LostAnswer {
 /// Draws faults from a generator seeded once, so the same sequence of requests meets the same faults.
 #[derive(Debug)]
 pub struct FaultInjector {
-    config: Faults,
+    config: std::sync::RwLock<Faults>,
     rng: Mutex<fastrand::Rng>,
 }
 
 impl FaultInjector {
     pub fn new(config: Faults, seed: u64) -> Self {
-        FaultInjector { config, rng: Mutex::new(fastrand::Rng::with_seed(seed)) }
+        FaultInjector { config: std::sync::RwLock::new(config), rng: Mutex::new(fastrand::Rng::with_seed(seed)) }
+    }
+
+    fn config(&self) -> std::sync::RwLockReadGuard<'_, Faults> {
+        self.config.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The faults in force.
+    pub fn get(&self) -> Faults {
+        self.config().clone()
+    }
+
+    /// Puts other faults in force (the inspector's and the admin API's `faults`), checked as fixtures are.
+    pub fn set(&self, faults: Faults) -> Result<(), String> {
+        crate::fixtures::check_faults(&faults)?;
+        *self.config.write().unwrap_or_else(std::sync::PoisonError::into_inner) = faults;
+        Ok(())
     }
 
     pub fn latency(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.config.latency_ms)
+        std::time::Duration::from_millis(self.config().latency_ms)
     }
 
     pub fn is_active(&self) -> bool {
-        self.config.error_rate > 0.0 || self.config.reset_rate > 0.0
+        let c = self.config();
+        c.error_rate > 0.0 || c.reset_rate > 0.0
     }
 
     /// Whether the answer of an executed request is lost, and how (one draw per executed request).
     pub fn draw_after(&self) -> Option<LostAnswer> {
-        if self.config.ambiguous_rate <= 0.0 {
+        let config = self.config();
+        if config.ambiguous_rate <= 0.0 {
             return None;
         }
         let mut rng = self.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (hit, how) = (rng.f64(), rng.u8(0..3));
-        (hit < self.config.ambiguous_rate).then_some(match how {
+        (hit < config.ambiguous_rate).then_some(match how {
             0 => LostAnswer::InternalError,
             1 => LostAnswer::Reset,
-            _ => LostAnswer::Delay(std::time::Duration::from_millis(self.config.ambiguous_delay_ms)),
+            _ => LostAnswer::Delay(std::time::Duration::from_millis(config.ambiguous_delay_ms)),
         })
     }
 
@@ -109,11 +127,12 @@ impl FaultInjector {
         if !self.is_active() {
             return Fault::None;
         }
+        let config = self.config();
         let mut rng = self.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (reset, error, pick) = (rng.f64(), rng.f64(), rng.usize(..self.config.errors.len().max(1)));
-        if reset < self.config.reset_rate {
+        let (reset, error, pick) = (rng.f64(), rng.f64(), rng.usize(..config.errors.len().max(1)));
+        if reset < config.reset_rate {
             Fault::Reset
-        } else if let Some(code) = self.config.errors.get(pick).filter(|_| error < self.config.error_rate) {
+        } else if let Some(code) = config.errors.get(pick).filter(|_| error < config.error_rate) {
             Fault::Error(fault_error(code))
         } else {
             Fault::None

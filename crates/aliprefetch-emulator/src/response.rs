@@ -12,11 +12,13 @@ pub struct ApiError {
     pub message: String,
     /// Sent as `x-acs-retry-after` (milliseconds).
     pub retry_after_ms: Option<u64>,
+    /// The server's canonical request of a refused V3 signature: shown by the inspector, never sent.
+    pub canonical_request: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError { status, code: code.into(), message: message.into(), retry_after_ms: None }
+        ApiError { status, code: code.into(), message: message.into(), retry_after_ms: None, canonical_request: None }
     }
     pub fn bad_request(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(400, code, message)

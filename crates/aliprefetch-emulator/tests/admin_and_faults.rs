@@ -163,3 +163,68 @@ async fn answers_carry_the_emulators_clock_in_their_date_header() {
     let candidates = [after - time::Duration::seconds(1), after].map(aliprefetch_emulator::server::http_date);
     assert!(candidates.contains(&date), "{date} is not the emulator's clock ({candidates:?})");
 }
+
+#[tokio::test]
+async fn the_inspector_lists_a_refused_signature_with_its_string_to_sign_and_takes_faults() {
+    let emu = start(
+        r#"{"accounts": [{"access_key_id": "STS.demo", "access_key_secret": "stssecret", "security_token": "ToKeN-secret-9"}]}"#,
+        0,
+    )
+    .await;
+    for version in [aliprefetch::SignatureVersion::V1, aliprefetch::SignatureVersion::V3] {
+        let wrong = Client::builder()
+            .endpoint(emu.endpoint())
+            .credentials(
+                aliprefetch::Credentials::new("STS.demo", "not-the-secret").with_security_token("ToKeN-secret-9"),
+            )
+            .signature_version(version)
+            .retry(RetryConfig::disabled())
+            .build()
+            .unwrap();
+        let e = wrong.set_live_stream_preload_tasks(&set(9)).await.unwrap_err();
+        assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
+    }
+    let (status, recent) = admin(&emu, reqwest::Method::GET, "recent").await;
+    assert_eq!(status, 200);
+    let rows = recent["requests"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{recent}");
+    for row in rows {
+        assert_eq!(
+            (row["action"].as_str(), row["access_key_id"].as_str()),
+            (Some("SetLiveStreamPreloadTasks"), Some("STS.demo"))
+        );
+        assert_eq!(row["outcome"], "SignatureDoesNotMatch");
+        assert!(row["message"].as_str().unwrap().contains("server string to sign is:"), "{row}");
+        assert!(
+            !row.to_string().contains("ToKeN-secret-9") && !row.to_string().contains("stssecret"),
+            "no secret: {row}"
+        );
+    }
+    // Newest first: the V3 refusal, with the server's canonical request (its token header redacted).
+    let canonical = rows[0]["canonical_request"].as_str().unwrap();
+    assert!(
+        canonical.starts_with("POST\n/\n") && canonical.contains("x-acs-action:SetLiveStreamPreloadTasks"),
+        "{canonical}"
+    );
+    assert!(canonical.contains("x-acs-security-token:<redacted>"), "{canonical}");
+    assert!(rows[1]["message"].as_str().unwrap().contains("SecurityToken%3D<redacted>"), "{}", rows[1]);
+
+    // Faults set while it runs, checked as fixtures are.
+    let (status, set_faults) = admin(&emu, reqwest::Method::POST, "faults?error_rate=1&errors=Throttling.User").await;
+    assert_eq!(status, 200, "{set_faults}");
+    assert_eq!(set_faults["faults"]["errors"], serde_json::json!(["Throttling.User"]));
+    assert_eq!(admin(&emu, reqwest::Method::POST, "faults?error_rate=2").await.0, 400);
+    assert_eq!(admin(&emu, reqwest::Method::POST, "faults?errors=Nope").await.0, 400);
+    assert_eq!(admin(&emu, reqwest::Method::POST, "faults?speed=1").await.0, 400);
+    let e = client(&emu)
+        .describe_live_stream_preload_tasks(&aliprefetch::DescribeLiveStreamPreloadTasksRequest::new(DOMAIN))
+        .await;
+    assert!(e.is_err(), "every request is throttled now");
+    assert_eq!(admin(&emu, reqwest::Method::POST, "faults?error_rate=0").await.0, 200);
+
+    // The page itself: HTML, under a policy that lets it call nothing but the emulator.
+    let page = reqwest::get(format!("{}/_emulator/", emu.endpoint())).await.unwrap();
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(page.text().await.unwrap().contains("<title>aliprefetch emulator</title>"));
+}

@@ -44,6 +44,21 @@ impl AnswerContext<'_> {
             Err(e) => e.code.as_str(),
         };
         self.shared.requests.record(action, outcome);
+        let (message, canonical_request) = match &result {
+            Ok(_) => (String::new(), None),
+            Err(e) => (
+                super::state::shown(&e.message, 4096),
+                e.canonical_request.as_deref().map(|c| super::state::shown(c, 16_384)),
+            ),
+        };
+        self.shared.requests.record_recent(super::state::RecentRequest {
+            time: aliprefetch::format_timestamp(self.shared.clock.now()),
+            action: super::state::shown(action, 128),
+            access_key_id: super::state::shown(account, 128),
+            outcome: super::state::shown(outcome, 128),
+            message,
+            canonical_request,
+        });
         self.answer_unrecorded(format, result, action, account)
     }
 

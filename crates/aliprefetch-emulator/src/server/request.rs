@@ -143,7 +143,8 @@ pub(super) fn admit(
     };
     let account = match auth::verify(&signed, &shared.accounts, &shared.nonces, shared.clock.now()) {
         Ok(v) => v.access_key_id,
-        Err(e) => return Err((e, String::new())),
+        // The AccessKeyId the request claimed, for the log and the inspector (it was not verified).
+        Err(e) => return Err((e, claimed_key_id(&parts.headers, query, form))),
     };
     if !Services::knows(version, action) && !crate::sts::knows(version, action) {
         let e = ApiError::new(
@@ -154,6 +155,17 @@ pub(super) fn admit(
         return Err((e, account));
     }
     Ok(account)
+}
+
+/// The AccessKeyId a request names: V3's `Credential=` in `Authorization`, or V1's `AccessKeyId` parameter.
+fn claimed_key_id(headers: &http::HeaderMap, query: &[(String, String)], form: &[(String, String)]) -> String {
+    let v3 = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.split_once("Credential="))
+        .map(|(_, rest)| rest.split([',', ' ']).next().unwrap_or_default());
+    let v1 = || query.iter().chain(form).find(|(k, _)| k == "AccessKeyId").map(|(_, v)| v.as_str());
+    v3.or_else(v1).unwrap_or_default().chars().take(128).collect()
 }
 
 /// Runs an admitted request against the services' state.

@@ -28,6 +28,46 @@ pub struct Shared {
 #[derive(Debug, Default)]
 pub struct RequestCounts {
     pub(super) counts: std::sync::Mutex<std::collections::BTreeMap<(String, String), u64>>,
+    /// The last [`RECENT`] answered requests, newest last (what the inspector lists).
+    recent: std::sync::Mutex<std::collections::VecDeque<RecentRequest>>,
+}
+
+/// How many answered requests the inspector lists.
+pub const RECENT: usize = 200;
+
+/// One answered request as the inspector lists it. Every text is bounded, and a security token is shown as
+/// `<redacted>` (the string to sign of a V1 request carries it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecentRequest {
+    /// The emulator's clock when it answered.
+    pub time: String,
+    pub action: String,
+    pub access_key_id: String,
+    /// `ok` or the error code.
+    pub outcome: String,
+    /// The error's message (for a refused signature: the server's string to sign).
+    pub message: String,
+    /// The server's canonical request of a refused V3 signature.
+    pub canonical_request: Option<String>,
+}
+
+/// At most `max` characters of `text`, with every security token in it replaced by `<redacted>`.
+pub fn shown(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    // In a V1 string to sign (percent-encoded once more), in a canonical query, and as a V3 header line.
+    for marker in ["SecurityToken%253D", "SecurityToken%3D", "SecurityToken=", "x-acs-security-token:"] {
+        let mut parts = out.split(marker);
+        let mut rebuilt = parts.next().unwrap_or_default().to_owned();
+        for part in parts {
+            // The value runs to the next parameter or line.
+            let cut = [part.find('&'), part.find('\n'), part.find("%26")].into_iter().flatten().min();
+            rebuilt.push_str(marker);
+            rebuilt.push_str("<redacted>");
+            rebuilt.push_str(cut.and_then(|c| part.get(c..)).unwrap_or_default());
+        }
+        out = rebuilt;
+    }
+    out
 }
 
 /// One row of [`RequestCounts::snapshot`].
@@ -71,6 +111,21 @@ impl RequestCounts {
 
     pub fn reset(&self) {
         self.lock().clear();
+        self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// Keeps an answered request for the inspector (the oldest goes beyond [`RECENT`]).
+    pub fn record_recent(&self, request: RecentRequest) {
+        let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if recent.len() >= RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(request);
+    }
+
+    /// The answered requests kept, newest first.
+    pub fn recent(&self) -> Vec<RecentRequest> {
+        self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().rev().cloned().collect()
     }
 }
 
@@ -110,11 +165,33 @@ impl Default for ConnectionLimits {
 /// The path prefix of the unsigned admin API (tests ask the emulator what it holds).
 pub const ADMIN_PREFIX: &str = "/_emulator/";
 
-/// The unsigned admin API: `GET tasks`, `GET refresh_jobs`, `GET requests`, `GET now`,
-/// `POST advance?by=DURATION` (or `?ms=N`), `POST reset`. Answers JSON.
+/// The inspector: one page of plain HTML and a little JS over the admin API (no build step; every value it
+/// shows is set as text, never as markup).
+const INSPECTOR: &str = include_str!("inspector.html");
+
+/// The unsigned admin API: `GET tasks`, `GET refresh_jobs`, `GET requests`, `GET recent` (the last answered
+/// requests), `GET now`, `POST advance?by=DURATION` (or `?ms=N`), `POST reset`, `GET faults` and `POST
+/// faults?error_rate=…&errors=…&reset_rate=…&latency_ms=…&ambiguous_rate=…` (the keys given change). Answers
+/// JSON; `GET /_emulator/` is the inspector page.
 pub(super) fn admin(shared: &Shared, route: &str, query: &str) -> Response<Full<Bytes>> {
+    if route.is_empty() {
+        let mut resp = Response::new(Full::new(Bytes::from_static(INSPECTOR.as_bytes())));
+        let headers = resp.headers_mut();
+        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/html; charset=utf-8"));
+        headers.insert(
+            http::header::CONTENT_SECURITY_POLICY,
+            http::HeaderValue::from_static("default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"),
+        );
+        return resp;
+    }
     let now = shared.clock.now();
     let (status, body) = match route {
+        "recent" => (200, serde_json::json!({ "requests": shared.requests.recent() })),
+        "faults" if query.is_empty() => (200, serde_json::json!({ "faults": shared.faults.get() })),
+        "faults" => match faults_from(shared.faults.get(), query).and_then(|f| shared.faults.set(f)) {
+            Ok(()) => (200, serde_json::json!({ "faults": shared.faults.get() })),
+            Err(error) => (400, serde_json::json!({ "error": error })),
+        },
         "tasks" => (200, serde_json::json!({ "tasks": shared.services.preload_tasks(now) })),
         "refresh_jobs" => (200, serde_json::json!({ "jobs": shared.services.refresh_jobs() })),
         "requests" => (200, serde_json::json!({ "requests": shared.requests.snapshot() })),
@@ -150,6 +227,33 @@ pub(super) fn admin(shared: &Shared, route: &str, query: &str) -> Response<Full<
     *resp.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
     resp.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
     resp
+}
+
+/// `faults` with the keys of `query` changed: the rates and `latency_ms` as numbers, `errors` comma-separated.
+fn faults_from(mut faults: crate::fixtures::Faults, query: &str) -> Result<crate::fixtures::Faults, String> {
+    for (key, value) in form_pairs(query.as_bytes()) {
+        let rate = || value.trim().parse::<f64>().map_err(|_| format!("{key}: `{value}` is not a number"));
+        match key.as_str() {
+            "error_rate" => faults.error_rate = rate()?,
+            "reset_rate" => faults.reset_rate = rate()?,
+            "ambiguous_rate" => faults.ambiguous_rate = rate()?,
+            "latency_ms" => {
+                faults.latency_ms =
+                    value.trim().parse().map_err(|_| format!("latency_ms: `{value}` is not a whole number"))?
+            }
+            "errors" => {
+                faults.errors = value.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect()
+            }
+            other => {
+                return Err(format!(
+                    "`{other}` is not a fault (error_rate, errors, reset_rate, latency_ms, ambiguous_rate)"
+                ))
+            }
+        }
+    }
+    // The same bounds as the fixtures', and a latency no longer than an answer may be held back.
+    faults.latency_ms = faults.latency_ms.min(60_000);
+    Ok(faults)
 }
 
 pub(super) fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
