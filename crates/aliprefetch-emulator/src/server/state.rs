@@ -28,7 +28,7 @@ pub struct Shared {
 #[derive(Debug, Default)]
 pub struct RequestCounts {
     pub(super) counts: std::sync::Mutex<std::collections::BTreeMap<(String, String), u64>>,
-    /// The last [`RECENT`] answered requests, newest last (what the inspector lists).
+    /// The last 200 answered requests, newest last (what the inspector lists).
     recent: std::sync::Mutex<std::collections::VecDeque<RecentRequest>>,
 }
 
@@ -114,7 +114,7 @@ impl RequestCounts {
         self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
-    /// Keeps an answered request for the inspector (the oldest goes beyond [`RECENT`]).
+    /// Keeps an answered request for the inspector (the oldest goes beyond 200).
     pub fn record_recent(&self, request: RecentRequest) {
         let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if recent.len() >= RECENT {
