@@ -135,6 +135,8 @@ export class Emulator {
   refreshJobs(): HeldRefreshJob[];
   /** Requests seen per action and outcome (`ok`, an error code, `reset`, `lost:…`). */
   requestCounts(): RequestCount[];
+  /** Puts these faults in force while it runs, in the fixture format (`error_rate`, `errors`, `reset_rate`, `latency_ms`, `ambiguous_rate`, `ambiguous_delay_ms`; keys left out take their defaults). */
+  setFaults(faults: Record<string, unknown>): void;
   /** Forgets every task, job, RTC configuration, counted request and quota window. */
   reset(): void;
   /** Stops after the requests in flight. */

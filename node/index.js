@@ -400,6 +400,11 @@ class Emulator {
     this.#control('reset');
   }
 
+  /** Puts these faults in force while it runs, in the fixture format (snake_case keys, as in the fixtures). */
+  setFaults(faults) {
+    this.#control('set_faults', { faults });
+  }
+
   /** One of the emulator's controls, by its name in the core. */
   #control(name, args) {
     return guard(() => this.#native.control(name, args));

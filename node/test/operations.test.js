@@ -227,3 +227,13 @@ test('a time may be relative to now, as on the command line', () =>
       (e) => e.field === 'PreloadedStartTime' && e.rule === 'timestamp',
     );
   }));
+
+test('faults can be set while the emulator runs', () =>
+  withEmulator(fixtures(), async (emu) => {
+    const client = clientOn(emu, { retry: { maxAttempts: 1 } });
+    emu.setFaults({ error_rate: 1.0, errors: ['Throttling.User'] });
+    await assert.rejects(client.describeLiveStreamPreloadTasks({ domainName: DOMAIN }), aliprefetch.ThrottledError);
+    emu.setFaults({});
+    assert.equal((await client.describeLiveStreamPreloadTasks({ domainName: DOMAIN })).totalNum, 0);
+    assert.throws(() => emu.setFaults({ error_rate: 2 }), (e) => e instanceof aliprefetch.InvalidInputError && e.field === 'faults');
+  }));

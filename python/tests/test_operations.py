@@ -244,3 +244,16 @@ def test_a_time_may_be_relative_to_now_as_on_the_command_line(emulator: aliprefe
         run(client, "set_live_stream_preload_tasks", domain_name=DOMAIN, play_urls=["rtmp://a/b/c"],
             preloaded_start_time="now+soon")  # fmt: skip
     assert (refused.value.field, refused.value.rule) == ("PreloadedStartTime", "timestamp")
+
+
+def test_faults_can_be_set_while_the_emulator_runs(emulator: aliprefetch.Emulator) -> None:
+    client = client_on(emulator, retry={"max_attempts": 1})
+    emulator.set_faults({"error_rate": 1.0, "errors": ["Throttling.User"]})
+    with pytest.raises(aliprefetch.ThrottledError):
+        client.describe_live_stream_preload_tasks(domain_name=DOMAIN)
+    emulator.set_faults({})
+    assert client.describe_live_stream_preload_tasks(domain_name=DOMAIN).total_num == 0
+    for wrong in ({"error_rate": 2}, {"errors": ["Nope"]}, {"speed": 1}):
+        with pytest.raises(aliprefetch.InvalidInputError) as refused:
+            emulator.set_faults(wrong)
+        assert refused.value.field == "faults", wrong

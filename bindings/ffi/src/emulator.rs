@@ -62,6 +62,15 @@ impl Emulator {
         now.map(crate::record_reader::system_time).unwrap_or(std::time::SystemTime::UNIX_EPOCH)
     }
 
+    /// Puts these faults in force while it runs: `faults_json` in the fixture format (keys left out take their
+    /// defaults); refused, naming the problem, when it is not.
+    pub fn set_faults(&self, faults_json: String) -> Result<(), AliPrefetchError> {
+        let faults: Value = serde_json::from_str(&faults_json)
+            .map_err(|e| aliprefetch::Error::invalid_input("faults", "fixtures", e.to_string()))?;
+        let args = Map::from_iter([("faults".to_owned(), faults)]);
+        self.handle.control("set_faults", &args, KeyCase::Snake).map(drop).map_err(Into::into)
+    }
+
     /// Every prefetch task the emulator holds, of every account, in creation order.
     pub fn tasks(&self) -> Vec<HeldPreloadTask> {
         self.held("tasks")

@@ -84,6 +84,14 @@ impl Emulator {
         })
     }
 
+    /// Puts these faults in force while it runs, in the fixture format (keys left out take their defaults).
+    fn set_faults(&self, py: Python<'_>, faults: &Bound<'_, PyAny>) -> PyResult<()> {
+        crate::errors::guarded(py, || {
+            let faults = convert::to_json(py, "faults", faults)?;
+            self.control(py, "set_faults", Map::from_iter([("faults".to_owned(), faults)])).map(drop)
+        })
+    }
+
     /// The emulator's current time.
     fn now(&self, py: Python<'_>) -> PyResult<time::OffsetDateTime> {
         let now = self.handle.control("now", &Map::new(), KeyCase::Snake).map_err(|e| to_py(py, e))?;

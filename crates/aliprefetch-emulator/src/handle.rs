@@ -13,7 +13,7 @@ use crate::{Config, Emulator, Fixtures};
 
 /// The controls of a running emulator, by their snake_case names: `advance` (`by`: a duration, as `step` reads it), `now` (the wire's time text), `tasks`, `refresh_jobs`, `request_counts` (the held
 /// records, keyed in the language's case) and `reset`.
-pub const CONTROLS: &[&str] = &["advance", "now", "tasks", "refresh_jobs", "request_counts", "reset"];
+pub const CONTROLS: &[&str] = &["advance", "now", "tasks", "refresh_jobs", "request_counts", "reset", "set_faults"];
 
 /// A running (or stopped) emulator of a binding.
 pub struct Handle {
@@ -114,6 +114,21 @@ impl Handle {
             "reset" => {
                 emu.reset();
                 Value::Null
+            }
+            // `faults` in the fixture format (snake_case in every language, as the fixtures are); the faults in force.
+            "set_faults" => {
+                // An object, or its JSON text (what a binding may hand over for a dict).
+                let given = match args.get("faults") {
+                    Some(Value::String(text)) => {
+                        serde_json::from_str(text).map_err(|e| refused("faults", "fixtures", e.to_string()))?
+                    }
+                    Some(value) => value.clone(),
+                    None => Value::Object(Map::new()),
+                };
+                let faults: crate::fixtures::Faults =
+                    serde_json::from_value(given).map_err(|e| refused("faults", "fixtures", e.to_string()))?;
+                emu.set_faults(faults).map_err(|e| refused("faults", "fixtures", e))?;
+                serde_json::to_value(emu.faults()).unwrap_or_default()
             }
             other => {
                 let message = format!("{other:?} is not an emulator control (one of {})", CONTROLS.join(", "));

@@ -225,6 +225,17 @@ impl Emulator {
         self.shared.requests.snapshot()
     }
 
+    /// The faults in force (the fixtures' `faults` until [`Emulator::set_faults`]).
+    pub fn faults(&self) -> fixtures::Faults {
+        self.shared.faults.get()
+    }
+
+    /// Puts other faults in force while it runs (checked as the fixtures' are): the inspector's button, the
+    /// admin API's `faults`, and every language's `set_faults`.
+    pub fn set_faults(&self, faults: fixtures::Faults) -> Result<(), String> {
+        self.shared.faults.set(faults)
+    }
+
     /// Forgets every task, job, RTC configuration, counted request and quota window; relay tasks go back
     /// to the fixtures (`POST /_emulator/reset`).
     pub fn reset(&self) {

@@ -340,6 +340,15 @@ pub const CLASSES: &[Class] = &[
             method("refresh_jobs", &[], Shape::Classes("HeldRefreshJob")),
             method("request_counts", &[], Shape::Classes("RequestCount"))
                 .doc("Requests seen per action and outcome (`ok`, an error code, `reset`, `lost:…`)."),
+            method(
+                "set_faults",
+                &[arg("faults", Shape::Each { python: "Mapping[str, Any]", typescript: "Record<string, unknown>" })],
+                Shape::Nothing,
+            )
+            .doc(
+                "Puts these faults in force while it runs, in the fixture format (`error_rate`, `errors`, `reset_rate`, \
+                 `latency_ms`, `ambiguous_rate`, `ambiguous_delay_ms`; keys left out take their defaults).",
+            ),
             method("reset", &[], Shape::Nothing)
                 .doc("Forgets every task, job, RTC configuration, counted request and quota window."),
             method("stop", &[], Shape::Nothing).doc("Stops after the requests in flight.").awaits().only(In::Node),

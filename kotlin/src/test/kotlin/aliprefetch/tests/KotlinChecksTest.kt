@@ -493,6 +493,15 @@ val JVM_CHECKS: List<Pair<String, suspend () -> Unit>> = listOf(
             check(AliPrefetchException::class.java.methods.any { it.name == "httpStatus" }) { "httpStatus() on the base exception" }
         }
     },
+    "faults can be set while the emulator runs" to suspend {
+        withEmulator { emulator, client ->
+            emulator.setFaults("""{"error_rate": 1.0, "errors": ["Throttling.User"]}""")
+            fails(ErrorKind.THROTTLED) { client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)) }
+            emulator.setFaults("{}")
+            eq(client.describeLiveStreamPreloadTasks(DescribeLiveStreamPreloadTasksRequest(DOMAIN)).totalNum, 0L, "no fault")
+            eq(fails(ErrorKind.INVALID_INPUT) { emulator.setFaults("""{"error_rate": 2}""") }.field(), "faults", "a rate above 1")
+        }
+    },
     "advance takes a Duration and moves the emulator's clock by it" to suspend {
         withEmulator { emulator, _ ->
             val before = emulator.now()
